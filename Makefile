@@ -1,0 +1,62 @@
+# madoguchi — the two commands: `make run` and `make test`. See README.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+
+.PHONY: run setup test lint bench messages lock clean
+
+$(VENV)/.runtime: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+$(VENV)/.test: requirements-test.lock $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	@touch $@
+
+# Compiled translations (.mo) are built, not committed. msgfmt comes with Debian's gettext.
+messages:
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq gettext >/dev/null; } \
+	  || { echo "msgfmt missing: install Debian's gettext package"; exit 1; }
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+# Everything `make run` needs, idempotent: a second run changes nothing and keeps the data.
+setup: $(VENV)/.runtime messages
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py catalog_load
+	$(PY) manage.py demo_staff
+	$(PY) manage.py collectstatic --noinput -v0
+
+run: setup
+	@echo "madoguchi: http://$(HOST):$(PORT)/  (demo logins in README; Ctrl-C stops)"
+	exec $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+	  --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: $(VENV)/.test messages
+	@scripts/test.sh
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.test messages
+	@scripts/bench.sh
+
+# Re-resolve the newest allowed versions into the lock files (needs the registry).
+lock:
+	rm -rf var/lockvenv && $(PYTHON) -m venv var/lockvenv
+	var/lockvenv/bin/pip install --quiet . && var/lockvenv/bin/pip uninstall -y --quiet madoguchi
+	{ echo "# Exact versions of the runtime dependencies named in pyproject.toml. Regenerate: make lock"; \
+	  var/lockvenv/bin/pip freeze; } > requirements.lock
+	var/lockvenv/bin/pip install --quiet ".[test]" && var/lockvenv/bin/pip uninstall -y --quiet madoguchi
+	{ echo "# Exact versions of the test tools (runtime versions: requirements.lock). Regenerate: make lock"; \
+	  echo "-r requirements.lock"; var/lockvenv/bin/pip freeze | grep -v -i -x -F -f requirements.lock; } \
+	  > requirements-test.lock
+	rm -rf var/lockvenv
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

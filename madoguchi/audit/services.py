@@ -1,0 +1,85 @@
+"""One function per audit event. Services call these inside their own transaction, so an event
+is written exactly when the change it describes is (and never for a change that rolled back).
+
+The details must never hold a 12-digit individual number, a PIN or a password:
+``_safe_details`` refuses them loudly rather than write them.
+"""
+
+import re
+from typing import Any
+
+from .models import Event, PersonalDataAccess
+
+_INDIVIDUAL_NUMBER = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_FORBIDDEN_KEYS = {"password", "pin", "individual_number", "my_number", "mynumber"}
+
+
+def _label(actor) -> str:
+    if actor is None:
+        return "system"
+    return getattr(actor, "username", str(actor))
+
+
+def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
+    for key, value in details.items():
+        if key.lower() in _FORBIDDEN_KEYS:
+            raise ValueError(f"audit details may not carry {key!r}")
+        if isinstance(value, str) and _INDIVIDUAL_NUMBER.search(value):
+            raise ValueError(f"audit detail {key!r} looks like an individual number")
+    return details
+
+
+def _record(*, actor, action: str, target=None, target_type: str = "", target_id: str = "", **details) -> Event:
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+    return Event.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_label(actor),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=_safe_details(details),
+    )
+
+
+def staff_logged_in(*, user, ip: str) -> Event:
+    return _record(actor=user, action="auth.login", target=user, ip=ip)
+
+
+def staff_login_failed(*, username: str, ip: str, locked: bool) -> Event:
+    return _record(
+        actor=None, action="auth.login_failed", target_type="accounts.user", target_id=username[:64],
+        ip=ip, locked=locked,
+    )
+
+
+def staff_logged_out(*, user, ip: str) -> Event:
+    return _record(actor=user, action="auth.logout", target=user, ip=ip)
+
+
+def api_token_issued(*, user, issued_by: str) -> Event:
+    return _record(actor=None, action="auth.api_token_issued", target=user, issued_by=issued_by)
+
+
+def staff_account_created(*, user, role: str, created_by: str) -> Event:
+    return _record(actor=None, action="accounts.created", target=user, role=role, created_by=created_by)
+
+
+def catalog_loaded(*, source: str, counts: dict[str, int], changes: int) -> Event:
+    return _record(
+        actor=None, action="catalog.loaded", target_type="catalog", target_id=source[:64],
+        counts=counts, changes=changes,
+    )
+
+
+def personal_data_viewed(*, actor, subject, purpose: str, fields: list[str]) -> PersonalDataAccess:
+    """Log one staff view of a resident's personal data. Call it from the selector that reads it."""
+    return PersonalDataAccess.objects.create(
+        actor=actor,
+        actor_label=_label(actor),
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        purpose=purpose,
+        fields=list(fields),
+    )

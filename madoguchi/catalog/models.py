@@ -1,0 +1,131 @@
+"""The ward's catalogue: where the counters are and what is done at them.
+
+Loaded from ``catalog/*.yaml`` (see ``services.catalog_load``); editable in the admin. Rows are
+never deleted by a load (visits refer to them): an entry removed from the YAML is deactivated.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$"
+code_validator = RegexValidator(CODE_PATTERN, _("Lower-case letters, digits, '_', '-', parts joined by '.'."))
+
+
+class Named(models.Model):
+    """Shared fields: a stable code and names in Japanese, English and easy Japanese."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True, validators=[code_validator])
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_easy = models.CharField(_("name (easy Japanese)"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_ja} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (やさしい日本語 falls back to Japanese)."""
+        language = translation.get_language() or "ja"
+        if language.startswith("en"):
+            return self.name_en
+        if language == "ja-easy" and self.name_easy:
+            return self.name_easy
+        return self.name_ja
+
+
+class Site(Named):
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Main office")
+        BRANCH = "branch", _("Branch office")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    address_ja = models.CharField(_("address"), max_length=300, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["sort_order", "code"]
+
+
+class Department(Named):
+    class Meta(Named.Meta):
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+
+class Counter(Named):
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="counters")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="counters"
+    )
+    floor = models.SmallIntegerField(_("floor"))
+    number = models.CharField(_("counter number"), max_length=10)
+    desks = models.PositiveSmallIntegerField(
+        _("desks"), default=1, help_text=_("Desks normally staffed at this counter.")
+    )
+
+    class Meta(Named.Meta):
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+        ordering = ["site__sort_order", "floor", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="counter_number_unique_per_site"),
+            models.CheckConstraint(condition=models.Q(desks__gte=1), name="counter_has_a_desk"),
+        ]
+
+
+class Procedure(Named):
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    counters = models.ManyToManyField(Counter, verbose_name=_("counters"), related_name="procedures")
+    handling_minutes = models.PositiveSmallIntegerField(_("typical handling minutes"))
+    fee_yen = models.PositiveIntegerField(_("fee (yen)"), default=0)
+    documents = models.JSONField(
+        _("documents to bring"), default=list, blank=True,
+        help_text=_('A list of {"ja": ..., "en": ..., "easy": ...}.'),
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("deadline (days after the event)"), null=True, blank=True
+    )
+    online_url = models.URLField(_("online route"), blank=True)
+    prerequisites = models.ManyToManyField(
+        "self",
+        verbose_name=_("after these (if in the same visit)"),
+        symmetrical=False,
+        blank=True,
+        related_name="dependents",
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(handling_minutes__gte=1), name="procedure_takes_time"),
+        ]
+
+    def documents_in(self, language: str) -> list[str]:
+        key = "en" if language.startswith("en") else ("easy" if language == "ja-easy" else "ja")
+        return [doc.get(key) or doc.get("ja", "") for doc in self.documents]
+
+
+class LifeEvent(Named):
+    procedures = models.ManyToManyField(
+        Procedure, verbose_name=_("usual procedures"), related_name="life_events", blank=True
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["sort_order", "code"]

@@ -1,0 +1,242 @@
+"""The catalogue's shape and its cross-checks. Pure: no Django.
+
+``parse_catalog([Located, ...])`` returns a ``CatalogData`` or raises ``CatalogInvalid`` with
+every problem found (file, line, field, message), so a ward fixes a broken file in one go.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .yamlsource import Located, Path, Problem, dotted
+
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$"
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: Code
+    name_ja: Text
+    name_en: Text
+    name_easy: str = ""
+
+
+class SiteEntry(Entry):
+    kind: Literal["main", "branch"]
+    address_ja: str = ""
+
+
+class DepartmentEntry(Entry):
+    pass
+
+
+class CounterEntry(Entry):
+    site: Code
+    department: Code
+    floor: int = Field(ge=-5, le=60)
+    number: Annotated[str, StringConstraints(min_length=1, max_length=10)]
+    desks: int = Field(default=1, ge=1, le=99)
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ja: Text
+    en: Text
+    easy: str = ""
+
+
+class ProcedureEntry(Entry):
+    department: Code
+    counters: list[Code] = Field(min_length=1)
+    handling_minutes: int = Field(ge=1, le=600)
+    fee_yen: int = Field(default=0, ge=0)
+    documents: list[Document] = []
+    deadline_days: int | None = Field(default=None, ge=0, le=3650)
+    online_url: str = ""
+    prerequisites: list[Code] = []
+
+
+class LifeEventEntry(Entry):
+    procedures: list[Code] = []
+
+
+SECTIONS: dict[str, type[Entry]] = {
+    "sites": SiteEntry,
+    "departments": DepartmentEntry,
+    "counters": CounterEntry,
+    "procedures": ProcedureEntry,
+    "life_events": LifeEventEntry,
+}
+
+
+@dataclass
+class Placed:
+    """An entry and where it was written."""
+
+    entry: Entry
+    source: Located
+    path: Path
+
+    def problem(self, field_name: str | int | tuple, message: str) -> Problem:
+        sub = field_name if isinstance(field_name, tuple) else (field_name,)
+        path = (*self.path, *sub)
+        return Problem(self.source.file, self.source.line_of(path), dotted(path), message)
+
+
+@dataclass
+class CatalogData:
+    sites: list[SiteEntry] = field(default_factory=list)
+    departments: list[DepartmentEntry] = field(default_factory=list)
+    counters: list[CounterEntry] = field(default_factory=list)
+    procedures: list[ProcedureEntry] = field(default_factory=list)
+    life_events: list[LifeEventEntry] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(getattr(self, name)) for name in SECTIONS}
+
+
+class CatalogInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _read_sections(source: Located, problems: list[Problem]) -> dict[str, list[Placed]]:
+    out: dict[str, list[Placed]] = {name: [] for name in SECTIONS}
+    if source.data is None:
+        return out
+    if not isinstance(source.data, dict):
+        problems.append(Problem(source.file, source.line_of(()), "", "the file must be a mapping of sections"))
+        return out
+    for section, items in source.data.items():
+        if section not in SECTIONS:
+            known = ", ".join(SECTIONS)
+            problems.append(
+                Problem(source.file, source.line_of((section,)), str(section),
+                        f"unknown section (known: {known})")
+            )
+            continue
+        if not isinstance(items, list):
+            problems.append(Problem(source.file, source.line_of((section,)), section, "must be a list"))
+            continue
+        model = SECTIONS[section]
+        for index, raw in enumerate(items):
+            path: Path = (section, index)
+            try:
+                entry = model.model_validate(raw)
+            except ValidationError as error:
+                for err in error.errors():
+                    loc = tuple(err["loc"])
+                    problems.append(
+                        Problem(source.file, source.line_of((*path, *loc)), dotted((*path, *loc)), err["msg"])
+                    )
+                continue
+            out[section].append(Placed(entry, source, path))
+    return out
+
+
+def _index(placed: list[Placed], kind: str, problems: list[Problem]) -> dict[str, Placed]:
+    by_code: dict[str, Placed] = {}
+    for item in placed:
+        code = item.entry.code
+        if code in by_code:
+            first = by_code[code]
+            problems.append(
+                item.problem("code", f"duplicate {kind} code {code!r} (first at {first.source.file}:"
+                                     f"{first.source.line_of((*first.path, 'code'))})")
+            )
+            continue
+        by_code[code] = item
+    return by_code
+
+
+def _check_refs(item: Placed, field_name: str, codes: Iterable[str], known: dict, kind: str,
+                problems: list[Problem]) -> None:
+    for index, code in enumerate(codes):
+        if code not in known:
+            where = (field_name, index) if isinstance(getattr(item.entry, field_name), list) else field_name
+            problems.append(item.problem(where, f"unknown {kind} {code!r}"))
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A prerequisite cycle as a list of codes (first == last), or None. Iterative DFS."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    for start in sorted(graph):
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        colour[start] = grey
+        while stack:
+            node, next_index = stack[-1]
+            edges = graph.get(node, [])
+            if next_index < len(edges):
+                stack[-1] = (node, next_index + 1)
+                child = edges[next_index]
+                if colour.get(child, black) == grey:
+                    trail = [n for n, _ in stack]
+                    return [*trail[trail.index(child):], child]
+                if colour.get(child) == white:
+                    colour[child] = grey
+                    stack.append((child, 0))
+            else:
+                colour[node] = black
+                stack.pop()
+    return None
+
+
+def parse_catalog(sources: list[Located]) -> CatalogData:
+    problems: list[Problem] = []
+    merged: dict[str, list[Placed]] = {name: [] for name in SECTIONS}
+    for source in sources:
+        for section, placed in _read_sections(source, problems).items():
+            merged[section].extend(placed)
+
+    sites = _index(merged["sites"], "site", problems)
+    departments = _index(merged["departments"], "department", problems)
+    counters = _index(merged["counters"], "counter", problems)
+    procedures = _index(merged["procedures"], "procedure", problems)
+    life_events = _index(merged["life_events"], "life event", problems)
+
+    numbers: dict[tuple[str, str], Placed] = {}
+    for item in counters.values():
+        entry: CounterEntry = item.entry  # type: ignore[assignment]
+        _check_refs(item, "site", [entry.site], sites, "site", problems)
+        _check_refs(item, "department", [entry.department], departments, "department", problems)
+        key = (entry.site, entry.number)
+        if key in numbers:
+            problems.append(item.problem("number", f"counter number {entry.number!r} is already used at "
+                                                   f"site {entry.site!r} by {numbers[key].entry.code!r}"))
+        numbers.setdefault(key, item)
+    for item in procedures.values():
+        entry: ProcedureEntry = item.entry  # type: ignore[no-redef]
+        _check_refs(item, "department", [entry.department], departments, "department", problems)
+        _check_refs(item, "counters", entry.counters, counters, "counter", problems)
+        _check_refs(item, "prerequisites", entry.prerequisites, procedures, "procedure", problems)
+        if entry.code in entry.prerequisites:
+            problems.append(item.problem("prerequisites", "a procedure cannot be its own prerequisite"))
+    for item in life_events.values():
+        _check_refs(item, "procedures", item.entry.procedures, procedures, "procedure", problems)
+
+    graph = {code: [p for p in item.entry.prerequisites if p in procedures and p != code]
+             for code, item in procedures.items()}
+    cycle = _find_cycle(graph)
+    if cycle:
+        item = procedures[cycle[0]]
+        problems.append(item.problem("prerequisites", "prerequisite cycle: " + " → ".join(cycle)))
+
+    if problems:
+        raise CatalogInvalid(problems)
+    return CatalogData(
+        sites=[p.entry for p in sites.values()],
+        departments=[p.entry for p in departments.values()],
+        counters=[p.entry for p in counters.values()],
+        procedures=[p.entry for p in procedures.values()],
+        life_events=[p.entry for p in life_events.values()],
+    )

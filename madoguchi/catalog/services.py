@@ -1,0 +1,180 @@
+"""Writes to the catalogue. ``catalog_load`` is all-or-nothing: a broken file changes nothing."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import models, transaction
+
+from madoguchi.audit import services as audit
+
+from .models import Counter, Department, LifeEvent, Procedure, Site
+from .schema import CatalogData, CatalogInvalid, Entry, parse_catalog
+from .yamlsource import Problem, YamlSyntaxError, read_yaml
+
+
+@dataclass
+class LoadResult:
+    counts: dict[str, int]
+    changes: int
+
+
+def catalog_read(*, directory: Path) -> CatalogData:
+    """Parse and check every ``*.yaml`` in ``directory``. Raises ``CatalogInvalid``."""
+    files = sorted(Path(directory).glob("*.yaml"))
+    if not files:
+        raise CatalogInvalid([Problem(str(directory), None, "", "no *.yaml files here")])
+    sources, problems = [], []
+    for path in files:
+        name = _display_name(path)
+        try:
+            sources.append(read_yaml(path.read_text(encoding="utf-8"), name))
+        except UnicodeDecodeError as error:
+            problems.append(Problem(name, None, "", f"not UTF-8 text ({error.reason})"))
+        except YamlSyntaxError as error:
+            problems.append(error.problem)
+    if problems:
+        raise CatalogInvalid(problems)
+    return parse_catalog(sources)
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _Upserter:
+    """Create or update rows by code, counting only real changes (a second load changes nothing)."""
+
+    def __init__(self):
+        self.changes = 0
+
+    def row(self, model: type[models.Model], entry: Entry, **fields) -> models.Model:
+        values = {
+            "name_ja": entry.name_ja, "name_en": entry.name_en, "name_easy": entry.name_easy,
+            "active": True, **fields,
+        }
+        instance = model.objects.filter(code=entry.code).first()
+        if instance is None:
+            self.changes += 1
+            return model.objects.create(code=entry.code, **values)
+        changed = [name for name, value in values.items() if getattr(instance, name) != value]
+        if changed:
+            for name in changed:
+                setattr(instance, name, values[name])
+            instance.save(update_fields=changed)
+            self.changes += 1
+        return instance
+
+    def relation(self, manager, targets: list[models.Model]) -> None:
+        if {t.pk for t in manager.all()} != {t.pk for t in targets}:
+            manager.set(targets)
+            self.changes += 1
+
+    def deactivate_missing(self, model: type[models.Model], codes: set[str]) -> None:
+        self.changes += model.objects.filter(active=True).exclude(code__in=codes).update(active=False)
+
+
+@transaction.atomic
+def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
+    up = _Upserter()
+    sites = {
+        e.code: up.row(Site, e, kind=e.kind, address_ja=e.address_ja, sort_order=i)
+        for i, e in enumerate(data.sites)
+    }
+    departments = {e.code: up.row(Department, e) for e in data.departments}
+    counters = {
+        e.code: up.row(Counter, e, site=sites[e.site], department=departments[e.department],
+                       floor=e.floor, number=e.number, desks=e.desks)
+        for e in data.counters
+    }
+    procedures = {}
+    for i, e in enumerate(data.procedures):
+        procedures[e.code] = up.row(
+            Procedure, e, department=departments[e.department], handling_minutes=e.handling_minutes,
+            fee_yen=e.fee_yen, documents=[d.model_dump() for d in e.documents],
+            deadline_days=e.deadline_days, online_url=e.online_url, sort_order=i,
+        )
+    for e in data.procedures:
+        up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
+        up.relation(procedures[e.code].prerequisites, [procedures[c] for c in e.prerequisites])
+    for i, e in enumerate(data.life_events):
+        life_event = up.row(LifeEvent, e, sort_order=i)
+        up.relation(life_event.procedures, [procedures[c] for c in e.procedures])
+    for model, codes in (
+        (Site, sites), (Department, departments), (Counter, counters), (Procedure, procedures),
+        (LifeEvent, {e.code for e in data.life_events}),
+    ):
+        up.deactivate_missing(model, set(codes))
+    counts = data.counts()
+    if up.changes:
+        audit.catalog_loaded(source=source, counts=counts, changes=up.changes)
+    return LoadResult(counts=counts, changes=up.changes)
+
+
+def catalog_load(*, directory: Path) -> LoadResult:
+    """Read, check and apply the catalogue in ``directory``. Raises ``CatalogInvalid``; then
+    nothing in the database has changed."""
+    data = catalog_read(directory=directory)
+    return catalog_apply(data=data, source=str(directory))
+
+
+def _names(row) -> dict:
+    out = {"code": row.code, "name_ja": row.name_ja, "name_en": row.name_en}
+    if row.name_easy:
+        out["name_easy"] = row.name_easy
+    return out
+
+
+def catalog_as_yaml_sections() -> dict[str, list[dict]]:
+    """The active catalogue as the sections of the YAML files (``catalog_dump``)."""
+    sites = [
+        {**_names(s), "kind": s.kind, **({"address_ja": s.address_ja} if s.address_ja else {})}
+        for s in Site.objects.filter(active=True)
+    ]
+    departments = [_names(d) for d in Department.objects.filter(active=True)]
+    counters = [
+        {**_names(c), "site": c.site.code, "department": c.department.code, "floor": c.floor,
+         "number": c.number, "desks": c.desks}
+        for c in Counter.objects.filter(active=True).select_related("site", "department")
+    ]
+    procedures = []
+    for p in Procedure.objects.filter(active=True).select_related("department").prefetch_related(
+        "counters", "prerequisites"
+    ):
+        item = {**_names(p), "department": p.department.code,
+                "counters": sorted(c.code for c in p.counters.all()),
+                "handling_minutes": p.handling_minutes, "fee_yen": p.fee_yen}
+        if p.documents:
+            item["documents"] = p.documents
+        if p.deadline_days is not None:
+            item["deadline_days"] = p.deadline_days
+        if p.online_url:
+            item["online_url"] = p.online_url
+        prerequisites = sorted(q.code for q in p.prerequisites.all())
+        if prerequisites:
+            item["prerequisites"] = prerequisites
+        procedures.append(item)
+    life_events = [
+        {**_names(e), "procedures": [p.code for p in e.procedures.order_by("sort_order", "code")]}
+        for e in LifeEvent.objects.filter(active=True)
+    ]
+    return {"sites": sites, "departments": departments, "counters": counters,
+            "procedures": procedures, "life_events": life_events}
+
+
+def catalog_dump(*, directory: Path) -> list[Path]:
+    """Write the database back to ``directory/<section>.yaml``, one file per section."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for section, items in catalog_as_yaml_sections().items():
+        path = directory / f"{section}.yaml"
+        path.write_text(
+            yaml.safe_dump({section: items}, allow_unicode=True, sort_keys=False, width=100),
+            encoding="utf-8",
+        )
+        written.append(path)
+    return written

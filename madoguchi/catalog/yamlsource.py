@@ -1,0 +1,86 @@
+"""Read YAML keeping the line of every key and list item, so errors can name the place.
+
+Pure: no Django. ``read_yaml(text, filename)`` → ``Located(data, lines)`` where ``lines`` maps a
+path such as ``("procedures", 3, "department")`` to its 1-based line number.
+"""
+
+from dataclasses import dataclass, field
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a catalogue is refused: file, line, field (dotted path) and what is wrong."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        where = f" {self.field}:" if self.field else ""
+        return f"{place}:{where} {self.message}"
+
+
+@dataclass
+class Located:
+    file: str
+    data: object
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines.setdefault((*path, key), key_node.start_mark.line + 1)
+            _walk(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines)
+
+
+def read_yaml(text: str, filename: str) -> Located:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlSyntaxError(Problem(filename, line, "", f"not valid YAML: {error.problem}")) from error
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(Problem(filename, None, "", f"not valid YAML: {error}")) from error
+    finally:
+        loader.dispose()
+    lines: dict[Path, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return Located(filename, data, lines)

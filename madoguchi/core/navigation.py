@@ -1,0 +1,37 @@
+"""What the staff home offers: one entry per screen, shown to the roles that may open it.
+
+Apps add their screens here as they gain them; the home page lists those the user's role allows.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class Screen:
+    capability: Capability
+    url_name: str
+    title: Promise
+    description: Promise
+
+
+SCREENS: list[Screen] = [
+    Screen(Capability.CATALOG_VIEW, "catalog:procedures", _("Procedure catalogue"),
+           _("Every procedure, its counters, fees, documents and deadlines.")),
+    Screen(Capability.AUDIT_VIEW, "audit:events", _("Audit log"),
+           _("Who did what and when; every view of personal data.")),
+    Screen(Capability.KIOSK_USE, "core:kiosk", _("Reception kiosk"), _("The walk-in touch screen.")),
+    Screen(Capability.DISPLAY_VIEW, "core:display", _("Call display"), _("The board that calls tickets.")),
+    Screen(Capability.ADMINISTER, "admin:index", _("Administration"),
+           _("Catalogue, staff accounts, devices (Django admin).")),
+    Screen(Capability.CATALOG_VIEW, "api:openapi-view", _("API documentation"),
+           _("The JSON API and its OpenAPI document.")),
+]
+
+
+def screens_for(user) -> list[Screen]:
+    return [screen for screen in SCREENS if user.can(screen.capability)]

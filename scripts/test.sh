@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole suite: ruff, then pytest on SQLite, then on a throwaway PostgreSQL cluster when the
+# server binaries are present. Browser tests use Debian's Chromium (installed here when missing
+# and we are root). With CI=true nothing may be skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+CI=${CI:-false}
+
+echo "== ruff"
+$VENV/bin/ruff check .
+
+if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian's chromium"
+    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; })
+  elif [ "$CI" = true ]; then
+    echo "Chromium is missing and cannot be installed (not root): CI may not skip browser tests." >&2
+    exit 1
+  else
+    echo "Chromium not found (apt-get install chromium): browser tests will be skipped."
+  fi
+fi
+
+echo "== pytest on SQLite"
+status=0
+$VENV/bin/python -m pytest -m "not postgres_only" "$@" || status=$?
+
+if scripts/with_postgres.sh --check; then
+  echo "== pytest on PostgreSQL"
+  scripts/with_postgres.sh $VENV/bin/python -m pytest "$@" || status=$?
+elif [ "$CI" = true ]; then
+  echo "PostgreSQL server binaries (initdb, pg_ctl) not found: CI may not skip the PostgreSQL run." >&2
+  exit 1
+else
+  echo "PostgreSQL server binaries (initdb, pg_ctl) not found: the PostgreSQL run is skipped."
+fi
+exit $status
