@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "madoguchi.accounts",
     "madoguchi.audit",
     "madoguchi.catalog",
+    "madoguchi.reception",
+    "madoguchi.counters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -178,3 +180,13 @@ LOGGING = {
 }
 
 SITE_NAME = _("madoguchi one-stop counter")
+
+# Reception and queues.
+# Ticket prefix per reception point (channel): A-023 from the desk, K-024 from a kiosk … The
+# number is one sequence per site and day, whatever the prefix.
+TICKET_PREFIXES = {"reception": "A", "kiosk": "K", "navigator": "A", "preapplication": "P", "appointment": "R",
+                   "api": "A"}
+# A visitor with a priority need (pregnancy, illness, disability) is queued as if they had come this much earlier.
+PRIORITY_NEED_ADVANCE_MINUTES = env_int("PRIORITY_NEED_ADVANCE_MINUTES", 30)
+# How long a called visitor has to reach the desk before the clerk may mark a no-show.
+NO_SHOW_GRACE_SECONDS = env_int("NO_SHOW_GRACE_SECONDS", 120)

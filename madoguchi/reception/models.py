@@ -1,0 +1,193 @@
+"""A visit (来庁) and its Steps: one ticket for the whole trip, one Step per counter.
+
+Every change of a Step's status is also written as a ``StepEvent``; waits, handling times and
+daily summaries are computed from those events alone.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_status_token() -> str:
+    # The visitor's status URL: unguessable, carries no personal data.
+    return secrets.token_urlsafe(16)
+
+
+class Channel(models.TextChoices):
+    RECEPTION = "reception", _("Reception desk")
+    KIOSK = "kiosk", _("Kiosk")
+    NAVIGATOR = "navigator", _("Navigator QR")
+    PREAPPLICATION = "preapplication", _("Pre-application")
+    APPOINTMENT = "appointment", _("Appointment")
+    API = "api", _("API")
+
+
+class Need(models.TextChoices):
+    WHEELCHAIR = "wheelchair", _("Wheelchair")
+    HEARING = "hearing", _("Hearing support")
+    VISION = "vision", _("Vision support")
+    PRIORITY = "priority", _("Priority (pregnancy, illness, disability)")
+    INTERPRETER = "interpreter", _("Interpreter")
+
+
+class TicketSequence(models.Model):
+    """The last ticket number issued at a site on a day. Locked row per (site, day)."""
+
+    site = models.ForeignKey("catalog.Site", on_delete=models.PROTECT)
+    service_date = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "service_date"], name="one_sequence_per_site_day")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.service_date}: {self.last_number}"
+
+
+class Visit(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    site = models.ForeignKey("catalog.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="visits")
+    service_date = models.DateField(_("date"), db_index=True)
+    ticket_seq = models.PositiveIntegerField(_("ticket sequence"))
+    ticket_number = models.CharField(_("ticket number"), max_length=12)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=20, blank=True)
+    life_event = models.CharField(_("life event"), max_length=64, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"))
+    # The visit's place in every queue: its arrival, earlier for priority needs or appointments.
+    priority_at = models.DateTimeField(_("queue priority"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_token = models.CharField(max_length=32, unique=True, default=new_status_token, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-service_date", "-ticket_seq"]
+        constraints = [
+            # The backstop for ticket numbering: never two visits with one number at a site on a day.
+            models.UniqueConstraint(fields=["site", "service_date", "ticket_seq"], name="ticket_unique_per_site_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_number} ({self.service_date})"
+
+
+class Step(models.Model):
+    """The part of a visit done at one counter, carrying that counter's procedures."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not yet (an earlier counter first)")
+        QUEUED = "queued", _("Waiting")
+        CALLED = "called", _("Called")
+        SERVING = "serving", _("Being served")
+        DONE = "done", _("Done")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = (Status.CALLED, Status.SERVING)
+    OPEN = (Status.PENDING, Status.QUEUED, Status.CALLED, Status.SERVING)
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="steps")
+    counter = models.ForeignKey(
+        "catalog.Counter", verbose_name=_("counter"), on_delete=models.PROTECT, related_name="steps"
+    )
+    procedures = models.ManyToManyField("catalog.Procedure", verbose_name=_("procedures"), related_name="steps")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    priority_at = models.DateTimeField(_("queue priority"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("service started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    desk = models.PositiveSmallIntegerField(_("desk"), null=True, blank=True)
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recall_count = models.PositiveSmallIntegerField(_("recalls"), default=0)
+    no_show_count = models.PositiveSmallIntegerField(_("no-shows"), default=0)
+    handoff_memo = models.TextField(_("handoff memo"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["visit", "id"]
+        indexes = [models.Index(fields=["counter", "status", "priority_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "counter"], condition=models.Q(status__in=["pending", "queued", "called", "serving"]),
+                name="one_open_step_per_counter",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="queued") | models.Q(priority_at__isnull=False),
+                name="queued_step_has_priority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit.ticket_number} @ {self.counter.code} ({self.status})"
+
+
+class StepEvent(models.Model):
+    """One state change of a Step, with its time and the clerk. The source of every figure."""
+
+    class Kind(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CALLED = "called", _("Called")
+        RECALLED = "recalled", _("Recalled")
+        SERVING = "serving", _("Serving")
+        DONE = "done", _("Done")
+        NO_SHOW = "no_show", _("No-show")
+        REQUEUED = "requeued", _("Back in line")
+        CANCELLED = "cancelled", _("Cancelled")
+        MOVED = "moved", _("Moved to another counter")
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="events")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
+    counter = models.ForeignKey("catalog.Counter", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    desk = models.PositiveSmallIntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["counter", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%H:%M:%S} {self.kind} step {self.step_id}"
+
+
+class Desk(models.Model):
+    """One staffed position at a counter (窓口 11番 desk 2). Supervisors open and close desks;
+    the wait estimate counts the open ones."""
+
+    counter = models.ForeignKey(
+        "catalog.Counter", verbose_name=_("counter"), on_delete=models.CASCADE, related_name="desk_set"
+    )
+    number = models.PositiveSmallIntegerField(_("desk number"))
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
+        ordering = ["counter", "number"]
+        constraints = [models.UniqueConstraint(fields=["counter", "number"], name="desk_number_unique_per_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.counter.code} #{self.number}"

@@ -1,0 +1,79 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from madoguchi.reception.estimate import (
+    estimate_wait_minutes,
+    expected_handling_minutes,
+    naive_wait_minutes,
+    procedure_speed_factors,
+    remaining_minutes,
+)
+
+
+def test_an_empty_queue_with_a_free_desk_means_no_wait():
+    assert estimate_wait_minutes(ahead=[], serving_remaining=[], desks_open=2) == 0.0
+
+
+def test_with_every_desk_busy_the_wait_is_until_the_first_desk_frees():
+    assert estimate_wait_minutes(ahead=[], serving_remaining=[7.0, 3.0], desks_open=2) == 3.0
+
+
+def test_visitors_ahead_take_the_desk_that_frees_first():
+    # desks free at 3 and 7; the one ahead (10 min) takes the desk at 3 → free at 13; we get the desk at 7.
+    assert estimate_wait_minutes(ahead=[10.0], serving_remaining=[7.0, 3.0], desks_open=2) == 7.0
+
+
+def test_a_long_procedure_ahead_does_not_hold_up_the_other_desk():
+    # naive: 2 ahead / 2 desks × mean 16.5 = 16.5; really the second desk is free after 3 minutes.
+    assert estimate_wait_minutes(ahead=[30.0, 3.0], serving_remaining=[], desks_open=2) == 3.0
+    assert naive_wait_minutes(people_ahead=2, desks_open=2, mean_handling_minutes=16.5) == 16.5
+
+
+def test_no_open_desk_means_an_unknown_wait():
+    assert math.isinf(estimate_wait_minutes(ahead=[5.0], serving_remaining=[], desks_open=0))
+
+
+def test_more_visitors_being_served_than_open_desks_queue_on_the_desks_left():
+    # a desk closed while two are still being served: the one desk finishes both (2, then 4 more).
+    assert estimate_wait_minutes(ahead=[], serving_remaining=[2.0, 4.0], desks_open=1) == 6.0
+
+
+def test_a_visitor_served_longer_than_expected_still_needs_a_minute():
+    assert remaining_minutes(expected_minutes=10, elapsed_minutes=25) == 1.0
+
+
+def test_speed_factors_are_recent_medians_and_clamped():
+    recent = [(["a"], 10.0, 20.0), (["a", "b"], 20.0, 20.0), (["a"], 10.0, 30.0), (["c"], 10.0, 100.0)]
+    factors = procedure_speed_factors(recent)
+    assert factors["a"] == 2.0
+    assert factors["b"] == 1.0
+    assert factors["c"] == 2.5
+
+
+def test_expected_handling_sums_procedures_scaled_by_their_factor():
+    assert expected_handling_minutes(["a", "b"], {"a": 10, "b": 5}, {"a": 1.5}) == 20.0
+
+
+@given(
+    ahead=st.lists(st.floats(min_value=0, max_value=120), max_size=30),
+    serving=st.lists(st.floats(min_value=0, max_value=60), max_size=5),
+    desks=st.integers(min_value=1, max_value=6),
+)
+def test_the_wait_never_exceeds_doing_everything_on_one_desk(ahead, serving, desks):
+    wait = estimate_wait_minutes(ahead=ahead, serving_remaining=serving, desks_open=desks)
+    assert 0 <= wait <= sum(ahead) + sum(serving) + 1e-9
+
+
+@given(ahead=st.lists(st.floats(min_value=0, max_value=60), max_size=20), desks=st.integers(1, 5))
+def test_one_more_visitor_ahead_never_shortens_the_wait(ahead, desks):
+    base = estimate_wait_minutes(ahead=ahead, serving_remaining=[], desks_open=desks)
+    assert estimate_wait_minutes(ahead=[*ahead, 5.0], serving_remaining=[], desks_open=desks) >= base - 1e-9
+
+
+@pytest.mark.parametrize("desks", [1, 2, 3])
+def test_identical_visitors_wait_in_rounds_of_the_desk_count(desks):
+    ahead = [10.0] * 6
+    assert estimate_wait_minutes(ahead=ahead, serving_remaining=[], desks_open=desks) == 10.0 * (6 // desks)
