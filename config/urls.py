@@ -3,13 +3,26 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from madoguchi.accounts.access import public
+from madoguchi.accounts.api import router as accounts_router
 from madoguchi.accounts.views import landing
+from madoguchi.audit.api import router as audit_router
 from madoguchi.catalog.api import router as catalog_router
 from madoguchi.core.api import api
+from madoguchi.counters.api import router as counters_router
+from madoguchi.reception.api import on_step_state_error
+from madoguchi.reception.api import router as reception_router
+from madoguchi.reception.services import StepStateError
 
 api.add_router("", catalog_router)
+api.add_router("", accounts_router)
+api.add_router("", audit_router)
+api.add_router("", reception_router)
+api.add_router("", counters_router)
+api.add_exception_handler(StepStateError, on_step_state_error)
 
 admin.site.site_header = admin.site.site_title = "madoguchi"
+
+handler403 = "madoguchi.core.views.permission_denied"
 
 urlpatterns = [
     path("", landing, name="landing"),
@@ -17,6 +30,7 @@ urlpatterns = [
     path("", include("madoguchi.core.urls")),
     path("", include("madoguchi.catalog.urls")),
     path("", include("madoguchi.audit.urls")),
+    path("", include("madoguchi.counters.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -8,15 +8,18 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_int
+from .base import env_int, env_list
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set in the environment (at least 50 random characters) for production."
     )
-if "ALLOWED_HOSTS" not in os.environ:
+if not env_list("ALLOWED_HOSTS", ""):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
+# Without it the office would silently run on the pilot's SQLite file under var/.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in the environment for production (postgres://…).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"

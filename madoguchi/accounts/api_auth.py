@@ -12,16 +12,16 @@ from .models import ApiToken, User
 from .roles import Capability
 
 
-def _allowed(user: User, capability: Capability) -> User:
-    if not user.can(capability):
-        raise HttpError(403, f"Your role may not do this ({capability}).")
+def _allowed(user: User, capabilities: tuple[Capability, ...]) -> User:
+    if not any(user.can(capability) for capability in capabilities):
+        raise HttpError(403, f"Your role may not do this ({' or '.join(capabilities)}).")
     return user
 
 
 class BearerTokenAuth(HttpBearer):
-    def __init__(self, capability: Capability):
+    def __init__(self, capabilities: tuple[Capability, ...]):
         super().__init__()
-        self.capability = capability
+        self.capabilities = capabilities
 
     def authenticate(self, request, token: str) -> User | None:
         token_id, _, secret = token.partition(".")
@@ -34,7 +34,7 @@ class BearerTokenAuth(HttpBearer):
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
-        return _allowed(api_token.user, self.capability)
+        return _allowed(api_token.user, self.capabilities)
 
 
 class StaffSessionAuth(APIKeyCookie):
@@ -42,16 +42,16 @@ class StaffSessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __init__(self, capability: Capability):
+    def __init__(self, capabilities: tuple[Capability, ...]):
         super().__init__(csrf=True)
-        self.capability = capability
+        self.capabilities = capabilities
 
     def authenticate(self, request, key: str | None) -> User | None:
         if not request.user.is_authenticated:
             return None
-        return _allowed(request.user, self.capability)
+        return _allowed(request.user, self.capabilities)
 
 
-def staff(capability: Capability) -> list:
-    """The ``auth=`` of an operation that needs ``capability``."""
-    return [BearerTokenAuth(capability), StaffSessionAuth(capability)]
+def staff(*capabilities: Capability) -> list:
+    """The ``auth=`` of an operation open to accounts holding any of ``capabilities``."""
+    return [BearerTokenAuth(capabilities), StaffSessionAuth(capabilities)]

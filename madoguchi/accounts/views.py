@@ -22,6 +22,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView names the request's host ``site_name``; the layout means the app's name.
+        context["site_name"] = settings.SITE_NAME
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
@@ -32,9 +38,12 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form):
-        audit.staff_login_failed(
-            username=self.request.POST.get("username", ""), ip=_client_ip(self.request), locked=False
-        )
+        # The failure that locks the account (and every attempt while it is locked) is recorded by
+        # ``locked_out``, which django-axes calls next; one event per attempt, not two.
+        if not getattr(self.request, "axes_locked_out", False):
+            audit.staff_login_failed(
+                username=self.request.POST.get("username", ""), ip=_client_ip(self.request), locked=False
+            )
         return super().form_invalid(form)
 
 
@@ -78,9 +87,9 @@ def landing(request):
     if not user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     if user.role == Role.DISPLAY:
-        return redirect("core:display")
+        return redirect("counters:display")
     if user.role == Role.KIOSK:
-        return redirect("core:kiosk")
+        return redirect("counters:kiosk")
     return redirect("accounts:home")
 
 

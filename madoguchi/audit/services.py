@@ -10,7 +10,8 @@ from typing import Any
 
 from .models import Event, PersonalDataAccess
 
-_INDIVIDUAL_NUMBER = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# Twelve digits, also written in groups of four ("1234 5678 9012", "1234-5678-9012").
+_INDIVIDUAL_NUMBER = re.compile(r"(?<!\d)\d{4}[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _FORBIDDEN_KEYS = {"password", "pin", "individual_number", "my_number", "mynumber"}
 
 
@@ -20,12 +21,30 @@ def _label(actor) -> str:
     return getattr(actor, "username", str(actor))
 
 
+def _looks_like_individual_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        value = str(value)
+    return isinstance(value, str) and _INDIVIDUAL_NUMBER.search(value) is not None
+
+
+def _check(value: Any, path: str) -> None:
+    # Details nest (counts per kind, lists of fields): every level is checked, not only the top.
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).lower() in _FORBIDDEN_KEYS:
+                raise ValueError(f"audit details may not carry {path}{key!r}")
+            _check(item, f"{path}{key}.")
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            _check(item, f"{path}{index}.")
+    elif _looks_like_individual_number(value):
+        raise ValueError(f"audit detail {path.rstrip('.')!r} looks like an individual number")
+
+
 def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
-    for key, value in details.items():
-        if key.lower() in _FORBIDDEN_KEYS:
-            raise ValueError(f"audit details may not carry {key!r}")
-        if isinstance(value, str) and _INDIVIDUAL_NUMBER.search(value):
-            raise ValueError(f"audit detail {key!r} looks like an individual number")
+    _check(details, "")
     return details
 
 
@@ -47,7 +66,14 @@ def staff_logged_in(*, user, ip: str) -> Event:
     return _record(actor=user, action="auth.login", target=user, ip=ip)
 
 
+WITHHELD = "(withheld)"
+
+
 def staff_login_failed(*, username: str, ip: str, locked: bool) -> Event:
+    """The name typed is kept (it shows guessing), unless it looks like an individual number that
+    somebody typed into the wrong field: that is never stored."""
+    if _looks_like_individual_number(username):
+        username = WITHHELD
     return _record(
         actor=None, action="auth.login_failed", target_type="accounts.user", target_id=username[:64],
         ip=ip, locked=locked,

@@ -15,9 +15,12 @@ def forwards(apps, schema_editor):
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
                 )
         elif vendor == "postgresql":
+            # params=None: the statement is sent as it is; with parameters, psycopg would read the
+            # '%' of RAISE's format string as a placeholder.
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$ "
-                "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;"
+                "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;",
+                params=None,
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

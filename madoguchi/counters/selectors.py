@@ -1,0 +1,142 @@
+"""Reads for the screens: congestion, the call display, the console, the daily summary."""
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.reception import selectors as queues
+from madoguchi.reception.models import Step, StepEvent
+from madoguchi.reception.selectors import day_bounds
+
+from . import summary as summary_math
+
+CONGESTION_CACHE_SECONDS = 3
+
+
+def minutes_display(minutes: float) -> int | None:
+    """Whole minutes for people (rounded up); None when unknown (no desk open)."""
+    if math.isinf(minutes):
+        return None
+    return math.ceil(minutes)
+
+
+def congestion(*, now: datetime | None = None) -> dict:
+    """People waiting and the estimated wait per site and counter. No personal data.
+
+    Cached for a few seconds and shared by the public page, the API and the ETag: thousands of
+    residents watch it in March, and one computation serves them all.
+    """
+    if now is None:
+        cached = cache.get("congestion")
+        if cached is not None:
+            return cached
+    snapshot = queues.queue_snapshot(now=now)
+    sites = []
+    for site in Site.objects.filter(active=True):
+        counters = []
+        for queue in snapshot.values():
+            counter = queue.counter
+            if counter.site_id != site.pk:
+                continue
+            counters.append({
+                "code": counter.code, "name_ja": counter.name_ja, "name_en": counter.name_en,
+                "name_easy": counter.name_easy or counter.name_ja, "floor": counter.floor, "number": counter.number,
+                "waiting": queue.waiting_count, "desks_open": queue.desks_open,
+                "estimated_wait_minutes": minutes_display(queue.wait_for_new_arrival),
+            })
+        counters.sort(key=lambda c: (c["floor"], c["number"]))
+        sites.append({"code": site.code, "name_ja": site.name_ja, "name_en": site.name_en,
+                      "name_easy": site.name_easy or site.name_ja, "counters": counters})
+    updated = timezone.localtime(now or timezone.now()).replace(microsecond=0)
+    body = {"sites": sites}
+    etag = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    result = {"updated_at": updated.isoformat(), "etag": etag, **body}
+    if now is None:
+        cache.set("congestion", result, CONGESTION_CACHE_SECONDS)
+    return result
+
+
+@dataclass
+class Call:
+    event_id: int
+    ticket_number: str
+    counter: Counter
+    desk: int | None
+    at: datetime
+    recall: bool
+
+
+def recent_calls(*, site: Site, floor: int | None = None, limit: int = 8) -> list[Call]:
+    """The latest calls (and recalls) for a display board, newest first, for steps still called."""
+    events = (
+        StepEvent.objects.filter(kind__in=[StepEvent.Kind.CALLED, StepEvent.Kind.RECALLED], counter__site=site,
+                                 at__gte=day_bounds(timezone.localdate())[0])
+        .select_related("visit", "counter")
+        .order_by("-at", "-id")
+    )
+    if floor is not None:
+        events = events.filter(counter__floor=floor)
+    calls: list[Call] = []
+    for event in events[: limit * 3]:
+        calls.append(Call(event.pk, event.visit.ticket_number, event.counter, event.desk, event.at,
+                          event.kind == StepEvent.Kind.RECALLED))
+        if len(calls) >= limit:
+            break
+    return calls
+
+
+def counter_console(counter: Counter, *, now: datetime | None = None):
+    """The console's view of one counter: its queue with waits, and who is at which desk."""
+    queue = queues.queue_snapshot(counters=[counter], now=now)[counter.pk]
+    active = (
+        Step.objects.filter(counter=counter, status__in=Step.ACTIVE)
+        .select_related("visit", "clerk")
+        .prefetch_related("procedures")
+        .order_by("desk")
+    )
+    return queue, list(active)
+
+
+def handoff_memos(step: Step) -> list[Step]:
+    """Memos left by the visit's earlier counters, oldest first (what the next counter must know)."""
+    return list(
+        Step.objects.filter(visit_id=step.visit_id, status=Step.Status.DONE)
+        .exclude(handoff_memo="").select_related("counter").order_by("completed_at")
+    )
+
+
+def waiting_steps_at(counter: Counter) -> list[Step]:
+    return list(
+        Step.objects.filter(counter=counter, status=Step.Status.QUEUED)
+        .select_related("visit").prefetch_related(Prefetch("procedures", queryset=Procedure.objects.only("code")))
+        .order_by("priority_at", "id")
+    )
+
+
+def daily_summary(*, day: date) -> list[summary_math.CounterDay]:
+    """Per counter: visits, waits and handling times of one day, computed from StepEvents alone."""
+    start, end = day_bounds(day)
+    events = (
+        StepEvent.objects.filter(at__gte=start, at__lt=end)
+        .order_by("at", "id")
+        .values_list("step_id", "visit_id", "counter_id", "kind", "at")
+    )
+    rows = summary_math.summarise(list(events))
+    counters = {c.pk: c for c in Counter.objects.filter(pk__in=[r.counter_id for r in rows]).select_related("site")}
+    for row in rows:
+        row.counter = counters[row.counter_id]
+    return sorted(rows, key=lambda r: (r.counter.site.sort_order, r.counter.floor, r.counter.number))
+
+
+def counters_with_waiting_counts() -> list[tuple[Counter, int]]:
+    counts = dict(
+        Step.objects.filter(status=Step.Status.QUEUED).values_list("counter_id").annotate(n=Count("id"))
+    )
+    return [(c, counts.get(c.pk, 0)) for c in Counter.objects.filter(active=True).select_related("site")]

@@ -1,0 +1,363 @@
+"""Staff and device screens of the queue: reception, route sheet, console, supervisor, display, kiosk;
+and the residents' screens: congestion and a visit's own status page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from madoguchi.accounts.access import public, requires
+from madoguchi.accounts.roles import Capability
+from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
+from madoguchi.reception import selectors as queues
+from madoguchi.reception import services
+from madoguchi.reception.models import Channel, Need, Step, Visit
+from madoguchi.reception.permissions import may_serve
+
+from . import qr, selectors
+from .forms import AddProcedureForm, MemoForm, MoveForm, ReceptionForm
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- reception ------------------------------------------------------------------------------
+
+
+def _procedure_groups():
+    groups: dict = {}
+    for procedure in Procedure.objects.filter(active=True).select_related("department"):
+        groups.setdefault(procedure.department, []).append(procedure)
+    return list(groups.items())
+
+
+@requires(Capability.RECEPTION_REGISTER)
+@never_cache
+def reception(request):
+    """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""
+    initial = {"site": Site.objects.filter(kind=Site.Kind.MAIN).first()}
+    event_code = request.GET.get("life_event")
+    if event_code:
+        event = LifeEvent.objects.filter(code=event_code, active=True).first()
+        if event is not None:
+            initial.update(life_event=event, procedures=list(event.procedures.all()))
+    form = ReceptionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_register(
+                site=data["site"], procedure_codes=[p.code for p in data["procedures"]], channel=Channel.RECEPTION,
+                needs=data["needs"], interpreter_language=data["interpreter_language"],
+                life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("procedures" if "procedures" in getattr(error, "message_dict", {}) else None, error)
+        else:
+            messages.success(request, _("Ticket %(ticket)s registered.") % {"ticket": visit.ticket_number})
+            return redirect("counters:route_sheet", visit_id=visit.pk)
+    return render(request, "counters/reception.html", {
+        "form": form, "life_events": LifeEvent.objects.filter(active=True), "groups": _procedure_groups(),
+        "selected": {p.code if hasattr(p, "code") else p for p in (form["procedures"].value() or [])},
+    })
+
+
+def _route_context(request, visit: Visit) -> dict:
+    route = services.planned_route(visit)
+    status_url = request.build_absolute_uri(visit_status_url(visit))
+    documents = []
+    for step in route:
+        for procedure in step.procedures.all():
+            documents.extend(procedure.documents_in(request.LANGUAGE_CODE))
+    return {"visit": visit, "route": route, "status_url": status_url, "qr_svg": qr.svg(status_url),
+            "documents": list(dict.fromkeys(documents))}
+
+
+def visit_status_url(visit: Visit) -> str:
+    from django.urls import reverse
+
+    return reverse("counters:status", args=[visit.status_token])
+
+
+@requires(Capability.RECEPTION_REGISTER)
+@never_cache
+def route_sheet(request, visit_id: int):
+    """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4."""
+    visit = get_object_or_404(Visit.objects.select_related("site"), pk=visit_id)
+    size = "a4" if request.GET.get("size") == "a4" else "ticket"
+    return render(request, "counters/route_sheet.html", {**_route_context(request, visit), "size": size})
+
+
+# --- the visitor's own status page ---------------------------------------------------------
+
+
+@public
+@never_cache
+def status(request, token: str):
+    """Where the visitor stands: position, estimated wait, where to go next. No personal data."""
+    visit = queues.visit_by_token(token)
+    if visit is None:
+        return render(request, "counters/status_unknown.html", status=404)
+    steps = services.planned_route(visit)
+    current = next((s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)), None)
+    position = queues.waiting_position(current) if current and current.status == Step.Status.QUEUED else None
+    context = {
+        "visit": visit, "steps": steps, "current": current, "position": position,
+        "wait_minutes": selectors.minutes_display(position.estimated_wait_minutes) if position else None,
+        "upcoming": [s for s in steps if s.status == Step.Status.PENDING],
+        "refresh_seconds": 20,
+    }
+    template = "counters/_status_body.html" if request.htmx else "counters/status.html"
+    return render(request, template, context)
+
+
+# --- counter console ---------------------------------------------------------------------------
+
+
+def _served_counter(request, code: str) -> Counter:
+    counter = get_object_or_404(Counter.objects.select_related("site", "department"), code=code, active=True)
+    if not may_serve(request.user, counter):
+        raise PermissionDenied
+    return counter
+
+
+def _desk(request, counter: Counter) -> int:
+    key = f"desk:{counter.code}"
+    raw = request.POST.get("desk") or request.GET.get("desk")
+    if raw and raw.isdigit() and 1 <= int(raw) <= counter.desks:
+        request.session[key] = int(raw)
+    return request.session.get(key, 1)
+
+
+@requires(Capability.COUNTER_SERVE)
+@never_cache
+def counter_list(request):
+    counters = [c for c in Counter.objects.filter(active=True).select_related("site") if may_serve(request.user, c)]
+    if len(counters) == 1:
+        return redirect("counters:console", code=counters[0].code)
+    return render(request, "counters/counter_list.html", {"counters": counters})
+
+
+@requires(Capability.COUNTER_SERVE)
+@never_cache
+def console(request, code: str):
+    counter = _served_counter(request, code)
+    desk = _desk(request, counter)
+    queue, active = selectors.counter_console(counter)
+    mine = next((s for s in active if s.desk == desk), None)
+    context = {
+        "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
+        "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
+        "add_form": AddProcedureForm(), "now": timezone.now(),
+    }
+    template = "counters/_console_queue.html" if request.htmx and request.GET.get("part") == "queue" else \
+        "counters/console.html"
+    return render(request, template, context)
+
+
+def _console_action(request, code: str, action) -> HttpResponse:
+    counter = _served_counter(request, code)
+    try:
+        result = action(counter)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if result:
+            messages.success(request, result)
+    return redirect("counters:console", code=counter.code)
+
+
+def _my_step(request, counter: Counter) -> Step:
+    step = get_object_or_404(Step.objects.select_related("visit"), pk=request.POST.get("step"), counter=counter)
+    return step
+
+
+@requires(Capability.COUNTER_SERVE)
+@require_POST
+def console_call_next(request, code: str):
+    def act(counter):
+        step = services.step_call_next(counter=counter, clerk=request.user, desk=_desk(request, counter))
+        if step is None:
+            return _("Nobody is waiting.")
+        return _("Called %(ticket)s.") % {"ticket": step.visit.ticket_number}
+    return _console_action(request, code, act)
+
+
+@requires(Capability.COUNTER_SERVE)
+@require_POST
+def console_step_action(request, code: str, action: str):
+    def act(counter):
+        step = _my_step(request, counter)
+        ticket = step.visit.ticket_number
+        if action == "recall":
+            services.step_recall(step=step, clerk=request.user)
+            return _("Called %(ticket)s again.") % {"ticket": ticket}
+        if action == "start":
+            services.step_start(step=step, clerk=request.user)
+            return _("Serving %(ticket)s.") % {"ticket": ticket}
+        if action == "complete":
+            form = MemoForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["memo"])
+            following = services.step_complete(step=step, clerk=request.user, memo=form.cleaned_data["memo"])
+            if following is None:
+                return _("%(ticket)s is done here; the visit has no other counter.") % {"ticket": ticket}
+            return _("%(ticket)s handed to %(counter)s (floor %(floor)s).") % {
+                "ticket": ticket, "counter": following.counter.name, "floor": following.counter.floor}
+        if action == "no-show":
+            result = services.step_no_show(step=step, clerk=request.user)
+            if result.status == Step.Status.QUEUED:
+                return _("%(ticket)s did not come: back in line once.") % {"ticket": ticket}
+            return _("%(ticket)s did not come again: closed here.") % {"ticket": ticket}
+        if action == "add":
+            form = AddProcedureForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["procedure"])
+            services.visit_add_procedures(visit=step.visit, procedure_codes=[form.cleaned_data["procedure"].code],
+                                          actor=request.user)
+            return _("Added %(name)s to %(ticket)s.") % {"name": form.cleaned_data["procedure"].name, "ticket": ticket}
+        raise ValidationError(_("Unknown action."))
+    return _console_action(request, code, act)
+
+
+# --- supervisor ------------------------------------------------------------------------------
+
+
+@requires(Capability.SUPERVISE)
+@never_cache
+def supervisor(request):
+    snapshot = queues.queue_snapshot()
+    rows = []
+    for queue in snapshot.values():
+        rows.append({"queue": queue, "desks": queues.desk_states(queue.counter),
+                     "wait": selectors.minutes_display(queue.wait_for_new_arrival)})
+    rows.sort(key=lambda r: (r["queue"].counter.site.sort_order, r["queue"].counter.floor, r["queue"].counter.number))
+    return render(request, "counters/supervisor.html", {"rows": rows, "move_form": MoveForm()})
+
+
+@requires(Capability.SUPERVISE)
+@require_POST
+def supervisor_desk(request, code: str, number: int):
+    counter = get_object_or_404(Counter, code=code)
+    try:
+        services.desk_set_open(counter=counter, number=number, is_open=request.POST.get("open") == "1",
+                               actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("counters:supervisor")
+
+
+@requires(Capability.SUPERVISE)
+@require_POST
+def supervisor_move(request, step_id: int):
+    step = get_object_or_404(Step.objects.select_related("visit"), pk=step_id)
+    form = MoveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["counter"])
+        services.step_move(step=step, counter=form.cleaned_data["counter"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(ticket)s moved to %(counter)s.") % {
+            "ticket": step.visit.ticket_number, "counter": form.cleaned_data["counter"].name})
+    return redirect("counters:supervisor")
+
+
+@requires(Capability.SUPERVISE)
+@never_cache
+def summary(request):
+    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    return render(request, "counters/summary.html", {"day": day, "rows": selectors.daily_summary(day=day)})
+
+
+# --- call display -------------------------------------------------------------------------------
+
+
+def _display_scope(request) -> tuple[Site, int | None]:
+    site = Site.objects.filter(code=request.GET.get("site") or "", active=True).first() or \
+        Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
+    floor = request.GET.get("floor")
+    return site, int(floor) if floor and floor.lstrip("-").isdigit() else None
+
+
+@requires(Capability.DISPLAY_VIEW)
+@never_cache
+def display(request):
+    site, floor = _display_scope(request)
+    floors = sorted(set(Counter.objects.filter(site=site, active=True).values_list("floor", flat=True)))
+    return render(request, "counters/display.html", {
+        "site": site, "floor": floor, "floors": floors, "calls": selectors.recent_calls(site=site, floor=floor),
+        "sites": Site.objects.filter(active=True),
+    })
+
+
+@requires(Capability.DISPLAY_VIEW)
+def display_calls(request):
+    """The board's latest calls, polled every second; 304 when nothing changed (ETag)."""
+    site, floor = _display_scope(request)
+    calls = selectors.recent_calls(site=site, floor=floor)
+    etag = f'"{site.code}-{floor}-{calls[0].event_id if calls else 0}-{request.LANGUAGE_CODE}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = render(request, "counters/_display_calls.html", {"calls": calls})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- kiosk --------------------------------------------------------------------------------------
+
+
+@requires(Capability.KIOSK_USE)
+@never_cache
+def kiosk(request):
+    """Walk-in touch screen: pick what you came for → a ticket. Large targets, three languages."""
+    event = LifeEvent.objects.filter(code=request.GET.get("event") or "", active=True).first()
+    certificates = request.GET.get("event") == "certificates"
+    if request.method == "POST":
+        codes = request.POST.getlist("procedures")
+        needs = [n for n in request.POST.getlist("needs") if n in Need.values]
+        site = Site.objects.filter(code=request.POST.get("site") or "", active=True).first() or \
+            Site.objects.filter(kind=Site.Kind.MAIN).first()
+        try:
+            visit = services.visit_register(site=site, procedure_codes=codes, channel=Channel.KIOSK, needs=needs,
+                                            life_event=request.POST.get("life_event", "")[:64],
+                                            registered_by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            return redirect("counters:kiosk_ticket", token=visit.status_token)
+    procedures = []
+    if event is not None:
+        procedures = list(event.procedures.all())
+    elif certificates:
+        procedures = list(Procedure.objects.filter(active=True, code__startswith="cert."))
+    return render(request, "counters/kiosk.html", {
+        "life_events": LifeEvent.objects.filter(active=True), "event": event, "certificates": certificates,
+        "procedures": procedures, "needs": Need.choices,
+    })
+
+
+@requires(Capability.KIOSK_USE)
+@never_cache
+def kiosk_ticket(request, token: str):
+    visit = get_object_or_404(Visit, status_token=token)
+    return render(request, "counters/kiosk_ticket.html", _route_context(request, visit))
+
+
+# --- congestion (public) -----------------------------------------------------------------------
+
+
+@public
+def congestion(request):
+    data = selectors.congestion()
+    template = "counters/_congestion_body.html" if request.htmx else "counters/congestion.html"
+    response = render(request, template, {"data": data, "refresh_seconds": 30})
+    response["Cache-Control"] = "public, max-age=10"
+    return response

@@ -1,0 +1,168 @@
+"""Visits and the queues over JSON: register, look up, call, start, complete, no-show, recall."""
+
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from madoguchi.accounts.api_auth import staff
+from madoguchi.accounts.roles import Capability
+from madoguchi.catalog.models import Counter, Site
+
+from . import services
+from .models import Channel, Need, Step, Visit
+from .permissions import may_serve
+
+router = Router(tags=["visits"])
+
+ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+NeedName = Literal[tuple(Need.values)]  # type: ignore[valid-type]
+
+
+class VisitIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    procedures: list[str] = Field(min_length=1, max_length=40, description="Procedure codes, e.g. juki.move_in")
+    channel: ChannelName = "api"  # type: ignore[valid-type]
+    needs: list[NeedName] = []  # type: ignore[valid-type]
+    interpreter_language: str = Field("", max_length=20)
+    site: str | None = Field(None, description="Site code; the main office when omitted")
+    life_event: str = Field("", max_length=64)
+
+
+class StepOut(Schema):
+    id: int
+    counter: str
+    counter_name: str
+    floor: int
+    counter_number: str
+    procedures: list[str]
+    status: str
+    desk: int | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    ticket_number: str
+    status: str
+    status_url: str
+    site: str
+    steps: list[StepOut]
+
+
+class CallOut(Schema):
+    ticket_number: str
+    step: StepOut
+
+
+class CompleteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    memo: str = Field("", max_length=1000)
+
+
+class CallNextIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    desk: int = Field(1, ge=1, le=99)
+
+
+def step_out(step: Step) -> StepOut:
+    return StepOut(
+        id=step.pk, counter=step.counter.code, counter_name=step.counter.name_ja, floor=step.counter.floor,
+        counter_number=step.counter.number, procedures=sorted(p.code for p in step.procedures.all()),
+        status=step.status, desk=step.desk,
+    )
+
+
+def visit_out(request, visit: Visit) -> VisitOut:
+    steps = visit.steps.select_related("counter").prefetch_related("procedures").order_by("id")
+    return VisitOut(
+        id=visit.pk, ticket_number=visit.ticket_number, status=visit.status, site=visit.site.code,
+        status_url=request.build_absolute_uri(reverse("counters:status", args=[visit.status_token])),
+        steps=[step_out(s) for s in steps],
+    )
+
+
+def _site(code: str | None) -> Site:
+    if code is None:
+        return Site.objects.filter(kind=Site.Kind.MAIN, active=True).order_by("sort_order").first()
+    site = Site.objects.filter(code=code, active=True).first()
+    if site is None:
+        raise ValidationError({"site": f"Unknown site {code!r}"})
+    return site
+
+
+@router.post("/visits", response={201: VisitOut}, auth=staff(Capability.RECEPTION_REGISTER, Capability.KIOSK_USE),
+             summary="Register a visit: one ticket, one Step per counter")
+def register_visit(request, payload: VisitIn):
+    visit = services.visit_register(
+        site=_site(payload.site), procedure_codes=payload.procedures, channel=payload.channel, needs=payload.needs,
+        interpreter_language=payload.interpreter_language, life_event=payload.life_event,
+        registered_by=request.auth,
+    )
+    return Status(201, visit_out(request, visit))
+
+
+@router.get("/visits/{visit_id}", response=VisitOut,
+            auth=staff(Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE), summary="A visit and its Steps")
+def get_visit(request, visit_id: int):
+    return visit_out(request, get_object_or_404(Visit.objects.select_related("site"), pk=visit_id))
+
+
+def _counter_for(request, counter_code: str) -> Counter:
+    counter = get_object_or_404(Counter.objects.select_related("site"), code=counter_code, active=True)
+    if not may_serve(request.auth, counter):
+        raise PermissionDenied
+    return counter
+
+
+def _step_for(request, step_id: int) -> Step:
+    step = get_object_or_404(Step.objects.select_related("counter", "visit"), pk=step_id)
+    _counter_for(request, step.counter.code)
+    return step
+
+
+@router.post("/counters/{counter_code}/call-next", response={200: CallOut, 204: None},
+             auth=staff(Capability.COUNTER_SERVE), summary="Call the next waiting visitor (204 when nobody waits)")
+def call_next(request, counter_code: str, payload: CallNextIn | None = None):
+    counter = _counter_for(request, counter_code)
+    step = services.step_call_next(counter=counter, clerk=request.auth, desk=payload.desk if payload else 1)
+    if step is None:
+        return HttpResponse(status=204)
+    return Status(200, CallOut(ticket_number=step.visit.ticket_number, step=step_out(step)))
+
+
+@router.post("/steps/{step_id}/start", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
+def start(request, step_id: int):
+    return step_out(services.step_start(step=_step_for(request, step_id), clerk=request.auth))
+
+
+@router.post("/steps/{step_id}/complete", response={200: VisitOut}, auth=staff(Capability.COUNTER_SERVE),
+             summary="Complete the Step and hand the visit to its next counter")
+def complete(request, step_id: int, payload: CompleteIn | None = None):
+    with transaction.atomic():
+        step = _step_for(request, step_id)
+        services.step_complete(step=step, clerk=request.auth, memo=payload.memo if payload else "")
+    return Status(200, visit_out(request, step.visit))
+
+
+@router.post("/steps/{step_id}/no-show", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
+def no_show(request, step_id: int):
+    return step_out(services.step_no_show(step=_step_for(request, step_id), clerk=request.auth))
+
+
+@router.post("/steps/{step_id}/recall", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
+def recall(request, step_id: int):
+    return step_out(services.step_recall(step=_step_for(request, step_id), clerk=request.auth))
+
+
+def on_step_state_error(request, exc: services.StepStateError):
+    from madoguchi.core.api import api
+
+    return api.create_response(request, {"message": exc.messages[0], "field": ""}, status=409)
