@@ -22,6 +22,7 @@ $(VENV)/.test: requirements-test.lock $(VENV)/.runtime
 messages:
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq gettext >/dev/null; } \
 	  || { echo "msgfmt missing: install Debian's gettext package"; exit 1; }
+	@mkdir -p locale  # git keeps no empty directory, and compilemessages refuses to run without one
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 # Everything `make run` needs, idempotent: a second run changes nothing and keeps the data.

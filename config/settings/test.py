@@ -1,5 +1,7 @@
 """The suite: fast hashing, a fixed secret; the database comes from DATABASE_URL (SQLite by default)."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
@@ -10,3 +12,11 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: the live server's threads (browser tests with
+    # several pages polling at once) then wait for each other's write lock instead of failing with
+    # "database table is locked". Durability does not matter for a test database.
+    # One file per test process, so two suites running at once never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"  # noqa: F405

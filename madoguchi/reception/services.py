@@ -43,7 +43,10 @@ def _procedures_for(codes: Sequence[str]) -> list[Procedure]:
     codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
     if not codes:
         raise ValidationError({"procedures": "Choose at least one procedure."})
-    found = {p.code: p for p in Procedure.objects.filter(code__in=codes, active=True)}
+    found = {
+        p.code: p
+        for p in Procedure.objects.filter(code__in=codes, active=True).prefetch_related("counters", "prerequisites")
+    }
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise ValidationError({"procedures": "Unknown procedure code(s): " + ", ".join(unknown)})
@@ -120,6 +123,11 @@ def visit_register(
     advance = priority_advance_minutes
     if Need.PRIORITY in needs:
         advance = max(advance, settings.PRIORITY_NEED_ADVANCE_MINUTES)
+    # Everything slow is decided before the ticket row is locked: the lock is held only for the inserts.
+    plain = [routing.PendingStep(index, counter.code, frozenset(p.code for p in counter_procedures))
+             for index, (counter, counter_procedures) in enumerate(plan.items())]
+    prerequisites = {p.code: {q.code for q in p.prerequisites.all()} for p in procedures}
+    first = routing.choose_next_step(plain, prerequisites, selectors.expected_waits_by_code(list(plan), now=now))
     day = timezone.localdate(now)
     seq = _next_ticket_seq(site, day)
     visit = Visit.objects.create(
@@ -127,11 +135,22 @@ def visit_register(
         channel=channel, needs=needs, interpreter_language=interpreter_language[:20], life_event=life_event,
         arrived_at=now, priority_at=now - timedelta(minutes=advance), registered_by=registered_by,
     )
-    for counter, counter_procedures in plan.items():
-        step = Step.objects.create(visit=visit, counter=counter)
-        step.procedures.set(counter_procedures)
-    queue_next_step(visit=visit, actor=registered_by, now=now)
+    steps = Step.objects.bulk_create([
+        Step(visit=visit, counter=counter, **(_queued_fields(visit, now) if index == first.step_id else {}))
+        for index, counter in enumerate(plan)
+    ])
+    Step.procedures.through.objects.bulk_create([
+        Step.procedures.through(step_id=step.pk, procedure_id=procedure.pk)
+        for step, counter_procedures in zip(steps, plan.values(), strict=True) for procedure in counter_procedures
+    ])
+    _event(steps[first.step_id], StepEvent.Kind.QUEUED, at=now, actor=registered_by)
     return visit
+
+
+def _queued_fields(visit: Visit, now: datetime) -> dict:
+    # The Step keeps the visit's priority (its arrival time), so a visitor handed on from another
+    # counter goes ahead of everyone who arrived after them (窓口連携).
+    return {"status": Step.Status.QUEUED, "priority_at": visit.priority_at, "queued_at": now}
 
 
 # --- routing between Steps ----------------------------------------------------------------
@@ -145,11 +164,7 @@ def _prerequisites_of(codes: Iterable[str]) -> dict[str, set[str]]:
 
 
 def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
-    """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left.
-
-    The Step keeps the visit's priority (its arrival time), so a visitor handed on from another
-    counter goes ahead of everyone who arrived after them (窓口連携).
-    """
+    """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left."""
     now = _now(now)
     open_steps = list(visit.steps.filter(status__in=Step.OPEN).select_related("counter")
                       .prefetch_related("procedures"))
@@ -167,9 +182,8 @@ def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) ->
     waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
     chosen = routing.choose_next_step(plain, _prerequisites_of(all_codes), waits)
     step = next(s for s in pending if s.pk == chosen.step_id)
-    step.status = Step.Status.QUEUED
-    step.priority_at = visit.priority_at
-    step.queued_at = now
+    for name, value in _queued_fields(visit, now).items():
+        setattr(step, name, value)
     step.save(update_fields=["status", "priority_at", "queued_at"])
     _event(step, StepEvent.Kind.QUEUED, at=now, actor=actor)
     if visit.status != Visit.Status.ACTIVE:
