@@ -134,3 +134,13 @@ def starter_catalog(db):
     from madoguchi.catalog.services import catalog_load
 
     return catalog_load(directory=settings.CATALOG_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Caches (congestion, handling speeds) must not carry one test's figures into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -37,7 +37,7 @@ def congestion(*, now: datetime | None = None) -> dict:
         cached = cache.get("congestion")
         if cached is not None:
             return cached
-    snapshot = queues.queue_snapshot(now=now)
+    snapshot = queues.queue_snapshot(now=now, with_steps=False)
     sites = []
     for site in Site.objects.filter(active=True):
         counters = []

@@ -27,6 +27,15 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it names (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, reasons in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, reasons)
+
+
 # --- reception ------------------------------------------------------------------------------
 
 
@@ -57,7 +66,7 @@ def reception(request):
                 life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
             )
         except ValidationError as error:
-            form.add_error("procedures" if "procedures" in getattr(error, "message_dict", {}) else None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("Ticket %(ticket)s registered.") % {"ticket": visit.ticket_number})
             return redirect("counters:route_sheet", visit_id=visit.pk)
@@ -207,8 +216,9 @@ def console_step_action(request, code: str, action: str):
             following = services.step_complete(step=step, clerk=request.user, memo=form.cleaned_data["memo"])
             if following is None:
                 return _("%(ticket)s is done here; the visit has no other counter.") % {"ticket": ticket}
-            return _("%(ticket)s handed to %(counter)s (floor %(floor)s).") % {
-                "ticket": ticket, "counter": following.counter.name, "floor": following.counter.floor}
+            return _("%(ticket)s handed to counter %(number)s, %(counter)s (floor %(floor)s).") % {
+                "ticket": ticket, "number": following.counter.number, "counter": following.counter.name,
+                "floor": following.counter.floor}
         if action == "no-show":
             result = services.step_no_show(step=step, clerk=request.user)
             if result.status == Step.Status.QUEUED:

@@ -41,6 +41,29 @@ def estimate_wait_minutes(
     return free_at[0]
 
 
+def queue_waits(
+    *, expected: Sequence[float], serving_remaining: Sequence[float], desks_open: int
+) -> tuple[list[float], float]:
+    """The wait of every visitor in a queue at once, and of one more joining at the back.
+
+    Same model as ``estimate_wait_minutes`` (``waits[i]`` equals it with ``ahead=expected[:i]``),
+    computed in one pass: O(n log k) instead of O(n² log k) for a long March queue.
+    """
+    if desks_open <= 0:
+        return [float("inf")] * len(expected), float("inf")
+    busy = sorted(max(0.0, r) for r in serving_remaining)
+    free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
+    heapq.heapify(free_at)
+    for minutes in busy[desks_open:]:
+        heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
+    waits = []
+    for minutes in expected:
+        start = heapq.heappop(free_at)
+        waits.append(start)
+        heapq.heappush(free_at, start + max(0.0, minutes))
+    return waits, free_at[0]
+
+
 def naive_wait_minutes(*, people_ahead: int, desks_open: int, mean_handling_minutes: float) -> float:
     """The baseline the audit asks us to beat: people ahead ÷ open desks × mean handling time."""
     if desks_open <= 0:

@@ -9,6 +9,7 @@ from madoguchi.reception.estimate import (
     expected_handling_minutes,
     naive_wait_minutes,
     procedure_speed_factors,
+    queue_waits,
     remaining_minutes,
 )
 
@@ -77,3 +78,15 @@ def test_one_more_visitor_ahead_never_shortens_the_wait(ahead, desks):
 def test_identical_visitors_wait_in_rounds_of_the_desk_count(desks):
     ahead = [10.0] * 6
     assert estimate_wait_minutes(ahead=ahead, serving_remaining=[], desks_open=desks) == 10.0 * (6 // desks)
+
+
+@given(
+    expected=st.lists(st.floats(min_value=0, max_value=90), max_size=25),
+    serving=st.lists(st.floats(min_value=0, max_value=60), max_size=6),
+    desks=st.integers(min_value=0, max_value=5),
+)
+def test_queue_waits_matches_the_one_at_a_time_estimate(expected, serving, desks):
+    waits, at_the_back = queue_waits(expected=expected, serving_remaining=serving, desks_open=desks)
+    for index, wait in enumerate(waits):
+        assert wait == estimate_wait_minutes(ahead=expected[:index], serving_remaining=serving, desks_open=desks)
+    assert at_the_back == estimate_wait_minutes(ahead=expected, serving_remaining=serving, desks_open=desks)

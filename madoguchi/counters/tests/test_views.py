@@ -1,0 +1,176 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from madoguchi.accounts.roles import Role
+from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.catalog.models import Counter, Site
+from madoguchi.reception import services
+from madoguchi.reception.models import Desk, Step, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(starter_catalog):
+    return Site.objects.get(code="honcho")
+
+
+def logged_in(client, role, counters=()):
+    user = UserFactory(role=role)
+    if counters:
+        user.counters.set(Counter.objects.filter(code__in=counters))
+    client.force_login(user)
+    return user
+
+
+def test_reception_registers_a_visit_and_shows_its_route_sheet(client, site):
+    logged_in(client, Role.RECEPTION)
+    response = client.post("/staff/reception/", {
+        "site": site.pk, "procedures": ["juki.move_in", "nhi.enroll"], "needs": ["interpreter"],
+        "interpreter_language": "vi",
+    })
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    assert visit.interpreter_language == "vi"
+    sheet = client.get(response["Location"])
+    assert visit.ticket_number in sheet.content.decode()
+    assert f"/v/{visit.status_token}/" in sheet.content.decode()
+
+
+def test_reception_without_procedures_shows_the_field_and_reason(client, site):
+    logged_in(client, Role.RECEPTION)
+    response = client.post("/staff/reception/", {"site": site.pk})
+    assert response.status_code == 200
+    assert 'id="procedures-errors"' in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_a_procedure_the_branch_cannot_do_is_refused_on_the_form(client, site):
+    logged_in(client, Role.RECEPTION)
+    branch = Site.objects.get(code="kita")
+    response = client.post("/staff/reception/", {"site": branch.pk, "procedures": ["nhi.enroll"]})
+    assert response.status_code == 200
+    assert "nhi.enroll" in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_the_status_page_shows_place_and_wait_but_no_personal_data(client, site):
+    visit = services.visit_register(site=site, procedure_codes=["cert.juminhyo"], needs=["wheelchair"])
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    response = client.get(f"/v/{visit.status_token}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert visit.ticket_number in body
+    assert "wheelchair" not in body
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_an_unknown_status_token_is_a_friendly_404(client, site):
+    assert client.get("/v/not-a-token/").status_code == 404
+
+
+def test_a_clerk_cannot_open_a_console_of_a_counter_not_assigned(client, site):
+    logged_in(client, Role.COUNTER, counters=["kokuho"])
+    assert client.get("/staff/counters/kokuho/").status_code == 200
+    assert client.get("/staff/counters/kosodate/").status_code == 403
+    assert client.post("/staff/counters/kosodate/call-next").status_code == 403
+
+
+def test_the_console_calls_completes_and_reports_the_handoff(client, site):
+    visit = services.visit_register(site=site, procedure_codes=["juki.move_in", "nhi.enroll"])
+    logged_in(client, Role.COUNTER, counters=["koseki-move"])
+    client.post("/staff/counters/koseki-move/call-next", {"desk": 2})
+    step = visit.steps.get(counter__code="koseki-move")
+    assert (step.status, step.desk) == ("called", 2)
+    page = client.get("/staff/counters/koseki-move/").content.decode()
+    assert visit.ticket_number in page
+    response = client.post("/staff/counters/koseki-move/complete", {"step": step.pk, "memo": "済"}, follow=True)
+    assert "kokuho" in str(visit.steps.get(status=Step.Status.QUEUED).counter.code)
+    assert any("11" in str(m) for m in response.context["messages"])
+
+
+def test_a_clerks_error_is_shown_not_raised(client, site):
+    visit = services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    logged_in(client, Role.COUNTER, counters=["koseki-cert"])
+    client.post("/staff/counters/koseki-cert/call-next")
+    step = visit.steps.get()
+    response = client.post("/staff/counters/koseki-cert/no-show", {"step": step.pk}, follow=True)
+    assert response.status_code == 200
+    assert any("seconds" in str(m) for m in response.context["messages"])
+
+
+def test_the_supervisor_closes_a_desk_and_the_wait_estimate_counts_it(client, site):
+    logged_in(client, Role.SUPERVISOR)
+    client.post("/staff/supervisor/desks/kokuho/2", {"open": "0"})
+    assert not Desk.objects.get(counter__code="kokuho", number=2).is_open
+    congestion = client.get("/api/v1/congestion").json()
+    kokuho = next(c for s in congestion["sites"] for c in s["counters"] if c["code"] == "kokuho")
+    assert kokuho["desks_open"] == 3
+
+
+def test_the_supervisor_moves_a_waiting_visit(client, site):
+    visit = services.visit_register(site=site, procedure_codes=["cert.tax"])
+    logged_in(client, Role.SUPERVISOR)
+    step = visit.steps.get()
+    client.post(f"/staff/supervisor/steps/{step.pk}/move", {"counter": "kazei"})
+    step.refresh_from_db()
+    assert step.counter.code == "kazei"
+
+
+def test_the_daily_summary_is_computed_from_events(client, site):
+    t0 = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    visit = services.visit_register(site=site, procedure_codes=["cert.juminhyo"], now=t0)
+    clerk = UserFactory(role=Role.COUNTER)
+    step = services.step_call_next(counter=visit.steps.get().counter, clerk=clerk, now=t0 + timedelta(minutes=6))
+    services.step_start(step=step, clerk=clerk, now=t0 + timedelta(minutes=7))
+    services.step_complete(step=step, clerk=clerk, now=t0 + timedelta(minutes=11))
+    logged_in(client, Role.SUPERVISOR)
+    rows = client.get(f"/staff/supervisor/summary/?date={t0.date()}").context["rows"]
+    (row,) = rows
+    figures = (row.counter.code, row.visits, row.served, row.mean_wait, row.mean_handling)
+    assert figures == ("koseki-cert", 1, 1, 6.0, 4.0)
+
+
+def test_the_display_board_answers_304_when_nothing_new_was_called(client, site):
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    logged_in(client, Role.DISPLAY)
+    first = client.get("/display/calls?site=honcho")
+    assert client.get("/display/calls?site=honcho", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    services.step_call_next(counter=Counter.objects.get(code="koseki-cert"), clerk=UserFactory(role=Role.COUNTER))
+    changed = client.get("/display/calls?site=honcho", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "A-001" in changed.content.decode()
+    assert "受付番号 A-001 の方" in changed.content.decode()
+
+
+def test_a_display_device_reaches_only_its_screen(client, site):
+    logged_in(client, Role.DISPLAY)
+    assert client.get("/display/").status_code == 200
+    assert client.get("/staff/reception/").status_code == 403
+    assert client.get("/staff/counters/").status_code == 403
+
+
+def test_the_congestion_page_has_counts_but_no_tickets(client, site):
+    visit = services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    body = client.get("/congestion/").content.decode()
+    assert visit.ticket_number not in body
+    assert "証明書" in body or "Certificates" in body
+
+
+def test_the_kiosk_issues_a_k_ticket(client, site):
+    logged_in(client, Role.KIOSK)
+    response = client.post("/kiosk/?event=certificates", {"procedures": ["cert.juminhyo"], "needs": ["hearing"]})
+    visit = Visit.objects.get()
+    assert visit.ticket_number.startswith("K-")
+    assert visit.needs == ["hearing"]
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_kiosk_with_nothing_ticked_explains(client, site):
+    logged_in(client, Role.KIOSK)
+    response = client.post("/kiosk/?event=certificates", {}, follow=True)
+    assert not Visit.objects.exists()
+    assert response.status_code == 200
+    assert list(response.context["messages"])
