@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+DEMO ?= 1
 
 .PHONY: run setup test lint bench messages lock clean
 
@@ -30,7 +31,7 @@ setup: $(VENV)/.runtime messages
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py catalog_load
-	$(PY) manage.py demo_staff
+	@if [ "$(DEMO)" != 0 ]; then $(PY) manage.py demo_staff; fi
 	$(PY) manage.py collectstatic --noinput -v0
 
 run: setup

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks the issues name, each printing its figures.
+# Benchmarks named bench_*_pg.py or needing PostgreSQL run inside a throwaway cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shopt -s nullglob
-benches=(bench/bench_*.py)
-if [ ${#benches[@]} -eq 0 ]; then
-  echo "No benchmarks yet."
-  exit 0
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+echo "== bench/bench_prefill_pdf.py"
+.venv/bin/python bench/bench_prefill_pdf.py
+echo "== bench/bench_queue.py"
+if scripts/with_postgres.sh --check; then
+  scripts/with_postgres.sh .venv/bin/python bench/bench_queue.py
+else
+  echo "PostgreSQL server binaries not found: the queue benchmark needs them."
 fi
-for bench in "${benches[@]}"; do
-  echo "== $bench"
-  .venv/bin/python "$bench"
-done
