@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from .models import Counter, Department, Procedure
@@ -20,3 +23,51 @@ def departments_with_procedures() -> list[tuple[Department, list[Procedure]]]:
     for procedure in procedure_list():
         by_department.setdefault(procedure.department_id, []).append(procedure)
     return [(d, by_department.get(d.pk, [])) for d in Department.objects.filter(active=True)]
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    id: int
+    code: str
+    site_id: int
+    desks: int
+
+
+@dataclass(frozen=True)
+class ProcedureInfo:
+    """What routing needs of a procedure, as plain data."""
+
+    id: int
+    code: str
+    counters: tuple[CounterInfo, ...]  # active counters serving it, in catalogue order
+    prerequisites: frozenset[str]
+
+
+# Registration reads the catalogue on every visit; the catalogue changes a few times a year. Each
+# process keeps this plain copy for a minute, so a catalogue load reaches routing within a minute.
+ROUTING_INDEX_SECONDS = 60
+
+
+def routing_index() -> dict[str, ProcedureInfo]:
+    """Every active procedure by code, with its counters and prerequisites (cached per process)."""
+    index = cache.get("catalog:routing_index")
+    if index is not None:
+        return index
+    counters = {c.pk: CounterInfo(c.pk, c.code, c.site_id, c.desks)
+                for c in Counter.objects.filter(active=True).order_by("id")}
+    served: dict[int, list[CounterInfo]] = {}
+    for procedure_id, counter_id in Procedure.counters.through.objects.order_by("id").values_list(
+        "procedure_id", "counter_id"
+    ):
+        if counter_id in counters:
+            served.setdefault(procedure_id, []).append(counters[counter_id])
+    codes = dict(Procedure.objects.values_list("id", "code"))
+    prerequisites: dict[int, set[str]] = {}
+    for from_id, to_id in Procedure.prerequisites.through.objects.values_list("from_procedure_id", "to_procedure_id"):
+        prerequisites.setdefault(from_id, set()).add(codes[to_id])
+    index = {
+        code: ProcedureInfo(pk, code, tuple(served.get(pk, ())), frozenset(prerequisites.get(pk, ())))
+        for pk, code in Procedure.objects.filter(active=True).values_list("id", "code")
+    }
+    cache.set("catalog:routing_index", index, ROUTING_INDEX_SECONDS)
+    return index

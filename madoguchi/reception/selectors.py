@@ -51,13 +51,14 @@ def desk_states(counter: Counter) -> list[tuple[int, bool]]:
     return [(n, overrides.get(n, True)) for n in range(1, counter.desks + 1)]
 
 
-def _open_desks_by_counter(counters: list[Counter]) -> dict[int, int]:
+def _open_desks_by_counter(desks: dict[int, int]) -> dict[int, int]:
+    """Open desks per counter id, from each counter's desk count and the closed-desk rows."""
     closed: dict[int, set[int]] = {}
-    for desk in Desk.objects.filter(counter__in=counters, is_open=False):
-        closed.setdefault(desk.counter_id, set()).add(desk.number)
-    return {
-        c.pk: sum(1 for n in range(1, c.desks + 1) if n not in closed.get(c.pk, set())) for c in counters
-    }
+    for counter_id, number in Desk.objects.filter(counter_id__in=list(desks), is_open=False).values_list(
+        "counter_id", "number"
+    ):
+        closed.setdefault(counter_id, set()).add(number)
+    return {pk: sum(1 for n in range(1, count + 1) if n not in closed.get(pk, set())) for pk, count in desks.items()}
 
 
 def typical_minutes() -> dict[str, float]:
@@ -90,60 +91,91 @@ def recent_speed_factors(*, now: datetime, typical: dict[str, float]) -> dict[st
     return estimate.procedure_speed_factors(recent)
 
 
-def queue_snapshot(
-    *, counters: list[Counter] | None = None, now: datetime | None = None, with_steps: bool = True
-) -> dict[int, CounterQueue]:
-    """Every counter's queue now, keyed by counter id, with the estimated wait of each visitor.
+@dataclass
+class QueueFigures:
+    """One counter's queue as numbers: the source of every wait shown anywhere."""
 
-    The figures come from two flat queries (Steps and their procedure codes); ``with_steps``
-    also loads the Step objects the consoles show (ticket, procedures, needs). Routing, the
-    congestion page and the status page use the figures only.
-    """
-    now = now or timezone.now()
-    if counters is None:
-        counters = list(Counter.objects.filter(active=True).select_related("site", "department"))
+    desks_open: int
+    waiting: list[tuple[int, float, float]] = field(default_factory=list)  # (step id, expected, wait)
+    serving_remaining: list[float] = field(default_factory=list)
+    wait_for_new_arrival: float = 0.0
+
+
+def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFigures]:
+    """The queues of the counters ``{counter id: desk count}`` as figures, from two flat queries."""
     typical, factors = handling_inputs(now=now)
-    desks_open = _open_desks_by_counter(counters)
-    queues = {c.pk: CounterQueue(counter=c, desks_open=desks_open[c.pk]) for c in counters}
-    open_steps = Step.objects.filter(counter__in=counters, status__in=[Step.Status.QUEUED, *Step.ACTIVE])
-    rows = list(open_steps.order_by("priority_at", "id").values_list(
-        "id", "counter_id", "status", "called_at", "started_at"))
+    open_desks = _open_desks_by_counter(desks)
+    figures = {pk: QueueFigures(desks_open=open_desks[pk]) for pk in desks}
+    open_steps = Step.objects.filter(counter_id__in=list(desks), status__in=[Step.Status.QUEUED, *Step.ACTIVE])
     codes: dict[int, list[str]] = {}
     for step_id, code in Step.procedures.through.objects.filter(step__in=open_steps).values_list(
         "step_id", "procedure__code"
     ):
         codes.setdefault(step_id, []).append(code)
-    waiting_rows: dict[int, list[tuple[int, float]]] = {c.pk: [] for c in counters}
-    for step_id, counter_id, status, called_at, started_at in rows:
+    waiting: dict[int, list[tuple[int, float]]] = {pk: [] for pk in desks}
+    for step_id, counter_id, status, called_at, started_at in open_steps.order_by("priority_at", "id").values_list(
+        "id", "counter_id", "status", "called_at", "started_at"
+    ):
         expected = estimate.expected_handling_minutes(codes.get(step_id, ()), typical, factors)
         if status == Step.Status.QUEUED:
-            waiting_rows[counter_id].append((step_id, expected))
+            waiting[counter_id].append((step_id, expected))
         else:
             elapsed = (now - (started_at or called_at or now)).total_seconds() / 60
-            queues[counter_id].serving_remaining.append(
+            figures[counter_id].serving_remaining.append(
                 estimate.remaining_minutes(expected_minutes=expected, elapsed_minutes=elapsed))
+    for counter_id, queue in figures.items():
+        rows = waiting[counter_id]
+        waits, queue.wait_for_new_arrival = estimate.queue_waits(
+            expected=[e for _, e in rows], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
+        )
+        queue.waiting = [(step_id, expected, wait) for (step_id, expected), wait in zip(rows, waits, strict=True)]
+    return figures
+
+
+def queue_snapshot(
+    *, counters: list[Counter] | None = None, now: datetime | None = None, with_steps: bool = True
+) -> dict[int, CounterQueue]:
+    """Every counter's queue now, keyed by counter id, with the estimated wait of each visitor.
+
+    ``with_steps`` also loads the Step objects the consoles show (ticket, procedures, needs);
+    routing, the congestion page and the status page use the figures only.
+    """
+    now = now or timezone.now()
+    if counters is None:
+        counters = list(Counter.objects.filter(active=True).select_related("site", "department"))
+    figures = queue_figures(desks={c.pk: c.desks for c in counters}, now=now)
     steps_by_id: dict[int, Step] = {}
+    active: dict[int, list[Step]] = {c.pk: [] for c in counters}
     if with_steps:
-        steps = open_steps.select_related("visit").prefetch_related(
+        steps = Step.objects.filter(
+            counter__in=counters, status__in=[Step.Status.QUEUED, *Step.ACTIVE]
+        ).select_related("visit").prefetch_related(
             Prefetch("procedures", queryset=Procedure.objects.only("code", "name_ja", "name_en", "name_easy")))
         steps_by_id = {step.pk: step for step in steps}
         for step in sorted(steps_by_id.values(), key=lambda s: (s.priority_at, s.pk)):
             if step.status != Step.Status.QUEUED:
-                queues[step.counter_id].active.append(step)
-    for counter_id, waiting in waiting_rows.items():
-        queue = queues[counter_id]
-        waits, queue.wait_for_new_arrival = estimate.queue_waits(
-            expected=[e for _, e in waiting], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
+                active[step.counter_id].append(step)
+    queues = {}
+    for counter in counters:
+        figure = figures[counter.pk]
+        queues[counter.pk] = CounterQueue(
+            counter=counter, desks_open=figure.desks_open, active=active[counter.pk],
+            serving_remaining=figure.serving_remaining, wait_for_new_arrival=figure.wait_for_new_arrival,
+            waiting=[WaitingStep(steps_by_id.get(step_id), position, expected, wait, step_id)
+                     for position, (step_id, expected, wait) in enumerate(figure.waiting, start=1)],
         )
-        for position, ((step_id, expected), wait) in enumerate(zip(waiting, waits, strict=True), start=1):
-            queue.waiting.append(WaitingStep(steps_by_id.get(step_id), position, expected, wait, step_id))
     return queues
 
 
-def expected_waits_by_code(counters: list[Counter], *, now: datetime | None = None) -> dict[str, float]:
-    """Minutes a visitor joining each counter's queue now would wait (routing's input)."""
-    snapshot = queue_snapshot(counters=counters, now=now, with_steps=False)
-    return {q.counter.code: q.wait_for_new_arrival for q in snapshot.values()}
+def expected_waits_by_code(counters, *, now: datetime | None = None) -> dict[str, float]:
+    """Minutes a visitor joining each counter's queue now would wait (routing's input).
+
+    ``counters``: Counter objects or catalog ``CounterInfo`` (anything with id/pk, code, desks).
+    """
+    now = now or timezone.now()
+    ids = {getattr(c, "pk", None) or c.id: c for c in counters}
+    figures = queue_figures(desks={pk: c.desks for pk, c in ids.items()}, now=now)
+    return {c.code: figures[pk].wait_for_new_arrival for pk, c in ids.items()}
 
 
 def visit_by_token(token: str) -> Visit | None:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, routing_index
 
 from . import routing, selectors
 from .models import Channel, Desk, Need, Step, StepEvent, TicketSequence, Visit
@@ -39,27 +40,27 @@ def _event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | None 
 # --- registration ------------------------------------------------------------------------
 
 
-def _procedures_for(codes: Sequence[str]) -> list[Procedure]:
+def _procedures_for(codes: Sequence[str]) -> list[ProcedureInfo]:
+    """The active procedures of ``codes`` (routing's plain data); ValidationError naming unknown ones."""
     codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
     if not codes:
         raise ValidationError({"procedures": "Choose at least one procedure."})
-    found = {
-        p.code: p
-        for p in Procedure.objects.filter(code__in=codes, active=True).prefetch_related("counters", "prerequisites")
-    }
-    unknown = [c for c in codes if c not in found]
+    index = routing_index()
+    unknown = [c for c in codes if c not in index]
     if unknown:
         raise ValidationError({"procedures": "Unknown procedure code(s): " + ", ".join(unknown)})
-    return [found[c] for c in codes]
+    return [index[c] for c in codes]
 
 
-def _counter_plan(site: Site, procedures: list[Procedure], *, prefer: Iterable[Counter] = ()) -> dict[Counter, list]:
+def _counter_plan(
+    site: Site, procedures: list[ProcedureInfo], *, prefer: Iterable[str] = ()
+) -> dict[CounterInfo, list[ProcedureInfo]]:
     """Which counter at ``site`` does which procedure (routing.assign_counters over plain data)."""
-    preferred = [c.code for c in prefer]
-    by_code: dict[str, Counter] = {}
+    preferred = set(prefer)
+    by_code: dict[str, CounterInfo] = {}
     options: dict[str, list[str]] = {}
     for procedure in procedures:
-        counters = [c for c in procedure.counters.all() if c.site_id == site.pk and c.active]
+        counters = [c for c in procedure.counters if c.site_id == site.pk]
         by_code.update({c.code: c for c in counters})
         codes = [c.code for c in counters]
         options[procedure.code] = sorted(codes, key=lambda c: (c not in preferred, codes.index(c)))
@@ -83,19 +84,30 @@ def _validate_needs(needs: Sequence[str], interpreter_language: str) -> list[str
 
 
 def _next_ticket_seq(site: Site, day) -> int:
-    """The next number of the site's daily sequence, under a row lock (never duplicated)."""
+    """The next number of the site's daily sequence: never duplicated, at worst skipped.
+
+    One ``UPDATE … RETURNING`` statement, run (outside a caller's transaction) in its own
+    transaction, so the day's row is locked for that statement only: a hundred kiosks do not queue
+    behind each other's whole registration. A registration that fails afterwards leaves a gap in
+    the numbers, never a duplicate; the unique constraint on Visit is the backstop.
+    """
+    table = TicketSequence._meta.db_table
     for _attempt in range(TICKET_RETRIES):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - our own table name
+                "WHERE site_id = %s AND service_date = %s RETURNING last_number",
+                [site.pk, day],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
         try:
             with transaction.atomic():
-                sequence, _created = TicketSequence.objects.select_for_update().get_or_create(
-                    site=site, service_date=day
-                )
+                TicketSequence.objects.create(site=site, service_date=day, last_number=1)
+            return 1
         except IntegrityError:
-            # Another registration created the day's row between our read and insert: read it again.
-            continue
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        return sequence.last_number
+            continue  # another registration created the day's row first: increment that one
     raise RuntimeError("could not allocate a ticket number")  # pragma: no cover - needs 5 lost races
 
 
@@ -103,7 +115,6 @@ def ticket_prefix(channel: str) -> str:
     return settings.TICKET_PREFIXES.get(channel, settings.TICKET_PREFIXES["reception"])
 
 
-@transaction.atomic
 def visit_register(
     *, site: Site, procedure_codes: Sequence[str], channel: str = Channel.RECEPTION, needs: Sequence[str] = (),
     interpreter_language: str = "", life_event: str = "", registered_by=None, priority_advance_minutes: int = 0,
@@ -123,24 +134,32 @@ def visit_register(
     advance = priority_advance_minutes
     if Need.PRIORITY in needs:
         advance = max(advance, settings.PRIORITY_NEED_ADVANCE_MINUTES)
-    # Everything slow is decided before the ticket row is locked: the lock is held only for the inserts.
+    # Everything slow (validation, routing's wait figures) is decided before a ticket number is taken.
     plain = [routing.PendingStep(index, counter.code, frozenset(p.code for p in counter_procedures))
              for index, (counter, counter_procedures) in enumerate(plan.items())]
-    prerequisites = {p.code: {q.code for q in p.prerequisites.all()} for p in procedures}
+    prerequisites = {p.code: p.prerequisites for p in procedures}
     first = routing.choose_next_step(plain, prerequisites, selectors.expected_waits_by_code(list(plan), now=now))
     day = timezone.localdate(now)
     seq = _next_ticket_seq(site, day)
+    with transaction.atomic():
+        return _visit_create(site=site, day=day, seq=seq, channel=channel, needs=needs,
+                             interpreter_language=interpreter_language, life_event=life_event,
+                             registered_by=registered_by, now=now, advance=advance, plan=plan, first=first)
+
+
+def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_event, registered_by, now, advance,
+                  plan, first) -> Visit:
     visit = Visit.objects.create(
         site=site, service_date=day, ticket_seq=seq, ticket_number=f"{ticket_prefix(channel)}-{seq:03d}",
         channel=channel, needs=needs, interpreter_language=interpreter_language[:20], life_event=life_event,
         arrived_at=now, priority_at=now - timedelta(minutes=advance), registered_by=registered_by,
     )
     steps = Step.objects.bulk_create([
-        Step(visit=visit, counter=counter, **(_queued_fields(visit, now) if index == first.step_id else {}))
+        Step(visit=visit, counter_id=counter.id, **(_queued_fields(visit, now) if index == first.step_id else {}))
         for index, counter in enumerate(plan)
     ])
     Step.procedures.through.objects.bulk_create([
-        Step.procedures.through(step_id=step.pk, procedure_id=procedure.pk)
+        Step.procedures.through(step_id=step.pk, procedure_id=procedure.id)
         for step, counter_procedures in zip(steps, plan.values(), strict=True) for procedure in counter_procedures
     ])
     _event(steps[first.step_id], StepEvent.Kind.QUEUED, at=now, actor=registered_by)
@@ -351,12 +370,12 @@ def visit_add_procedures(*, visit: Visit, procedure_codes: Sequence[str], actor=
     new = [p for p in procedures if p.code not in already]
     if not new:
         raise ValidationError({"procedures": "These procedures are already in the visit."})
-    plan = _counter_plan(visit.site, new, prefer=[s.counter for s in open_steps])
+    plan = _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps])
     touched = []
     by_counter = {s.counter_id: s for s in open_steps}
     for counter, counter_procedures in plan.items():
-        step = by_counter.get(counter.pk) or Step.objects.create(visit=visit, counter=counter)
-        step.procedures.add(*counter_procedures)
+        step = by_counter.get(counter.id) or Step.objects.create(visit=visit, counter_id=counter.id)
+        step.procedures.add(*[p.id for p in counter_procedures])
         touched.append(step)
     queue_next_step(visit=visit, actor=actor, now=now)
     return touched

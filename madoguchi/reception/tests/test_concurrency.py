@@ -72,7 +72,7 @@ def test_two_thousand_registrations_while_twenty_consoles_call_and_complete(star
                     # Later Steps of multi-counter visits keep arriving from the other consoles
                     # for a while after the last registration.
                     idle_after_done += 1 if registering_done.is_set() else 0
-                    time.sleep(0.05)
+                    time.sleep(0.2)
                     continue
                 idle_after_done = 0
                 services.step_complete(step=step, clerk=clerks[index])
