@@ -18,6 +18,8 @@ api.add_router("", accounts_router)
 api.add_router("", audit_router)
 api.add_router("", reception_router)
 api.add_router("", counters_router)
+api.add_router("", "madoguchi.navigator.api.router")
+api.add_router("", "madoguchi.prefill.api.router")
 api.add_exception_handler(StepStateError, on_step_state_error)
 
 admin.site.site_header = admin.site.site_title = "madoguchi"
@@ -31,6 +33,8 @@ urlpatterns = [
     path("", include("madoguchi.catalog.urls")),
     path("", include("madoguchi.audit.urls")),
     path("", include("madoguchi.counters.urls")),
+    path("", include("madoguchi.navigator.urls")),
+    path("", include("madoguchi.prefill.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -32,8 +32,10 @@ INSTALLED_APPS = [
     "madoguchi.accounts",
     "madoguchi.audit",
     "madoguchi.catalog",
+    "madoguchi.navigator",
     "madoguchi.reception",
     "madoguchi.counters",
+    "madoguchi.prefill",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -168,6 +170,10 @@ CATALOG_DIR = Path(os.environ.get("CATALOG_DIR", BASE_DIR / "catalog"))
 # Personal data of a visit (identity, form answers) is kept this many days, then purged.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 30)
 
+# The no-writing counter's card reader agent on the counter PC (python -m madoguchi.cardreader). The
+# console page's JavaScript sends the card PIN there directly; it never reaches this server.
+CARD_READER_AGENT_URL = os.environ.get("CARD_READER_AGENT_URL", "http://127.0.0.1:8765")
+
 NINJA_PAGINATION_PER_PAGE = 100
 
 LOGGING = {
@@ -190,3 +196,7 @@ TICKET_PREFIXES = {"reception": "A", "kiosk": "K", "navigator": "A", "preapplica
 PRIORITY_NEED_ADVANCE_MINUTES = env_int("PRIORITY_NEED_ADVANCE_MINUTES", 30)
 # How long a called visitor has to reach the desk before the clerk may mark a no-show.
 NO_SHOW_GRACE_SECONDS = env_int("NO_SHOW_GRACE_SECONDS", 120)
+
+# How many reverse proxies stand in front of the app: the rate limits then key on the client's real
+# address from X-Forwarded-For. 0 (the default) trusts no header and uses the connection's address.
+NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)

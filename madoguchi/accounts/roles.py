@@ -32,9 +32,10 @@ class Capability(StrEnum):
     ADMINISTER = "administer"
     KIOSK_USE = "kiosk.use"
     DISPLAY_VIEW = "display.view"
+    NAVIGATOR_ASSIST = "navigator.assist"  # run the procedure navigator for a visitor at the desk
 
 
-_STAFF = {Capability.STAFF_HOME, Capability.CATALOG_VIEW}
+_STAFF = {Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.NAVIGATOR_ASSIST}
 
 GRANTS: dict[str, frozenset[Capability]] = {
     Role.RECEPTION: frozenset(_STAFF | {Capability.RECEPTION_REGISTER}),

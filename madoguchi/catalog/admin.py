@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Counter, Department, LifeEvent, Procedure, Site
+from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
 
 
 @admin.register(Site)
@@ -34,3 +34,26 @@ class ProcedureAdmin(admin.ModelAdmin):
 class LifeEventAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ja", "name_en", "sort_order", "active"]
     filter_horizontal = ["procedures"]
+
+
+@admin.register(Relation)
+class RelationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "name_en", "name_easy", "sort_order", "active"]
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(admin.ModelAdmin):
+    """Read-only: a rule is changed in catalog/rules.yaml, where the loader checks it before it applies."""
+
+    list_display = ["position", "procedure"]
+    list_filter = ["procedure__department"]
+    search_fields = ["procedure__code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -96,6 +96,10 @@ class Procedure(Named):
     deadline_days = models.PositiveSmallIntegerField(
         _("deadline (days after the event)"), null=True, blank=True
     )
+    deadline_counts_event_day = models.BooleanField(
+        _("the day of the event counts as day 1"), default=False,
+        help_text=_("As the Family Register Act counts birth and death notifications."),
+    )
     online_url = models.URLField(_("online route"), blank=True)
     prerequisites = models.ManyToManyField(
         "self",
@@ -129,3 +133,34 @@ class LifeEvent(Named):
         verbose_name = _("life event")
         verbose_name_plural = _("life events")
         ordering = ["sort_order", "code"]
+
+
+class Relation(Named):
+    """How the navigator names a household member of this relation (ご本人, 配偶者, your child …)."""
+
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("household relation")
+        verbose_name_plural = _("household relations")
+        ordering = ["sort_order", "code"]
+
+
+class EligibilityRule(models.Model):
+    """One navigator rule: when ``procedure`` applies. ``definition`` is the rule as written in the
+    catalogue YAML without its procedure (events, when, household, member, required, reason);
+    the catalogue loader has checked it, the navigator's rule engine evaluates it."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="eligibility_rules"
+    )
+    position = models.PositiveIntegerField(_("position"), unique=True)
+    definition = models.JSONField(_("definition"))
+
+    class Meta:
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} #{self.position}"

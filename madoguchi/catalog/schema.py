@@ -6,15 +6,17 @@ every problem found (file, line, field, message), so a ward fixes a broken file 
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from . import eligibility
 from .yamlsource import Located, Path, Problem, dotted
 
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 
 
 class Entry(BaseModel):
@@ -58,6 +60,8 @@ class ProcedureEntry(Entry):
     fee_yen: int = Field(default=0, ge=0)
     documents: list[Document] = []
     deadline_days: int | None = Field(default=None, ge=0, le=3650)
+    # 戸籍法 counts the day of the birth or death as day 1; most other laws start the day after.
+    deadline_counts_event_day: bool = False
     online_url: str = ""
     prerequisites: list[Code] = []
 
@@ -66,12 +70,44 @@ class LifeEventEntry(Entry):
     procedures: list[Code] = []
 
 
-SECTIONS: dict[str, type[Entry]] = {
+class RelationEntry(Entry):
+    """How the navigator names a household member of this relation in a reason (ご本人, your child …)."""
+
+
+class ReasonTexts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ja: LongText
+    en: LongText
+    easy: LongText
+
+
+class RuleEntry(BaseModel):
+    """When a procedure applies (see ``eligibility`` for the conditions' vocabulary)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    procedure: Code
+    events: list[Code] = Field(min_length=1)
+    when: dict[str, Any] = {}
+    household: list[Any] = []
+    member: dict[str, Any] | None = None
+    required: bool = True
+    reason: ReasonTexts
+
+    def definition(self) -> dict:
+        """The rule as stored (and dumped) beside its procedure: what was written, defaults left out."""
+        return self.model_dump(mode="json", exclude={"procedure"}, exclude_defaults=True)
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
     "sites": SiteEntry,
     "departments": DepartmentEntry,
     "counters": CounterEntry,
     "procedures": ProcedureEntry,
     "life_events": LifeEventEntry,
+    "relations": RelationEntry,
+    "rules": RuleEntry,
 }
 
 
@@ -79,7 +115,7 @@ SECTIONS: dict[str, type[Entry]] = {
 class Placed:
     """An entry and where it was written."""
 
-    entry: Entry
+    entry: BaseModel
     source: Located
     path: Path
 
@@ -96,6 +132,8 @@ class CatalogData:
     counters: list[CounterEntry] = field(default_factory=list)
     procedures: list[ProcedureEntry] = field(default_factory=list)
     life_events: list[LifeEventEntry] = field(default_factory=list)
+    relations: list[RelationEntry] = field(default_factory=list)
+    rules: list[RuleEntry] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in SECTIONS}
@@ -191,6 +229,27 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+def _check_rules(rules: list[Placed], relations: dict[str, Placed], procedures: dict[str, Placed],
+                 life_events: dict[str, Placed], problems: list[Problem]) -> None:
+    for item in relations.values():
+        if item.entry.code not in eligibility.RELATIONS:
+            known = ", ".join(eligibility.RELATIONS)
+            problems.append(item.problem("code", f"unknown relation {item.entry.code!r} (known: {known})"))
+    for item in rules:
+        rule: RuleEntry = item.entry  # type: ignore[assignment]
+        _check_refs(item, "procedure", [rule.procedure], procedures, "procedure", problems)
+        _check_refs(item, "events", rule.events, life_events, "life event", problems)
+        for path, message in eligibility.check_rule(
+            events=rule.events, when=rule.when, household=rule.household, member=rule.member,
+            reason=rule.reason.model_dump(),
+        ):
+            problems.append(item.problem(path, message))
+    missing = [code for code in eligibility.RELATIONS if code not in relations]
+    if rules and missing:
+        problems.append(rules[0].problem((), "the rules name members by relation, but the relations section has "
+                                             f"no name for: {', '.join(missing)}"))
+
+
 def parse_catalog(sources: list[Located]) -> CatalogData:
     problems: list[Problem] = []
     merged: dict[str, list[Placed]] = {name: [] for name in SECTIONS}
@@ -223,6 +282,8 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
             problems.append(item.problem("prerequisites", "a procedure cannot be its own prerequisite"))
     for item in life_events.values():
         _check_refs(item, "procedures", item.entry.procedures, procedures, "procedure", problems)
+    relations = _index(merged["relations"], "relation", problems)
+    _check_rules(merged["rules"], relations, procedures, life_events, problems)
 
     graph = {code: [p for p in item.entry.prerequisites if p in procedures and p != code]
              for code, item in procedures.items()}
@@ -239,4 +300,6 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
         counters=[p.entry for p in counters.values()],
         procedures=[p.entry for p in procedures.values()],
         life_events=[p.entry for p in life_events.values()],
+        relations=[p.entry for p in relations.values()],
+        rules=[p.entry for p in merged["rules"]],
     )

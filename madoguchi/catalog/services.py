@@ -8,8 +8,8 @@ from django.db import models, transaction
 
 from madoguchi.audit import services as audit
 
-from .models import Counter, Department, LifeEvent, Procedure, Site
-from .schema import CatalogData, CatalogInvalid, Entry, parse_catalog
+from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
+from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import Problem, YamlSyntaxError, read_yaml
 
 
@@ -73,6 +73,19 @@ class _Upserter:
             manager.set(targets)
             self.changes += 1
 
+    def rules(self, entries: list[RuleEntry], procedures: dict[str, Procedure]) -> None:
+        """Rules have no code of their own and nothing refers to them: when any differs, the whole
+        list is replaced (one change)."""
+        wanted = [(procedures[e.procedure].pk, e.definition()) for e in entries]
+        current = list(EligibilityRule.objects.order_by("position").values_list("procedure_id", "definition"))
+        if current != wanted:
+            EligibilityRule.objects.all().delete()
+            EligibilityRule.objects.bulk_create(
+                EligibilityRule(procedure_id=procedure_id, position=i, definition=definition)
+                for i, (procedure_id, definition) in enumerate(wanted)
+            )
+            self.changes += 1
+
     def deactivate_missing(self, model: type[models.Model], codes: set[str]) -> None:
         self.changes += model.objects.filter(active=True).exclude(code__in=codes).update(active=False)
 
@@ -95,7 +108,8 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
         procedures[e.code] = up.row(
             Procedure, e, department=departments[e.department], handling_minutes=e.handling_minutes,
             fee_yen=e.fee_yen, documents=[d.model_dump() for d in e.documents],
-            deadline_days=e.deadline_days, online_url=e.online_url, sort_order=i,
+            deadline_days=e.deadline_days, deadline_counts_event_day=e.deadline_counts_event_day,
+            online_url=e.online_url, sort_order=i,
         )
     for e in data.procedures:
         up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
@@ -103,9 +117,11 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     for i, e in enumerate(data.life_events):
         life_event = up.row(LifeEvent, e, sort_order=i)
         up.relation(life_event.procedures, [procedures[c] for c in e.procedures])
+    relations = {e.code: up.row(Relation, e, sort_order=i) for i, e in enumerate(data.relations)}
+    up.rules(data.rules, procedures)
     for model, codes in (
         (Site, sites), (Department, departments), (Counter, counters), (Procedure, procedures),
-        (LifeEvent, {e.code for e in data.life_events}),
+        (LifeEvent, {e.code for e in data.life_events}), (Relation, relations),
     ):
         up.deactivate_missing(model, set(codes))
     counts = data.counts()
@@ -151,6 +167,8 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["documents"] = p.documents
         if p.deadline_days is not None:
             item["deadline_days"] = p.deadline_days
+        if p.deadline_counts_event_day:
+            item["deadline_counts_event_day"] = True
         if p.online_url:
             item["online_url"] = p.online_url
         prerequisites = sorted(q.code for q in p.prerequisites.all())
@@ -161,19 +179,32 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
         {**_names(e), "procedures": [p.code for p in e.procedures.order_by("sort_order", "code")]}
         for e in LifeEvent.objects.filter(active=True)
     ]
+    relations = [_names(r) for r in Relation.objects.filter(active=True)]
+    rules = [
+        {"procedure": r.procedure.code, **r.definition}
+        for r in EligibilityRule.objects.select_related("procedure").order_by("position")
+    ]
     return {"sites": sites, "departments": departments, "counters": counters,
-            "procedures": procedures, "life_events": life_events}
+            "procedures": procedures, "life_events": life_events, "relations": relations, "rules": rules}
+
+
+# The navigator's rules and the relation names they use travel with the procedures they decide.
+DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml"}
 
 
 def catalog_dump(*, directory: Path) -> list[Path]:
-    """Write the database back to ``directory/<section>.yaml``, one file per section."""
+    """Write the database back to ``directory/<section>.yaml``, one file per section (the navigator's
+    relations and rules go into ``procedures.yaml``, see ``DUMP_FILES``)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
+    files: dict[str, dict[str, list[dict]]] = {}
     for section, items in catalog_as_yaml_sections().items():
-        path = directory / f"{section}.yaml"
+        files.setdefault(DUMP_FILES.get(section, f"{section}.yaml"), {})[section] = items
+    written = []
+    for name, sections in files.items():
+        path = directory / name
         path.write_text(
-            yaml.safe_dump({section: items}, allow_unicode=True, sort_keys=False, width=100),
+            yaml.safe_dump(sections, allow_unicode=True, sort_keys=False, width=100),
             encoding="utf-8",
         )
         written.append(path)

@@ -26,6 +26,8 @@ SCREENS: list[Screen] = [
            _("Who did what and when; every view of personal data.")),
     Screen(Capability.RECEPTION_REGISTER, "counters:reception", _("Reception"),
            _("Register a visit: one ticket for every procedure and counter.")),
+    Screen(Capability.NAVIGATOR_ASSIST, "navigator:staff_start", _("Procedure navigator"),
+           _("From a visitor's situation to every procedure they need.")),
     Screen(Capability.COUNTER_SERVE, "counters:counter_list", _("Counter console"),
            _("Call, serve and hand on the visitors at your counter.")),
     Screen(Capability.SUPERVISE, "counters:supervisor", _("All counters"),

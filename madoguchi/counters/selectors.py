@@ -73,7 +73,7 @@ class Call:
     recall: bool
 
 
-def recent_calls(*, site: Site, floor: int | None = None, limit: int = 8) -> list[Call]:
+def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (), limit: int = 8) -> list[Call]:
     """The latest calls (and recalls) for a display board, newest first, for steps still called."""
     events = (
         StepEvent.objects.filter(kind__in=[StepEvent.Kind.CALLED, StepEvent.Kind.RECALLED], counter__site=site,
@@ -83,6 +83,8 @@ def recent_calls(*, site: Site, floor: int | None = None, limit: int = 8) -> lis
     )
     if floor is not None:
         events = events.filter(counter__floor=floor)
+    if counters:
+        events = events.filter(counter__code__in=counters)
     calls: list[Call] = []
     for event in events[: limit * 3]:
         calls.append(Call(event.pk, event.visit.ticket_number, event.counter, event.desk, event.at,

@@ -289,20 +289,24 @@ def summary(request):
 # --- call display -------------------------------------------------------------------------------
 
 
-def _display_scope(request) -> tuple[Site, int | None]:
+def _display_scope(request) -> tuple[Site, int | None, list[str]]:
+    """Which calls a board shows: a site, and a floor (``?floor=2``) or a counter group
+    (``?counters=kokuho,kouki``); the whole site when neither is given."""
     site = Site.objects.filter(code=request.GET.get("site") or "", active=True).first() or \
         Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
     floor = request.GET.get("floor")
-    return site, int(floor) if floor and floor.lstrip("-").isdigit() else None
+    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:20]
+    return site, int(floor) if floor and floor.lstrip("-").isdigit() else None, group
 
 
 @requires(Capability.DISPLAY_VIEW)
 @never_cache
 def display(request):
-    site, floor = _display_scope(request)
+    site, floor, group = _display_scope(request)
     floors = sorted(set(Counter.objects.filter(site=site, active=True).values_list("floor", flat=True)))
     return render(request, "counters/display.html", {
-        "site": site, "floor": floor, "floors": floors, "calls": selectors.recent_calls(site=site, floor=floor),
+        "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
+        "calls": selectors.recent_calls(site=site, floor=floor, counters=group),
         "sites": Site.objects.filter(active=True),
     })
 
@@ -310,9 +314,9 @@ def display(request):
 @requires(Capability.DISPLAY_VIEW)
 def display_calls(request):
     """The board's latest calls, polled every second; 304 when nothing changed (ETag)."""
-    site, floor = _display_scope(request)
-    calls = selectors.recent_calls(site=site, floor=floor)
-    etag = f'"{site.code}-{floor}-{calls[0].event_id if calls else 0}-{request.LANGUAGE_CODE}"'
+    site, floor, group = _display_scope(request)
+    calls = selectors.recent_calls(site=site, floor=floor, counters=group)
+    etag = f'"{site.code}-{floor}-{",".join(group)}-{calls[0].event_id if calls else 0}-{request.LANGUAGE_CODE}"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
     response = render(request, "counters/_display_calls.html", {"calls": calls})

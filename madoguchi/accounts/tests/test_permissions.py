@@ -19,6 +19,7 @@ ROLES = [*Role.values, "anonymous"]
 PAGES = {
     "/staff/": STAFF,
     "/staff/catalog/": STAFF,
+    "/staff/navigator/": STAFF,
     "/staff/audit/": {"supervisor", "administrator"},
     "/kiosk/": {"kiosk", "administrator"},
     "/display/": {"display", "administrator"},
@@ -83,7 +84,7 @@ def test_me_reports_the_accounts_role_and_capabilities():
 
     assert body["username"] == "tanaka"
     assert body["role"] == "reception"
-    assert body["capabilities"] == ["catalog.view", "reception.register", "staff.home"]
+    assert body["capabilities"] == ["catalog.view", "navigator.assist", "reception.register", "staff.home"]
 
 
 @pytest.mark.django_db

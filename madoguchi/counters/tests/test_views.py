@@ -174,3 +174,15 @@ def test_the_kiosk_with_nothing_ticked_explains(client, site):
     assert not Visit.objects.exists()
     assert response.status_code == 200
     assert list(response.context["messages"])
+
+
+def test_a_board_for_a_counter_group_shows_only_its_counters(client, site):
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    kokuho_visit = services.visit_register(site=site, procedure_codes=["nhi.enroll"])
+    clerk = UserFactory(role=Role.COUNTER)
+    for code in ("koseki-cert", "kokuho"):
+        services.step_call_next(counter=Counter.objects.get(code=code), clerk=clerk)
+    logged_in(client, Role.DISPLAY)
+    body = client.get("/display/calls?site=honcho&counters=kokuho,kouki").content.decode()
+    assert kokuho_visit.ticket_number in body
+    assert "A-001" not in body

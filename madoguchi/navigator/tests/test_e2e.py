@@ -1,0 +1,228 @@
+"""The navigator in Debian's Chromium: a family on a phone, the keyboard alone, axe on every page
+in every language, printing, and the QR text.
+
+UI wording is left alone (the translations arrive later): the tests find things by id, name and
+structure, and read only the texts that come from the catalogue (reasons, procedure names).
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.navigator.qr import decode_selection
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+
+
+@pytest.fixture(autouse=True)
+def catalogue(starter_catalog):
+    return starter_catalog
+
+
+def in_language(page, live_server, language: str) -> None:
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+
+
+def sign_in(page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def focused_id(page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def tab_to(page, selector: str, *, limit: int = 25) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{selector} was not reached within {limit} presses of Tab (focus: #{focused_id(page)})")
+
+
+def fill_date(page, year: str, month: str, day: str) -> None:
+    page.fill("#q-event_year", year)
+    page.fill("#q-event_month", month)
+    page.fill("#q-event_day", day)
+
+
+def describe_person(page, index: int, relation: str, age: int, insurance: str) -> None:
+    """Answer one person's relation and age, wait for the questions they bring, pick the insurance."""
+    page.select_option(f"#q-m{index}-relation", relation)
+    page.fill(f"#q-m{index}-age", str(age))
+    page.press(f"#q-m{index}-age", "Tab")  # the change re-asks the household's questions
+    page.locator(f"label[for='q-m{index}-insurance-{insurance}']").click()
+
+
+def add_person(page, index: int) -> None:
+    page.click("#add-member")
+    page.wait_for_selector(f"#q-m{index}-relation")
+
+
+def family_moving_in(page) -> None:
+    """Self 38 and spouse 36 on employee insurance, child 7, from another prefecture, on 2026-04-01."""
+    page.goto("/navigator/")
+    page.click("a[href='/navigator/move_in/']")
+    fill_date(page, "2026", "4", "1")
+    page.locator("label[for='q-moved_from-other_prefecture']").click()
+    describe_person(page, 0, "self", 38, "employee")
+    add_person(page, 1)
+    describe_person(page, 1, "spouse", 36, "employee")
+    add_person(page, 2)
+    describe_person(page, 2, "child", 7, "employee")
+    page.click("#see-result")
+    page.wait_for_selector(".nav-cards")
+
+
+def test_a_family_moving_in_sees_its_procedures_on_a_phone(phone_page):
+    page = phone_page
+    family_moving_in(page)
+
+    codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
+    assert {"juki.move_in", "kosodate.child_allowance", "gakumu.school_transfer"} <= set(codes)
+    assert "nhi.enroll" not in codes
+    school = page.locator("#p-gakumu\\.school_transfer")
+    assert "お子さん（7歳）は義務教育の年齢（6〜14歳）" in school.inner_text()
+    allowance = page.locator("#p-kosodate\\.child_allowance")
+    assert "お子さん（7歳）は18歳未満です" in allowance.inner_text()
+    assert allowance.locator("time").get_attribute("datetime") == "2026-04-16"
+    assert page.locator("#p-juki\\.move_in time").get_attribute("datetime") == "2026-04-15"
+
+
+def test_the_qr_text_decodes_to_the_ticked_procedures(phone_page):
+    page = phone_page
+    family_moving_in(page)
+
+    ticked = page.locator("input[name='selected']:checked").evaluate_all("boxes => boxes.map(b => b.value)")
+    selection = decode_selection(page.locator("#qr-text").inner_text())
+    assert list(selection.procedure_codes) == ticked
+    assert selection.life_event == "move_in"
+    assert page.locator(".nav-qr__image svg").count() == 1
+
+
+def test_ticking_an_optional_procedure_adds_it_to_the_qr_code(phone_page):
+    page = phone_page
+    family_moving_in(page)
+
+    page.locator("label[for='select-seal.register']").click()
+    page.click("#update-selection")
+    page.wait_for_selector("#select-seal\\.register:checked")
+
+    assert "seal.register" in decode_selection(page.locator("#qr-text").inner_text()).procedure_codes
+
+
+def test_touch_targets_are_at_least_44_pixels_high(phone_page):
+    page = phone_page
+    page.goto("/navigator/move_in/")
+    describe_person(page, 0, "self", 38, "employee")
+
+    for selector in (".nav-choice", "#add-member", "#see-result", "#q-m0-age", "#q-m0-relation"):
+        for box in page.locator(selector).evaluate_all("els => els.map(e => e.getBoundingClientRect().height)"):
+            assert box >= 44, selector
+
+
+def test_someone_on_the_keyboard_alone_gets_a_result(page):
+    page.goto("/navigator/")
+    tab_to(page, "a[href='/navigator/move_within/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/navigator/move_within/")
+
+    tab_to(page, "#q-event_year")
+    page.keyboard.type("2026")
+    page.keyboard.press("Tab")
+    page.keyboard.type("4")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")
+    tab_to(page, "#q-m0-age")
+    page.keyboard.type("40")
+    page.keyboard.press("Tab")  # the change brings this person's questions; the focus goes to the first
+    page.wait_for_function("document.activeElement.id === 'q-m0-has_mynumber_card'")
+    page.keyboard.press("Space")
+    tab_to(page, "#see-result")
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector(".nav-cards")
+    codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
+    assert codes == ["juki.move_within", "mynumber.card_update"]
+
+
+def test_a_person_added_by_keyboard_gets_the_focus_and_can_be_removed(page):
+    page.goto("/navigator/move_in/")
+    page.focus("#add-member")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'q-m1-relation'")
+
+    page.focus("#m1-remove")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'members-heading'")
+    assert page.locator("#q-m1-relation").count() == 0
+    assert page.locator("#household-status").inner_text() != ""
+
+
+def test_missing_answers_are_listed_and_each_links_to_its_field(page):
+    page.goto("/navigator/move_in/")
+    page.click("#see-result")
+    page.wait_for_selector("#error-summary")
+
+    assert focused_id(page) == "error-summary"
+    targets = page.locator("#error-summary a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert targets == ["#q-event_year", "#q-moved_from", "#q-m0-age"]
+
+
+def test_printing_keeps_the_list_and_the_qr_code_and_drops_the_controls(phone_page):
+    page = phone_page
+    family_moving_in(page)
+    page.emulate_media(media="print")
+
+    assert page.locator(".nav-qr__image svg").is_visible()
+    assert page.locator("#p-juki\\.move_in").is_visible()
+    assert not page.locator("#update-selection").is_visible()
+    assert not page.locator(".site-header").is_visible()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_of_the_resident_navigator_is_accessible(page, live_server, axe, language):
+    in_language(page, live_server, language)
+    page.goto("/navigator/")
+    axe(page)
+    page.click("a[href='/navigator/move_in/']")
+    page.click("#see-result")  # nothing answered: the error summary
+    page.wait_for_selector("#error-summary")
+    axe(page)
+    fill_date(page, "2026", "4", "1")
+    page.locator("label[for='q-moved_from-abroad']").click()
+    describe_person(page, 0, "self", 30, "none")
+    add_person(page, 1)
+    describe_person(page, 1, "child", 4, "none")
+    axe(page)  # every kind of question on screen
+    page.click("#see-result")
+    page.wait_for_selector(".nav-cards")
+    axe(page)
+
+
+@pytest.mark.parametrize("language", settings.STAFF_LANGUAGES)
+def test_every_page_of_the_staff_navigator_is_accessible(page, live_server, axe, language):
+    in_language(page, live_server, language)
+    sign_in(page, live_server, UserFactory(role="reception"))
+    page.goto("/staff/navigator/")
+    axe(page)
+    page.click("a[href='/staff/navigator/death/']")
+    fill_date(page, "2026", "4", "1")
+    page.select_option("#q-m0-relation", "parent")
+    page.fill("#q-m0-age", "80")
+    page.locator("label[for='q-m0-deceased']").click()
+    page.wait_for_selector("#q-m0-pension_recipient")
+    axe(page)
+    page.locator("label[for='q-m0-insurance-late_stage']").click()
+    page.click("#see-result")
+    page.wait_for_selector(".nav-cards")
+    page.click("#update-selection")
+    page.wait_for_selector("#selected-codes")
+    axe(page)
+    assert "koseki.death" in page.locator("#selected-codes").get_attribute("data-codes").split(",")
