@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
-from madoguchi.reception.models import Need
+from madoguchi.navigator.qr import decode_selection
+from madoguchi.reception.models import Channel, Need
 
 INTERPRETER_LANGUAGES = [
     ("", _("None")), ("en", "English"), ("zh", "中文"), ("ko", "한국어"), ("vi", "Tiếng Việt"),
@@ -33,6 +34,30 @@ class ReceptionForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple)
     interpreter_language = forms.ChoiceField(label=_("Interpreter language"), choices=INTERPRETER_LANGUAGES,
                                              required=False)
+    # How the visit came: set to "navigator" when the procedures came from a scanned navigator QR.
+    channel = forms.ChoiceField(choices=[(Channel.RECEPTION, ""), (Channel.NAVIGATOR, "")], initial=Channel.RECEPTION,
+                                widget=forms.HiddenInput)
+
+
+class ScanForm(forms.Form):
+    """The navigator's QR code: a handheld scanner types its text into this field (and Enter)."""
+
+    navigator_qr = forms.CharField(
+        label=_("Scan the navigator's QR code"), max_length=2000,
+        help_text=_("Put the cursor here and scan: the procedures are ticked below."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_navigator_qr(self):
+        try:
+            selection = decode_selection(self.cleaned_data["navigator_qr"])
+        except ValueError as error:
+            raise forms.ValidationError(_("This is not a navigator QR code: %(reason)s") % {"reason": error}) from error
+        unknown = sorted(set(selection.procedure_codes) - set(
+            Procedure.objects.filter(active=True, code__in=selection.procedure_codes).values_list("code", flat=True)))
+        if unknown:
+            raise forms.ValidationError(_("Unknown procedure code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+        return selection
 
 
 class MemoForm(forms.Form):

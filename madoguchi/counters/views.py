@@ -20,7 +20,7 @@ from madoguchi.reception.models import Channel, Need, Step, Visit
 from madoguchi.reception.permissions import may_serve
 
 from . import qr, selectors
-from .forms import AddProcedureForm, MemoForm, MoveForm, ReceptionForm
+from .forms import AddProcedureForm, MemoForm, MoveForm, ReceptionForm, ScanForm
 
 
 def _error_text(error: ValidationError) -> str:
@@ -56,12 +56,19 @@ def reception(request):
         event = LifeEvent.objects.filter(code=event_code, active=True).first()
         if event is not None:
             initial.update(life_event=event, procedures=list(event.procedures.all()))
+    scan = ScanForm(request.GET if "navigator_qr" in request.GET else None)
+    if scan.is_valid():
+        selection = scan.cleaned_data["navigator_qr"]
+        initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
+                       life_event=LifeEvent.objects.filter(code=selection.life_event, active=True).first())
+        messages.info(request, _("The navigator's %(count)d procedures are ticked: check them and register.")
+                      % {"count": len(selection.procedure_codes)})
     form = ReceptionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             visit = services.visit_register(
-                site=data["site"], procedure_codes=[p.code for p in data["procedures"]], channel=Channel.RECEPTION,
+                site=data["site"], procedure_codes=[p.code for p in data["procedures"]], channel=data["channel"],
                 needs=data["needs"], interpreter_language=data["interpreter_language"],
                 life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
             )
@@ -71,7 +78,8 @@ def reception(request):
             messages.success(request, _("Ticket %(ticket)s registered.") % {"ticket": visit.ticket_number})
             return redirect("counters:route_sheet", visit_id=visit.pk)
     return render(request, "counters/reception.html", {
-        "form": form, "life_events": LifeEvent.objects.filter(active=True), "groups": _procedure_groups(),
+        "form": form, "scan": scan if scan.is_bound else ScanForm(),
+        "life_events": LifeEvent.objects.filter(active=True), "groups": _procedure_groups(),
         "selected": {p.code if hasattr(p, "code") else p for p in (form["procedures"].value() or [])},
     })
 

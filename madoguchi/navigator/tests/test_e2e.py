@@ -226,3 +226,41 @@ def test_every_page_of_the_staff_navigator_is_accessible(page, live_server, axe,
     page.wait_for_selector("#selected-codes")
     axe(page)
     assert "koseki.death" in page.locator("#selected-codes").get_attribute("data-codes").split(",")
+
+
+def test_reception_scans_the_navigator_qr_and_registers_exactly_those_procedures(phone_page, browser, live_server,
+                                                                                   axe):
+    from madoguchi.accounts.roles import Role
+    from madoguchi.reception.models import Channel, Visit
+
+    family_moving_in(phone_page)
+    qr_text = phone_page.locator("#qr-text").inner_text()
+    codes = decode_selection(qr_text).procedure_codes
+
+    desk = browser.new_context(base_url=live_server.url, locale="ja-JP").new_page()
+    sign_in(desk, live_server, UserFactory(role=Role.RECEPTION))
+    desk.goto("/staff/reception/")
+    desk.focus("#id_navigator_qr")
+    desk.keyboard.type(qr_text)  # a handheld scanner types the text, then Enter
+    desk.keyboard.press("Enter")
+    desk.wait_for_url("**navigator_qr=**")
+    ticked = desk.locator("input[name=procedures]:checked").evaluate_all("boxes => boxes.map(b => b.value)")
+    assert set(ticked) == set(codes)
+    axe(desk)
+    desk.locator("form.reception-form button[type=submit]").click()
+    desk.wait_for_url("**/sheet/")
+    visit = Visit.objects.get()
+    assert visit.channel == Channel.NAVIGATOR
+    assert visit.life_event == "move_in"
+    assert {p.code for s in visit.steps.all() for p in s.procedures.all()} == set(codes)
+
+
+def test_a_garbled_scan_is_explained_next_to_the_field(page, live_server):
+    from madoguchi.accounts.roles import Role
+
+    sign_in(page, live_server, UserFactory(role=Role.RECEPTION))
+    page.goto("/staff/reception/")
+    page.fill("#id_navigator_qr", "MDGNAV1|move_in|2026-13-01|juki.move_in")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#id_navigator_qr_errors")
+    assert "2026-13-01" in page.locator("#id_navigator_qr_errors").inner_text()
