@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "madoguchi.core.context_processors.layout",
+                "madoguchi.counters.context_processors.serving_visit",
             ],
         },
     },

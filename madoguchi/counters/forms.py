@@ -36,7 +36,7 @@ class ReceptionForm(forms.Form):
                                              required=False)
     # How the visit came: set to "navigator" when the procedures came from a scanned navigator QR.
     channel = forms.ChoiceField(choices=[(Channel.RECEPTION, ""), (Channel.NAVIGATOR, "")], initial=Channel.RECEPTION,
-                                widget=forms.HiddenInput)
+                                required=False, widget=forms.HiddenInput)
 
 
 class ScanForm(forms.Form):

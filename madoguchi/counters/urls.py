@@ -7,6 +7,7 @@ urlpatterns = [
     path("staff/reception/", views.reception, name="reception"),
     path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
     path("staff/counters/", views.counter_list, name="counter_list"),
+    path("staff/counters/serving-visit/add", views.add_to_serving_visit, name="add_to_serving_visit"),
     path("staff/counters/<str:code>/", views.console, name="console"),
     path("staff/counters/<str:code>/call-next", views.console_call_next, name="call_next"),
     path("staff/counters/<str:code>/<str:action>", views.console_step_action, name="console_action"),

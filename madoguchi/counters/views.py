@@ -20,6 +20,7 @@ from madoguchi.reception.models import Channel, Need, Step, Visit
 from madoguchi.reception.permissions import may_serve
 
 from . import qr, selectors
+from .context_processors import SERVING_VISIT_KEY
 from .forms import AddProcedureForm, MemoForm, MoveForm, ReceptionForm, ScanForm
 
 
@@ -68,7 +69,8 @@ def reception(request):
         data = form.cleaned_data
         try:
             visit = services.visit_register(
-                site=data["site"], procedure_codes=[p.code for p in data["procedures"]], channel=data["channel"],
+                site=data["site"], procedure_codes=[p.code for p in data["procedures"]],
+                channel=data["channel"] or Channel.RECEPTION,
                 needs=data["needs"], interpreter_language=data["interpreter_language"],
                 life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
             )
@@ -167,6 +169,8 @@ def console(request, code: str):
     desk = _desk(request, counter)
     queue, active = selectors.counter_console(counter)
     mine = next((s for s in active if s.desk == desk), None)
+    if mine is not None:
+        request.session[SERVING_VISIT_KEY] = mine.visit_id
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
         "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
@@ -241,6 +245,32 @@ def console_step_action(request, code: str, action: str):
             return _("Added %(name)s to %(ticket)s.") % {"name": form.cleaned_data["procedure"].name, "ticket": ticket}
         raise ValidationError(_("Unknown action."))
     return _console_action(request, code, act)
+
+
+@requires(Capability.COUNTER_SERVE)
+@require_POST
+def add_to_serving_visit(request):
+    """From the staff navigator: add the procedures the household's facts imply (those the visit
+    does not have yet) to the visit at this clerk's desk."""
+    visit = get_object_or_404(Visit, pk=request.session.get(SERVING_VISIT_KEY), status=Visit.Status.ACTIVE)
+    codes = [c for c in request.POST.get("codes", "").split(",") if c]
+    present = set(Procedure.objects.filter(steps__visit=visit).values_list("code", flat=True))
+    missing = [c for c in codes if c not in present]
+    if not missing:
+        messages.info(request, _("Ticket %(ticket)s already has every one of these procedures.") % {
+            "ticket": visit.ticket_number})
+    else:
+        try:
+            services.visit_add_procedures(visit=visit, procedure_codes=missing, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Added to ticket %(ticket)s: %(codes)s") % {
+                "ticket": visit.ticket_number, "codes": ", ".join(missing)})
+    step = visit.steps.filter(status__in=Step.ACTIVE).select_related("counter").first()
+    if step is not None and may_serve(request.user, step.counter):
+        return redirect("counters:console", code=step.counter.code)
+    return redirect("counters:counter_list")
 
 
 # --- supervisor ------------------------------------------------------------------------------

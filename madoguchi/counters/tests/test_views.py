@@ -186,3 +186,15 @@ def test_a_board_for_a_counter_group_shows_only_its_counters(client, site):
     body = client.get("/display/calls?site=honcho&counters=kokuho,kouki").content.decode()
     assert kokuho_visit.ticket_number in body
     assert "A-001" not in body
+
+
+def test_the_staff_navigator_adds_what_the_facts_imply_to_the_visit_at_my_desk(client, site):
+    visit = services.visit_register(site=site, procedure_codes=["juki.move_in"])
+    logged_in(client, Role.COUNTER, counters=["koseki-move"])
+    client.post("/staff/counters/koseki-move/call-next")
+    client.get("/staff/counters/koseki-move/")  # the console now knows the visitor at my desk
+    response = client.post("/staff/counters/serving-visit/add",
+                           {"codes": "juki.move_in,kosodate.child_allowance,gakumu.school_transfer"})
+    assert response["Location"] == "/staff/counters/koseki-move/"
+    codes = {p.code for s in visit.steps.all() for p in s.procedures.all()}
+    assert codes == {"juki.move_in", "kosodate.child_allowance", "gakumu.school_transfer"}
