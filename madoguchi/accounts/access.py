@@ -2,6 +2,7 @@
 
     @public                                   # residents' pages, login, language switch
     @requires(Capability.COUNTER_SERVE)       # staff and device pages
+    @requires(Capability.COUNTER_SERVE, Capability.RECEPTION_REGISTER)  # open to holders of either
 """
 
 from collections.abc import Callable
@@ -17,23 +18,28 @@ def public(view: Callable) -> Callable:
     return view
 
 
-def requires(capability: Capability) -> Callable[[Callable], Callable]:
+def requires(*capabilities: Capability) -> Callable[[Callable], Callable]:
+    """Mark a page open to accounts holding any one of ``capabilities`` (at least one)."""
+    if not capabilities:
+        raise TypeError("requires() needs at least one capability")
+
     def mark(view: Callable) -> Callable:
-        setattr(view, CAPABILITY_ATTR, capability)
+        setattr(view, CAPABILITY_ATTR, tuple(capabilities))
         return view
 
     return mark
 
 
-def view_policy(view: Callable) -> tuple[bool, Capability | None]:
-    """(is_public, capability) for a view function or a class-based view's as_view() result."""
+def view_policy(view: Callable) -> tuple[bool, tuple[Capability, ...] | None]:
+    """(is_public, capabilities) for a view function or a class-based view's as_view() result;
+    the page is open to accounts holding any of the capabilities."""
     candidates = [view, getattr(view, "view_class", None)]
     for candidate in candidates:
         if candidate is None:
             continue
         if getattr(candidate, PUBLIC_ATTR, False):
             return True, None
-        capability = getattr(candidate, CAPABILITY_ATTR, None)
-        if capability is not None:
-            return False, capability
+        capabilities = getattr(candidate, CAPABILITY_ATTR, None)
+        if capabilities:
+            return False, tuple(capabilities)
     return False, None

@@ -34,7 +34,7 @@ class AccessPolicyMiddleware:
             if user.is_authenticated and not user.can(Capability.ADMINISTER):
                 raise PermissionDenied
             return None
-        is_public, capability = view_policy(view_func)
+        is_public, capabilities = view_policy(view_func)
         if is_public:
             return None
         if not user.is_authenticated:
@@ -45,6 +45,6 @@ class AccessPolicyMiddleware:
                 back = request.htmx.current_url_abs_path or request.get_full_path()
                 return HttpResponseClientRedirect(redirect_to_login(back, reverse(settings.LOGIN_URL)).url)
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
-        if capability is None or not user.can(capability):
+        if not capabilities or not any(user.can(capability) for capability in capabilities):
             raise PermissionDenied
         return None

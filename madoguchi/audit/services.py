@@ -109,3 +109,21 @@ def personal_data_viewed(*, actor, subject, purpose: str, fields: list[str]) -> 
         purpose=purpose,
         fields=list(fields),
     )
+
+
+def identity_captured(*, actor, visit, source: str, household_size: int) -> Event:
+    """書かない窓口: a visit's identity was captured (by card, typed, or from a pre-application).
+    Records how, never what: the values stay in the prefill tables, under their retention."""
+    return _record(actor=actor, action="prefill.identity_captured", target=visit, source=source,
+                   household_size=household_size)
+
+
+def forms_printed(*, actor, visit, form_codes: list[str], step_id: int | None) -> Event:
+    return _record(actor=actor, action="prefill.forms_printed", target=visit, forms=list(form_codes),
+                   step=step_id)
+
+
+def personal_data_purged(*, retention_days: int, cutoff: str, counts: dict[str, int]) -> Event:
+    """The retention job ran (written on every run, so a missed night shows as a gap)."""
+    return _record(actor=None, action="prefill.personal_data_purged", target_type="prefill.visitidentity",
+                   target_id=cutoff[:64], retention_days=retention_days, counts=counts)

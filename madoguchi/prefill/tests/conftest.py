@@ -69,3 +69,60 @@ def answers():
         "relation_to_subject": "本人", "cert_kind": "住民票の写し", "cert_scope": "世帯全員", "copies": "2",
         "show_relationship": "記載", "show_domicile": "省略", "purpose": "勤務先に提出",
     }
+
+
+# --- database fixtures: a registered visit at the ward's counters -----------------------------------
+
+RESIDENT = {
+    "name": "髙﨑　𠮷太郎", "name_kana": "たかさき　よしたろう", "birth_date": "S52.4.1", "sex": 1,
+    "postal_code": "1738501", "address": "東京都板橋区板橋二丁目66番1号　髙島平ハイツ﨑棟101号室",
+}
+HOUSEHOLD = [
+    {"name": "髙﨑　𠮷太郎", "name_kana": "タカサキ　ヨシタロウ", "birth_date": "S52.4.1", "sex": 1,
+     "relationship": "世帯主"},
+    {"name": "髙﨑　花子", "name_kana": "タカサキ　ハナコ", "birth_date": "1980-02-03", "sex": 2, "relationship": "妻"},
+]
+# What a move-in with National Health Insurance asks (juki.idou and nhi.idou), 和暦 and Western dates.
+MOVE_ANSWERS = {
+    "move_kind": "転入", "moved_on": "R7.11.20", "new_address": "東京都板橋区高島平一丁目2番3号",
+    "nhi_kind": "資格取得（加入）", "nhi_changed_on": "2025-11-20", "nhi_reason": "転入", "phone": "03-3964-1111",
+}
+MOVE_PROCEDURES = ["juki.move_in", "nhi.enroll"]
+
+
+def twelve_digits_with_check_digit(body: str = "12345678901") -> str:
+    """A number that passes the individual-number check digit (a real-looking one, for refusal tests)."""
+    from madoguchi.prefill.mynumber import is_valid_individual_number
+
+    return next(body + str(d) for d in range(10) if is_valid_individual_number(body + str(d)))
+
+
+@pytest.fixture
+def move_visit(starter_catalog):
+    from madoguchi.catalog.models import Site
+    from madoguchi.reception.services import visit_register
+
+    return visit_register(site=Site.objects.get(code="honcho"), procedure_codes=MOVE_PROCEDURES)
+
+
+@pytest.fixture
+def clerk(starter_catalog):
+    """A counter clerk at the resident-record and the health-insurance counters."""
+    from madoguchi.accounts.roles import Role
+    from madoguchi.accounts.tests.factories import UserFactory
+    from madoguchi.catalog.models import Counter
+
+    user = UserFactory(role=Role.COUNTER)
+    user.counters.set(Counter.objects.filter(code__in=["koseki-move", "kokuho"]))
+    return user
+
+
+@pytest.fixture
+def serving_step(move_visit, clerk):
+    """The visit called to the clerk's desk at the resident-record counter (its first Step)."""
+    from madoguchi.catalog.models import Counter
+    from madoguchi.reception.services import step_call_next
+
+    step = step_call_next(counter=Counter.objects.get(code="koseki-move"), clerk=clerk)
+    assert step is not None and step.visit_id == move_visit.pk
+    return step

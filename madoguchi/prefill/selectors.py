@@ -1,0 +1,81 @@
+"""Reads of the no-writing counter: the ward's forms, a visit's forms, and its identity for a staff view.
+
+Reading a visit's identity for a person is a view of personal data, so ``identity_for_staff`` writes
+the access-log row itself: no caller can show the identity without it being logged.
+"""
+
+import functools
+from pathlib import Path
+
+from django.conf import settings
+
+from madoguchi.audit.services import personal_data_viewed
+from madoguchi.catalog.models import Procedure
+from madoguchi.reception.models import Step, Visit
+from madoguchi.reception.permissions import may_serve
+from madoguchi.reception.services import planned_route
+
+from .forms import AnswerSpec, FormSpec, answer_specs, forms_for_procedures, load_forms
+from .models import VisitIdentity
+
+IDENTITY_FIELDS = ["name", "name_kana", "birth_date", "sex", "postal_code", "address", "household", "answers"]
+
+
+@functools.lru_cache(maxsize=4)
+def _load(directory: str, stamp: tuple, procedure_codes: frozenset[str]) -> tuple[FormSpec, ...]:
+    return tuple(load_forms(Path(directory), procedure_codes=procedure_codes))
+
+
+def ward_forms() -> list[FormSpec]:
+    """The ward's form definitions (``CATALOG_DIR/forms/*.yaml``), checked against the procedures in
+    the database. Parsed again only when a file or the procedure list changes. Raises ``FormsInvalid``."""
+    directory = Path(settings.CATALOG_DIR) / "forms"
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.yaml")))
+    codes = frozenset(Procedure.objects.values_list("code", flat=True))
+    return list(_load(str(directory), stamp, codes))
+
+
+def visit_procedure_codes(visit: Visit) -> list[str]:
+    """The visit's procedures, once each, in the order the visitor goes round the counters (done
+    Steps first, then the current one, then the planned order); cancelled Steps left out."""
+    codes: list[str] = []
+    for step in planned_route(visit):
+        if step.status == Step.Status.CANCELLED:
+            continue
+        for procedure in step.procedures.all():
+            if procedure.code not in codes:
+                codes.append(procedure.code)
+    return codes
+
+
+def visit_forms(visit: Visit) -> list[FormSpec]:
+    """Every form the visit's procedures need, once each."""
+    return forms_for_procedures(ward_forms(), visit_procedure_codes(visit))
+
+
+def visit_answer_specs(visit: Visit) -> list[AnswerSpec]:
+    return answer_specs(visit_forms(visit))
+
+
+def has_identity(visit: Visit) -> bool:
+    """Whether the visit's identity was captured (no personal data read, so nothing to log)."""
+    return VisitIdentity.objects.filter(visit=visit).exists()
+
+
+def identity_for_staff(*, visit: Visit, actor, purpose: str) -> VisitIdentity | None:
+    """The visit's identity for ``actor`` to see, with the access-log row written; None (and no row)
+    when nothing was captured yet."""
+    identity = VisitIdentity.objects.select_related("captured_by").filter(visit=visit).first()
+    if identity is not None:
+        personal_data_viewed(actor=actor, subject=visit, purpose=purpose, fields=IDENTITY_FIELDS)
+    return identity
+
+
+def active_step_of(visit: Visit, actor) -> Step | None:
+    """The Step of ``visit`` that ``actor`` is serving now: theirs first, else an active Step at a
+    counter they may serve. None for reception, or when the visit is at no counter."""
+    steps = list(visit.steps.filter(status__in=Step.ACTIVE).select_related("counter").order_by("id"))
+    mine = [s for s in steps if s.clerk_id == actor.pk]
+    if mine:
+        return mine[0]
+    return next((s for s in steps if may_serve(actor, s.counter)), None)

@@ -1,0 +1,225 @@
+"""Every write of the no-writing counter (書かない窓口): keyword-only, atomic, audited.
+
+Errors are ``ValidationError`` keyed by the field at fault — ``name``, ``household[1].birth_date``,
+``answers.moved_on`` — so a page puts each message next to its field and the API names it.
+
+The individual number (個人番号): each service looks for a 12-digit number in everything it is
+given *before anything else* and refuses it naming the fields, never the digits, so no error
+message, log line, audit row or PDF can carry it (番号法 §19–20).
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from madoguchi.audit import services as audit
+from madoguchi.reception.models import Visit
+
+from .fill import VisitInfo
+from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
+from .models import CaptureSource, StepPrefill, VisitIdentity
+from .mynumber import IndividualNumberRefused, find_individual_numbers
+from .pdf import AnswersInvalid, TextDoesNotFit, UnprintableText, render_bundle
+from .selectors import IDENTITY_FIELDS, active_step_of, visit_answer_specs, visit_forms
+from .wareki import WarekiError, parse_date
+
+ANSWER_MAX = 200
+PRINT_PURPOSE = "書かない窓口：申請書の印刷 / printing the pre-filled application forms"
+
+
+def _msg(ja: str, en: str) -> str:
+    return f"{ja}／{en}"
+
+
+def individual_number_refusal(fields: list[str]) -> ValidationError:
+    """The error for a 12-digit number found in ``fields`` (dotted paths): one message per field."""
+    message = str(IndividualNumberRefused(fields))  # names the fields, never the digits
+    return ValidationError({field: [message] for field in fields})
+
+
+def _problems(problems: Mapping[str, str]) -> ValidationError:
+    return ValidationError({field: [message] for field, message in problems.items()})
+
+
+def _member_json(member: HouseholdMember) -> dict:
+    return {"name": member.name, "name_kana": member.name_kana, "birth_date": member.birth_date.isoformat(),
+            "sex": int(member.sex), "relationship": member.relationship}
+
+
+@transaction.atomic
+def identity_capture(
+    *, visit: Visit, source: str, data: Mapping[str, object], household: Sequence[Mapping] = (), actor,
+    now: datetime | None = None,
+) -> VisitIdentity:
+    """Capture (or correct) the visit's identity; every later counter of the visit reuses it.
+
+    MUST refuse a 12-digit individual number anywhere in ``data``, ``household`` or ``source``
+    first, naming the fields; refuse an unknown source, a cancelled visit, and anything
+    ``validate_identity`` / ``validate_household`` refuse, with every problem at once. Keeps the
+    answers already given. Records the capture on the Step ``actor`` is serving (``StepPrefill``)
+    and an audit event without the values.
+    """
+    household = list(household) if isinstance(household, (list, tuple)) else household
+    found = [*find_individual_numbers(source, ("source",)), *find_individual_numbers(dict(data)),
+             *find_individual_numbers(household, ("household",))]
+    if found:
+        raise individual_number_refusal(found)
+    if source not in CaptureSource.values:
+        known = ", ".join(CaptureSource.values)
+        raise _problems({"source": _msg("取得方法が不明です", f"unknown source; one of {known}")})
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    problems: dict[str, str] = {}
+    identity = members = None
+    try:
+        identity = validate_identity(data, today=today)
+    except IdentityInvalid as error:
+        problems.update(error.as_dict())
+    try:
+        members = validate_household(household, today=today)
+    except IdentityInvalid as error:
+        problems.update(error.as_dict())
+    if problems or identity is None or members is None:
+        raise _problems(problems)
+
+    # The visit row is the lock: two clerks saving at once write one after the other.
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status == Visit.Status.CANCELLED:
+        raise _problems({"visit": _msg("取り消された来庁です", "the visit was cancelled")})
+    step = active_step_of(visit, actor) if actor is not None else None
+    record, _created = VisitIdentity.objects.update_or_create(visit=visit, defaults={
+        "source": source, "name": identity.name, "name_kana": identity.name_kana,
+        "birth_date": identity.birth_date, "sex": int(identity.sex), "postal_code": identity.postal_code,
+        "address": identity.address, "household": [_member_json(m) for m in members],
+        "captured_step": step, "captured_by": actor, "captured_at": now,
+    })
+    if step is not None:
+        StepPrefill.objects.update_or_create(step=step, defaults={"capture_source": source, "captured_here": True})
+    audit.identity_captured(actor=actor, visit=visit, source=source, household_size=len(members))
+    return record
+
+
+@transaction.atomic
+def answers_save(
+    *, visit: Visit, answers: Mapping[str, object], actor, now: datetime | None = None,
+) -> VisitIdentity:
+    """Save what the resident adds for the visit's forms (``answer_specs``), merging with earlier answers.
+
+    A blank value removes the answer; an absent key leaves it. MUST refuse a 12-digit number first;
+    refuse keys no form of the visit asks, a date that does not read (Western or 和暦), a choice not
+    among its choices, and an answer before the identity. Dates are kept as ISO dates. Required
+    answers may still be missing here: ``forms_render`` refuses to print without them.
+    """
+    found = find_individual_numbers(dict(answers), ("answers",))
+    if found:
+        raise individual_number_refusal(found)
+    identity = VisitIdentity.objects.select_for_update().filter(visit=visit).first()
+    if identity is None:
+        raise _problems({"identity": _msg("先に本人確認情報を登録してください", "capture the identity first")})
+    specs = {spec.key: spec for spec in visit_answer_specs(visit)}
+    merged = dict(identity.answers)
+    problems: dict[str, str] = {}
+    for key, value in answers.items():
+        field = f"answers.{key}"
+        spec = specs.get(str(key))
+        if spec is None:
+            problems[field] = _msg("この来庁の申請書にない項目です", "no form of this visit asks this")
+            continue
+        if value is not None and not isinstance(value, (str, int, float)):
+            problems[field] = _msg("文字で入力してください", "must be text")
+            continue
+        text = "" if value is None else str(value).strip()
+        if not text:
+            merged.pop(spec.key, None)
+            continue
+        if len(text) > ANSWER_MAX:
+            problems[field] = _msg(f"{ANSWER_MAX}文字以内です", f"at most {ANSWER_MAX} characters")
+        elif spec.kind == "date":
+            try:
+                merged[spec.key] = parse_date(text).isoformat()
+            except WarekiError as error:
+                problems[field] = str(error)
+        elif spec.kind == "choice" and text not in spec.choices:
+            problems[field] = _msg(f"次から選んでください：{'・'.join(spec.choices)}",
+                                   f"one of {', '.join(spec.choices)}")
+        else:
+            merged[spec.key] = text
+    if problems:
+        raise _problems(problems)
+    identity.answers = merged
+    identity.answers_updated_at = now or timezone.now()
+    identity.save(update_fields=["answers", "answers_updated_at"])
+    return identity
+
+
+def forms_render(*, visit: Visit, actor, now: datetime | None = None) -> bytes:
+    """Every form of the visit, pre-filled from its identity and answers, as one PDF.
+
+    MUST refuse (``ValidationError``) without an identity, without forms, with a required answer
+    missing (``answers.<key>``), with a character no embedded font prints, or text that does not
+    fit. On success writes, in one transaction: the access-log row (printing shows the personal
+    data), the ``StepPrefill`` of the Step ``actor`` is serving, and the audit event.
+
+    The PDF is drawn outside the transaction: drawing takes a few hundred milliseconds and must
+    not hold the database's write lock (SQLite takes it when a transaction begins).
+    """
+    now = now or timezone.now()
+    identity = VisitIdentity.objects.filter(visit=visit).first()
+    if identity is None:
+        raise _problems({"identity": _msg("本人確認情報がまだ登録されていません",
+                                          "no identity captured for this visit")})
+    forms = visit_forms(visit)
+    if not forms:
+        raise _problems({"forms": _msg("この来庁の手続に申請書の様式はありません",
+                                       "no procedure of this visit has an application form")})
+    visit_info = VisitInfo(date=visit.service_date, ticket_number=visit.ticket_number)
+    try:
+        pdf = render_bundle(forms, identity.as_identity(), identity.household_members(), identity.answers, visit_info)
+    except IndividualNumberRefused as error:
+        raise individual_number_refusal(error.fields) from None
+    except AnswersInvalid as error:
+        raise _problems({f"answers.{key}": message for key, message in error.problems.items()}) from None
+    except (UnprintableText, TextDoesNotFit) as error:
+        raise _problems({"forms": str(error)}) from None
+
+    form_codes = [form.code for form in forms]
+    with transaction.atomic():
+        audit.personal_data_viewed(actor=actor, subject=visit, purpose=PRINT_PURPOSE, fields=IDENTITY_FIELDS)
+        step = active_step_of(visit, actor)
+        if step is not None:
+            record, _created = StepPrefill.objects.select_for_update().get_or_create(step=step, defaults={
+                "capture_source": identity.source, "captured_here": identity.captured_step_id == step.pk,
+            })
+            StepPrefill.objects.filter(pk=record.pk).update(
+                capture_source=identity.source, form_codes=form_codes, forms_printed_at=now,
+                print_count=F("print_count") + 1,
+            )
+        audit.forms_printed(actor=actor, visit=visit, form_codes=form_codes, step_id=step.pk if step else None)
+    return pdf
+
+
+@transaction.atomic
+def purge_personal_data(*, older_than_days: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Delete every visit identity (with its household and answers) captured more than
+    ``older_than_days`` (default ``PERSONAL_DATA_RETENTION_DAYS``) ago. Idempotent: a second run
+    deletes nothing. ``StepPrefill`` records stay: they hold no personal data. Returns the counts
+    and writes them to the audit log on every run."""
+    days = settings.PERSONAL_DATA_RETENTION_DAYS if older_than_days is None else older_than_days
+    if days < 1:
+        # 0 would delete the identities of visitors still at the counters today.
+        raise ValueError(f"the retention must be at least 1 day, not {days}")
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = VisitIdentity.objects.filter(captured_at__lt=cutoff)
+    counts = {"identities": 0, "household_members": 0, "answer_sets": 0}
+    for household, answers in expired.values_list("household", "answers").iterator():
+        counts["identities"] += 1
+        counts["household_members"] += len(household or [])
+        counts["answer_sets"] += 1 if answers else 0
+    expired.delete()
+    audit.personal_data_purged(retention_days=days, cutoff=cutoff.isoformat(timespec="seconds"), counts=counts)
+    return counts
