@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from madoguchi.audit import services as audit
-from madoguchi.reception.models import Visit
+from madoguchi.reception.models import Step, Visit
 
 from .fill import VisitInfo
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
@@ -207,7 +207,8 @@ def forms_render(*, visit: Visit, actor, now: datetime | None = None) -> bytes:
 def purge_personal_data(*, older_than_days: int | None = None, now: datetime | None = None) -> dict[str, int]:
     """Delete every visit identity (with its household and answers) captured more than
     ``older_than_days`` (default ``PERSONAL_DATA_RETENTION_DAYS``) ago. Idempotent: a second run
-    deletes nothing. ``StepPrefill`` records stay: they hold no personal data. Returns the counts
+    deletes nothing. Handoff memos of visits that old are blanked too. ``StepPrefill`` records stay:
+    they hold no personal data. Returns the counts
     and writes them to the audit log on every run."""
     days = settings.PERSONAL_DATA_RETENTION_DAYS if older_than_days is None else older_than_days
     if days < 1:
@@ -221,5 +222,8 @@ def purge_personal_data(*, older_than_days: int | None = None, now: datetime | N
         counts["household_members"] += len(household or [])
         counts["answer_sets"] += 1 if answers else 0
     expired.delete()
+    # Handoff memos are free text between clerks and may name a resident: they go with the identities.
+    counts["handoff_memos"] = Step.objects.filter(visit__arrived_at__lt=cutoff).exclude(handoff_memo="").update(
+        handoff_memo="")
     audit.personal_data_purged(retention_days=days, cutoff=cutoff.isoformat(timespec="seconds"), counts=counts)
     return counts

@@ -201,10 +201,21 @@ def test_the_purge_deletes_identities_past_the_retention_and_keeps_the_measureme
 
     counts = services.purge_personal_data(now=now)
 
-    assert counts == {"identities": 1, "household_members": 2, "answer_sets": 1}
+    assert counts == {"identities": 1, "household_members": 2, "answer_sets": 1, "handoff_memos": 0}
     assert list(VisitIdentity.objects.values_list("visit_id", flat=True)) == [recent.pk]
     assert StepPrefill.objects.get(step=serving_step).print_count == 1  # no personal data: kept
-    assert services.purge_personal_data(now=now) == {"identities": 0, "household_members": 0, "answer_sets": 0}
+    assert services.purge_personal_data(now=now) == {"identities": 0, "household_members": 0, "answer_sets": 0,
+                                                     "handoff_memos": 0}
+
+
+def test_the_purge_blanks_old_handoff_memos(serving_step, clerk, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    serving_step.handoff_memo = "山田さん 転入済み"
+    serving_step.save(update_fields=["handoff_memo"])
+    assert services.purge_personal_data(now=timezone.now() + timedelta(days=29))["handoff_memos"] == 0
+    assert services.purge_personal_data(now=timezone.now() + timedelta(days=31))["handoff_memos"] == 1
+    serving_step.refresh_from_db()
+    assert serving_step.handoff_memo == ""
     assert Event.objects.filter(action="prefill.personal_data_purged").count() == 2
 
 

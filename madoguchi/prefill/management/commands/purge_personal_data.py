@@ -28,5 +28,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Purged personal data older than {days} days: {counts['identities']} identities, "
-            f"{counts['household_members']} household members, {counts['answer_sets']} answer sets."
+            f"{counts['household_members']} household members, {counts['answer_sets']} answer sets, "
+            f"{counts['handoff_memos']} handoff memos."
         )
