@@ -10,7 +10,7 @@ from madoguchi.audit import services as audit
 
 from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
-from .yamlsource import Problem, YamlSyntaxError, read_yaml
+from .yamlsource import read_yaml_directory
 
 
 @dataclass
@@ -21,28 +21,10 @@ class LoadResult:
 
 def catalog_read(*, directory: Path) -> CatalogData:
     """Parse and check every ``*.yaml`` in ``directory``. Raises ``CatalogInvalid``."""
-    files = sorted(Path(directory).glob("*.yaml"))
-    if not files:
-        raise CatalogInvalid([Problem(str(directory), None, "", "no *.yaml files here")])
-    sources, problems = [], []
-    for path in files:
-        name = _display_name(path)
-        try:
-            sources.append(read_yaml(path.read_text(encoding="utf-8"), name))
-        except UnicodeDecodeError as error:
-            problems.append(Problem(name, None, "", f"not UTF-8 text ({error.reason})"))
-        except YamlSyntaxError as error:
-            problems.append(error.problem)
+    sources, problems = read_yaml_directory(directory)
     if problems:
         raise CatalogInvalid(problems)
     return parse_catalog(sources)
-
-
-def _display_name(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class _Upserter:

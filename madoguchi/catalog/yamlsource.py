@@ -4,6 +4,7 @@ Pure: no Django. ``read_yaml(text, filename)`` → ``Located(data, lines)`` wher
 path such as ``("procedures", 3, "department")`` to its 1-based line number.
 """
 
+import pathlib
 from dataclasses import dataclass, field
 
 import yaml
@@ -88,3 +89,25 @@ def read_yaml(text: str, filename: str) -> Located:
     if node is not None:
         _walk(node, (), lines)
     return Located(filename, data, lines)
+
+
+def read_yaml_directory(directory) -> tuple[list[Located], list[Problem]]:
+    """Every ``*.yaml`` of ``directory`` read with positions, and the problems of those that could not
+    be read (not UTF-8, not YAML). A missing or empty directory is itself a problem."""
+    directory = pathlib.Path(directory)
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        return [], [Problem(str(directory), None, "", "no *.yaml files here")]
+    sources, problems = [], []
+    for path in files:
+        try:
+            name = str(path.resolve().relative_to(pathlib.Path.cwd()))
+        except ValueError:
+            name = str(path)
+        try:
+            sources.append(read_yaml(path.read_text(encoding="utf-8"), name))
+        except UnicodeDecodeError as error:
+            problems.append(Problem(name, None, "", f"not UTF-8 text ({error.reason})"))
+        except YamlSyntaxError as error:
+            problems.append(error.problem)
+    return sources, problems

@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from madoguchi.catalog.schema import CODE_PATTERN, CatalogInvalid
-from madoguchi.catalog.yamlsource import Located, Problem, YamlSyntaxError, dotted, read_yaml
+from madoguchi.catalog.yamlsource import Located, Problem, dotted, read_yaml_directory
 
 PAGE_SIZES_MM = {"A4": (210.0, 297.0)}
 
@@ -303,29 +303,11 @@ def parse_forms(sources: list[Located], *, procedure_codes: Iterable[str]) -> li
 
 def load_forms(directory: Path, *, procedure_codes: Iterable[str]) -> list[FormSpec]:
     """Read and check ``directory/*.yaml`` (the ward's ``catalog/forms``). Raises ``FormsInvalid``."""
-    directory = Path(directory)
-    files = sorted(directory.glob("*.yaml"))
-    if not files:
-        raise FormsInvalid([Problem(str(directory), None, "", "no *.yaml form definitions here")])
-    sources, problems = [], []
-    for path in files:
-        name = _display_name(path)
-        try:
-            sources.append(read_yaml(path.read_text(encoding="utf-8"), name))
-        except UnicodeDecodeError as error:
-            problems.append(Problem(name, None, "", f"not UTF-8 text ({error.reason})"))
-        except YamlSyntaxError as error:
-            problems.append(error.problem)
+    sources, problems = read_yaml_directory(directory)
     if problems:
         raise FormsInvalid(problems)
     return parse_forms(sources, procedure_codes=procedure_codes)
 
-
-def _display_name(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def forms_for_procedures(forms: Sequence[FormSpec], procedure_codes: Sequence[str]) -> list[FormSpec]:

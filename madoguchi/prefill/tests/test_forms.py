@@ -146,7 +146,7 @@ def test_forms_invalid_is_a_catalogue_refusal():
 
 
 def test_an_empty_folder_is_refused(tmp_path: Path):
-    with pytest.raises(FormsInvalid, match=r"no \*\.yaml form definitions"):
+    with pytest.raises(FormsInvalid, match=r"no \*\.yaml files here"):
         load_forms(tmp_path, procedure_codes=KNOWN)
 
 
