@@ -38,7 +38,7 @@ SETUP = """
 from madoguchi.accounts.services import staff_create, api_token_get_or_create
 from madoguchi.catalog.models import Counter
 from madoguchi.accounts.models import User
-Counter.objects.filter(code="koseki-cert").update(desks=20)
+Counter.objects.filter(code="koseki-cert").update(desks=99)
 def user(name, role):
     existing = User.objects.filter(username=name).first()
     return existing or staff_create(username=name, role=role, password=None)
@@ -83,7 +83,8 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def load(port: int, clients: int, seconds: float, make_request, interval: float = 0.0) -> list[float]:
+def load(port: int, clients: int, seconds: float, make_request, interval: float = 0.0,
+         states: dict | None = None) -> list[float]:
     """`clients` threads, each with a keep-alive connection, for `seconds`: latency of each request (ms).
 
     interval 0: closed loop, each client sends its next request as soon as the last is answered (the
@@ -97,7 +98,7 @@ def load(port: int, clients: int, seconds: float, make_request, interval: float 
     def client(index):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
-        state = {}
+        state = {} if states is None else states.setdefault(index, {})
         next_at = time.monotonic() + random.random() * interval
         while time.monotonic() < deadline:
             if interval:
@@ -109,6 +110,9 @@ def load(port: int, clients: int, seconds: float, make_request, interval: float 
             response = connection.getresponse()
             payload = response.read()
             mine.append((time.perf_counter() - started) * 1000)
+            if response.status == 409 and after:
+                after(state, response.status, payload)  # the clerk's desk is busy: they take another
+                continue
             if response.status >= 400:
                 raise RuntimeError(f"{method} {path}: {response.status} {payload[:200]!r}")
             if after:
@@ -171,11 +175,14 @@ def main() -> int:
                 return "POST", f"/api/v1/steps/{step}/complete", "{}", clerk, None
 
             def remember(state, status, payload):
-                state["timed"] = True
                 if status == 200:
                     state["step"] = json.loads(payload)["step"]["id"]
-            return ("POST", "/api/v1/counters/koseki-cert/call-next", json.dumps({"desk": index + 1}), clerk,
-                    remember)
+                elif status == 409:
+                    # A visitor called just as a run ended, whose answer never arrived: rare, and the
+                    # clerk simply moves to a free desk (desks 1–99) rather than stop the benchmark.
+                    state["desk"] = state.get("desk", index + 1) + CLIENTS
+            desk = state.get("desk", index + 1)
+            return "POST", "/api/v1/counters/koseki-cert/call-next", json.dumps({"desk": desk}), clerk, remember
 
         # Warm every worker up first (imports, URL resolver, schema): a cold start is not a latency.
         load(server.port, CLIENTS, 3, register)
@@ -189,9 +196,10 @@ def main() -> int:
         summary(f"registration p95, {CLIENTS} clients closed loop", p95s, "ms", "≤ 50 ms")
         summary("registration throughput, closed loop", rps, "req/s", "")
 
+        clerks_state: dict[int, dict] = {}  # a clerk keeps their desk and visitor from one run to the next
         p50s, p95s = [], []
         for _ in range(RUNS):
-            latencies = load(server.port, CLIENTS, SECONDS, call_then_complete)
+            latencies = load(server.port, CLIENTS, SECONDS, call_then_complete, states=clerks_state)
             p50s.append(percentile(latencies, 50))
             p95s.append(percentile(latencies, 95))
         summary(f"call-next/complete p50, {CLIENTS} closed loop", p50s, "ms", "")
@@ -208,7 +216,7 @@ def main() -> int:
         summary(f"registration p95, {CLIENTS} clients every {PACE:g} s", p95s, "ms", "≤ 50 ms")
         p50s, p95s = [], []
         for _ in range(RUNS):
-            latencies = load(server.port, CLIENTS, SECONDS, call_then_complete, interval=PACE)
+            latencies = load(server.port, CLIENTS, SECONDS, call_then_complete, interval=PACE, states=clerks_state)
             p50s.append(percentile(latencies, 50))
             p95s.append(percentile(latencies, 95))
         summary(f"call-next/complete p50, {CLIENTS} clerks every {PACE:g} s", p50s, "ms", "")
