@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("madoguchi.counters.urls")),
     path("", include("madoguchi.navigator.urls")),
     path("", include("madoguchi.prefill.urls")),
+    path("", include("madoguchi.insights.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -12,3 +12,5 @@ if scripts/with_postgres.sh --check; then
 else
   echo "PostgreSQL server binaries not found: the queue benchmark needs them."
 fi
+echo "== bench/bench_simulation.py"
+.venv/bin/python bench/bench_simulation.py

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "madoguchi.reception",
     "madoguchi.counters",
     "madoguchi.prefill",
+    "madoguchi.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -32,6 +32,8 @@ SCREENS: list[Screen] = [
            _("Call, serve and hand on the visitors at your counter.")),
     Screen(Capability.SUPERVISE, "counters:supervisor", _("All counters"),
            _("Every queue; move visits, open and close desks; the daily summary.")),
+    Screen(Capability.SUPERVISE, "insights:simulator", _("Office simulator"),
+           _("A simulated day under three handoff policies; what if staffing or pre-fill changes.")),
     Screen(Capability.KIOSK_USE, "counters:kiosk", _("Reception kiosk"), _("The walk-in touch screen.")),
     Screen(Capability.DISPLAY_VIEW, "counters:display", _("Call display"), _("The board that calls tickets.")),
     Screen(Capability.ADMINISTER, "admin:index", _("Administration"),

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    name = "madoguchi.insights"
+    label = "insights"
+    verbose_name = _("Insights")
