@@ -13,7 +13,7 @@ procedure has recently taken at this office.
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from statistics import median
+from statistics import mean
 
 # A serving visitor past their expected time still needs a little longer.
 MINIMUM_REMAINING_MINUTES = 1.0
@@ -82,19 +82,21 @@ def procedure_speed_factors(
 
     ``recent``: (procedure codes, typical minutes of the step, actual minutes), newest first.
     A step's ratio actual/typical counts for each of its procedures; each procedure's factor is
-    the median of its last ``window`` ratios, clamped (one lost visitor must not swing the board).
+    the mean of its last ``window`` ratios, each ratio first clamped (one visitor who stayed an hour
+    must not swing the board). The mean, not the median: a wait is a sum of handling times, whose
+    expectation is the mean — handling times are skewed to the right, and the median ran about 11%
+    short in the office simulator, leaving every estimate minutes too low.
     """
     ratios: dict[str, list[float]] = {}
     for codes, typical, actual in recent:
         if typical <= 0:
             continue
-        ratio = actual / typical
+        ratio = min(clamp[1], max(clamp[0], actual / typical))
         for code in codes:
             bucket = ratios.setdefault(code, [])
             if len(bucket) < window:
                 bucket.append(ratio)
-    low, high = clamp
-    return {code: min(high, max(low, median(values))) for code, values in ratios.items()}
+    return {code: mean(values) for code, values in ratios.items()}
 
 
 def expected_handling_minutes(

@@ -46,12 +46,18 @@ def test_a_visitor_served_longer_than_expected_still_needs_a_minute():
     assert remaining_minutes(expected_minutes=10, elapsed_minutes=25) == 1.0
 
 
-def test_speed_factors_are_recent_medians_and_clamped():
-    recent = [(["a"], 10.0, 20.0), (["a", "b"], 20.0, 20.0), (["a"], 10.0, 30.0), (["c"], 10.0, 100.0)]
+def test_speed_factors_are_means_of_clamped_recent_ratios():
+    recent = [(["a"], 10.0, 20.0), (["a", "b"], 20.0, 20.0), (["a"], 10.0, 30.0), (["c"], 10.0, 100.0),
+              (["c"], 10.0, 5.0)]
     factors = procedure_speed_factors(recent)
-    assert factors["a"] == 2.0
+    assert factors["a"] == pytest.approx((2 + 1 + 2.5) / 3)  # 3 is clamped to 2.5
     assert factors["b"] == 1.0
-    assert factors["c"] == 2.5
+    assert factors["c"] == 1.5  # (10 → 2.5, 0.5) / 2
+
+
+def test_speed_factors_look_only_at_the_latest_window():
+    recent = [(["a"], 10.0, 10.0)] * 3 + [(["a"], 10.0, 25.0)] * 10
+    assert procedure_speed_factors(recent, window=3)["a"] == 1.0
 
 
 def test_expected_handling_sums_procedures_scaled_by_their_factor():
