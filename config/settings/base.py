@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "madoguchi.counters",
     "madoguchi.prefill",
     "madoguchi.insights",
+    "madoguchi.preapply",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -202,3 +203,18 @@ NO_SHOW_GRACE_SECONDS = env_int("NO_SHOW_GRACE_SECONDS", 120)
 # How many reverse proxies stand in front of the app: the rate limits then key on the client's real
 # address from X-Forwarded-For. 0 (the default) trusts no header and uses the connection's address.
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
+# Pre-application (事前申請) and appointments (窓口予約): madoguchi.preapply.
+# A pre-application lives only in its QR code, sealed to the office's public key; the office opens
+# codes younger than this many days with its private keys (made and rotated by manage.py preapply_keys).
+PREAPPLY_MAX_AGE_DAYS = env_int("PREAPPLY_MAX_AGE_DAYS", 14)
+PREAPPLY_PRIVATE_KEY_DIR = Path(os.environ.get("PREAPPLY_PRIVATE_KEY_DIR", VAR_DIR / "preapply_keys"))
+# The only key file the public side needs.
+PREAPPLY_PUBLIC_KEY_FILE = Path(os.environ.get("PREAPPLY_PUBLIC_KEY_FILE", PREAPPLY_PRIVATE_KEY_DIR / "public.key"))
+# Make a key pair on first use when none exists: a pilot or demo only (config.settings.local).
+PREAPPLY_CREATE_MISSING_KEYS = False
+# An appointment checking in is queued up to this many minutes ahead of walk-ins (never before its slot time).
+APPOINTMENT_PRIORITY_MINUTES = env_int("APPOINTMENT_PRIORITY_MINUTES", 30)
+# Check-in opens this long before the slot; a booking not checked in this long after its start is a no-show.
+APPOINTMENT_CHECKIN_EARLY_MINUTES = env_int("APPOINTMENT_CHECKIN_EARLY_MINUTES", 60)
+APPOINTMENT_GRACE_MINUTES = env_int("APPOINTMENT_GRACE_MINUTES", 15)

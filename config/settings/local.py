@@ -18,3 +18,5 @@ def _development_secret() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret()
+# Pre-application codes: a development key pair under var/preapply_keys/ on first use (an office runs preapply_keys).
+PREAPPLY_CREATE_MISSING_KEYS = True

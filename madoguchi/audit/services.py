@@ -127,3 +127,46 @@ def personal_data_purged(*, retention_days: int, cutoff: str, counts: dict[str, 
     """The retention job ran (written on every run, so a missed night shows as a gap)."""
     return _record(actor=None, action="prefill.personal_data_purged", target_type="prefill.visitidentity",
                    target_id=cutoff[:64], retention_days=retention_days, counts=counts)
+
+
+def preapplication_viewed(*, actor, key_id: str, set_id: str, fields: list[str]) -> PersonalDataAccess:
+    """事前申請: a clerk saw the content of a pre-application code. No visit exists yet, so the code is
+    named by its key id and checksum (no personal data)."""
+    return PersonalDataAccess.objects.create(
+        actor=actor, actor_label=_label(actor), subject_type="preapply.code", subject_id=f"{key_id}:{set_id}",
+        purpose="事前申請：受付での内容確認 / reading a pre-application code at reception", fields=list(fields),
+    )
+
+
+def preapplication_registered(*, actor, visit, key_id: str, set_id: str, age_days: int) -> Event:
+    return _record(actor=actor, action="preapply.registered", target=visit, key_id=key_id, code=set_id,
+                   age_days=age_days)
+
+
+def appointment_booked(*, appointment, group: str) -> Event:
+    """窓口予約: booked by a resident (no account, so no actor). Never the reference code or contact."""
+    return _record(actor=None, action="appointment.booked", target=appointment, group=group,
+                   slot=appointment.slot.starts_at.isoformat())
+
+
+def appointment_changed(*, appointment, previous_slot: str) -> Event:
+    return _record(actor=None, action="appointment.changed", target=appointment, previous=previous_slot,
+                   slot=appointment.slot.starts_at.isoformat())
+
+
+def appointment_cancelled(*, appointment) -> Event:
+    return _record(actor=None, action="appointment.cancelled", target=appointment)
+
+
+def appointment_checked_in(*, actor, appointment, visit) -> Event:
+    return _record(actor=actor, action="appointment.checked_in", target=appointment, visit=visit.pk,
+                   ticket=visit.ticket_number)
+
+
+def appointment_no_show(*, actor, appointment) -> Event:
+    return _record(actor=actor, action="appointment.no_show", target=appointment)
+
+
+def appointment_contacts_purged(*, retention_days: int, count: int) -> Event:
+    return _record(actor=None, action="appointment.contacts_purged", target_type="preapply.appointment",
+                   retention_days=retention_days, count=count)

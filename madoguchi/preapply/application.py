@@ -1,0 +1,188 @@
+"""A pre-application (事前申請): what a resident fills in online, checked as the counter checks it. Pure: no Django.
+
+The same rules as the no-writing counter: identity and household through ``prefill.identity`` (a
+12-digit individual number is refused first, naming the fields and never the digits), answers as
+``prefill.services.answers_save`` reads them (和暦 or Western dates kept as ISO dates, a choice among
+its choices, at most 200 characters) — and here the answers a form requires are required, so the
+forms print at the counter with nothing more to ask.
+
+``check_application`` checks what the resident typed; ``Application.to_content`` is what the QR code
+carries; ``read_content`` reads it back after opening, refusing any shape the form never makes (a
+code can be made by anyone holding the public key), and the office checks it with
+``check_application`` again.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from madoguchi.prefill.forms import ANSWER_KEY, AnswerSpec
+from madoguchi.prefill.identity import (
+    HouseholdMember,
+    Identity,
+    IdentityInvalid,
+    validate_household,
+    validate_identity,
+)
+from madoguchi.prefill.mynumber import IndividualNumberRefused, find_individual_numbers
+from madoguchi.prefill.wareki import WarekiError, parse_date
+
+ANSWER_MAX = 200
+MAX_PROCEDURES = 40
+MAX_HOUSEHOLD = 10  # a larger household is done at the counter (and would need many codes)
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
+_LIFE_EVENT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_ANSWER_KEY = re.compile(rf"^{ANSWER_KEY}$")
+CONTENT_KEYS = {"procedures", "life_event", "identity", "household", "answers"}
+
+
+def _msg(ja: str, en: str) -> str:
+    return f"{ja}／{en}"
+
+
+class ApplicationInvalid(ValueError):
+    """Every problem at once: ``{field: message}`` with fields named as the counter names them
+    (``name``, ``household[1].birth_date``, ``answers.moved_on``, ``procedures``)."""
+
+    def __init__(self, problems: Mapping[str, str]):
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.problems.items()))
+
+
+class ContentInvalid(ValueError):
+    """An opened code whose content is not a pre-application this form makes."""
+
+
+@dataclass(frozen=True)
+class Application:
+    procedure_codes: tuple[str, ...]
+    life_event: str
+    identity: Identity
+    household: tuple[HouseholdMember, ...]
+    answers: Mapping[str, str]  # dates as ISO dates
+
+    def to_content(self) -> dict:
+        identity = self.identity
+        return {
+            "procedures": list(self.procedure_codes),
+            "life_event": self.life_event,
+            "identity": {"name": identity.name, "name_kana": identity.name_kana,
+                         "birth_date": identity.birth_date.isoformat(), "sex": int(identity.sex),
+                         "postal_code": identity.postal_code, "address": identity.address},
+            "household": [{"name": m.name, "name_kana": m.name_kana, "birth_date": m.birth_date.isoformat(),
+                           "sex": int(m.sex), "relationship": m.relationship} for m in self.household],
+            "answers": dict(self.answers),
+        }
+
+    def identity_data(self) -> dict:
+        """The identity as ``prefill.services.identity_capture`` takes it."""
+        return self.to_content()["identity"]
+
+    def household_data(self) -> list[dict]:
+        return self.to_content()["household"]
+
+
+@dataclass(frozen=True)
+class RawApplication:
+    procedure_codes: tuple[str, ...]
+    life_event: str
+    identity: dict
+    household: list
+    answers: dict
+
+
+def _check_answers(specs: Sequence[AnswerSpec], answers: Mapping[str, object], problems: dict[str, str]) -> dict:
+    by_key = {spec.key: spec for spec in specs}
+    clean: dict[str, str] = {}
+    for key, value in answers.items():
+        field = f"answers.{key}"
+        spec = by_key.get(str(key))
+        if spec is None:
+            problems[field] = _msg("この手続の申請書にない項目です", "no form of these procedures asks this")
+            continue
+        if value is not None and not isinstance(value, str):
+            problems[field] = _msg("文字で入力してください", "must be text")
+            continue
+        text = (value or "").strip()
+        if not text:
+            continue
+        if len(text) > ANSWER_MAX:
+            problems[field] = _msg(f"{ANSWER_MAX}文字以内です", f"at most {ANSWER_MAX} characters")
+        elif spec.kind == "date":
+            try:
+                clean[spec.key] = parse_date(text).isoformat()
+            except WarekiError as error:
+                problems[field] = str(error)
+        elif spec.kind == "choice" and text not in spec.choices:
+            problems[field] = _msg(f"次から選んでください：{'・'.join(spec.choices)}",
+                                   f"one of {', '.join(spec.choices)}")
+        else:
+            clean[spec.key] = text
+    for spec in specs:
+        if spec.required and spec.key not in clean and f"answers.{spec.key}" not in problems:
+            problems[f"answers.{spec.key}"] = _msg("入力してください", "required")
+    return clean
+
+
+def check_application(
+    *, procedure_codes: Sequence[str], identity: Mapping, household: Sequence[Mapping], answers: Mapping[str, object],
+    specs: Sequence[AnswerSpec], today: date, life_event: str = "",
+) -> Application:
+    """The checked pre-application, or ``ApplicationInvalid`` listing every problem.
+
+    MUST refuse a 12-digit individual number anywhere first (``IndividualNumberRefused`` naming the
+    fields); ``specs`` are the answers of the forms of ``procedure_codes``."""
+    household = list(household)
+    found = [*find_individual_numbers(dict(identity)), *find_individual_numbers(household, ("household",)),
+             *find_individual_numbers(dict(answers), ("answers",))]
+    if found:
+        raise IndividualNumberRefused(found)
+    problems: dict[str, str] = {}
+    codes = tuple(dict.fromkeys(procedure_codes))
+    if not codes:
+        problems["procedures"] = _msg("手続を選んでください", "choose at least one procedure")
+    elif len(codes) > MAX_PROCEDURES or not all(isinstance(c, str) and _CODE.match(c) for c in codes):
+        problems["procedures"] = _msg("手続の指定が正しくありません", "these are not procedure codes")
+    if life_event and not _LIFE_EVENT.match(life_event):
+        problems["life_event"] = _msg("ライフイベントの指定が正しくありません", "not a life event code")
+    if len(household) > MAX_HOUSEHOLD:
+        problems["household"] = _msg(f"世帯員は{MAX_HOUSEHOLD}人までです。それより多い場合は窓口でお手続きください",
+                                     f"at most {MAX_HOUSEHOLD} people; a larger household is done at the counter")
+    person = members = None
+    try:
+        person = validate_identity(identity, today=today)
+    except IdentityInvalid as error:
+        problems.update(error.as_dict())
+    try:
+        members = validate_household(household, today=today)
+    except IdentityInvalid as error:
+        problems.update(error.as_dict())
+    clean_answers = _check_answers(specs, answers, problems)
+    if problems or person is None or members is None:
+        raise ApplicationInvalid(problems)
+    return Application(codes, life_event, person, tuple(members), clean_answers)
+
+
+def read_content(content: Mapping) -> RawApplication:
+    """The parts of an opened code's content, refusing any shape the form does not make."""
+    if not isinstance(content, Mapping) or set(content) != CONTENT_KEYS:
+        raise ContentInvalid("not the fields of a pre-application")
+    codes, life_event = content["procedures"], content["life_event"]
+    identity, household, answers = content["identity"], content["household"], content["answers"]
+    if not isinstance(codes, list) or not 1 <= len(codes) <= MAX_PROCEDURES or len(set(map(str, codes))) != len(codes):
+        raise ContentInvalid("the procedure list is not a list of 1 to 40 different codes")
+    if not all(isinstance(code, str) and _CODE.match(code) for code in codes):
+        raise ContentInvalid("a procedure is not a catalogue code")
+    if not isinstance(life_event, str) or (life_event and not _LIFE_EVENT.match(life_event)):
+        raise ContentInvalid("the life event is not a catalogue code")
+    if not isinstance(identity, dict):
+        raise ContentInvalid("the identity is not a mapping")
+    if not isinstance(household, list) or len(household) > MAX_HOUSEHOLD or not all(
+            isinstance(member, dict) for member in household):
+        raise ContentInvalid("the household is not a list of people")
+    if not isinstance(answers, dict) or not all(
+            isinstance(key, str) and _ANSWER_KEY.match(key) and isinstance(value, str)
+            for key, value in answers.items()):
+        raise ContentInvalid("the answers are not texts under answer keys")
+    return RawApplication(tuple(codes), life_event, identity, household, answers)
