@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -62,8 +63,10 @@ def reception(request):
         selection = scan.cleaned_data["navigator_qr"]
         initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
                        life_event=LifeEvent.objects.filter(code=selection.life_event, active=True).first())
-        messages.info(request, _("The navigator's %(count)d procedures are ticked: check them and register.")
-                      % {"count": len(selection.procedure_codes)})
+        count = len(selection.procedure_codes)
+        messages.info(request, ngettext(
+            "The navigator's %(count)d procedure is ticked: check it and register.",
+            "The navigator's %(count)d procedures are ticked: check them and register.", count) % {"count": count})
     form = ReceptionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

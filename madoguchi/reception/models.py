@@ -84,6 +84,12 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket_number} ({self.service_date})"
 
+    @property
+    def need_labels(self) -> list[str]:
+        """The needs in the reader's language (the codes are stored)."""
+        labels = dict(Need.choices)
+        return [str(labels.get(code, code)) for code in self.needs]
+
 
 class Step(models.Model):
     """The part of a visit done at one counter, carrying that counter's procedures."""

@@ -31,6 +31,15 @@ def client(starter_catalog):
     return Client()
 
 
+@pytest.fixture
+def english_client(client):
+    """For the tests that read the page's own wording (Japanese is the default)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def qr_text_of(response) -> str:
     return unescape(re.search(r'<code id="qr-text">([^<]*)</code>', response.content.decode()).group(1))
 
@@ -61,8 +70,8 @@ def test_adding_a_person_shows_a_second_block_focused_on_its_relation(client):
     assert re.search(r'<select id="q-m1-relation"[^>]* autofocus', content)
 
 
-def test_an_htmx_request_gets_only_the_household_part_and_a_status_message(client):
-    response = client.post("/navigator/move_in/", {"members": "1", "m0-relation": "self", "action": "add"},
+def test_an_htmx_request_gets_only_the_household_part_and_a_status_message(english_client):
+    response = english_client.post("/navigator/move_in/", {"members": "1", "m0-relation": "self", "action": "add"},
                            headers={"HX-Request": "true"})
     content = response.content.decode()
     assert "<html" not in content
@@ -79,8 +88,8 @@ def test_a_changed_answer_returns_only_the_questions_of_the_people_it_changed(cl
     assert 'name="m0-relation"' not in content  # nothing the visitor may be typing in is replaced
 
 
-def test_new_questions_take_the_focus_and_are_announced(client):
-    response = client.post("/navigator/move_in/", {**FAMILY, "m2-age": "3"},
+def test_new_questions_take_the_focus_and_are_announced(english_client):
+    response = english_client.post("/navigator/move_in/", {**FAMILY, "m2-age": "3"},
                            headers={"HX-Request": "true", "HX-Trigger": "q-m2-age"})
     content = response.content.decode()
     assert re.search(r'id="q-m2-attends_nursery"[^>]* autofocus', content)
@@ -161,8 +170,8 @@ def test_a_missing_answer_brings_back_the_questionnaire_with_a_summary(client):
     assert not NavigatorUsage.objects.exists()
 
 
-def test_answers_that_bring_new_questions_are_asked_before_the_result(client):
-    response = client.post("/navigator/move_in/result/", {**FAMILY, "m2-age": "3"})
+def test_answers_that_bring_new_questions_are_asked_before_the_result(english_client):
+    response = english_client.post("/navigator/move_in/result/", {**FAMILY, "m2-age": "3"})
     content = response.content.decode()
     assert "New questions appeared for this person" in content
     assert 'name="m2-attends_nursery"' in content
