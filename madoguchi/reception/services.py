@@ -234,7 +234,9 @@ def planned_route(visit: Visit, *, now: datetime | None = None) -> list[Step]:
 
 
 def _lock_step(step_id: int) -> Step:
-    return Step.objects.select_for_update().select_related("visit", "counter").get(pk=step_id)
+    # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
+    # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
+    return Step.objects.select_for_update(of=("self",)).select_related("visit", "counter").get(pk=step_id)
 
 
 def _check_desk(counter: Counter, desk: int) -> None:
