@@ -104,6 +104,21 @@ def test_a_clerk_reads_the_card_reviews_and_prints_every_form(browser, live_serv
     prefill = StepPrefill.objects.get(step=serving_step)
     assert (prefill.capture_source, prefill.captured_here, prefill.print_count) == ("card", True, 1)
 
+    # The visit moves on: the next counter sees the identity without asking again.
+    from madoguchi.accounts.roles import Role
+    from madoguchi.accounts.tests.factories import UserFactory
+    from madoguchi.reception import services as reception
+
+    following = reception.step_complete(step=serving_step, clerk=clerk)
+    next_clerk = UserFactory(role=Role.COUNTER)
+    next_clerk.counters.set([following.counter])
+    reception.step_call_next(counter=following.counter, clerk=next_clerk)
+    next_page, _requests = logged_page(browser, live_server, next_clerk)
+    next_page.goto(f"/staff/visits/{serving_step.visit_id}/forms/")
+    assert RESIDENT["name"] in next_page.locator("#identity").inner_text()
+    assert not next_page.locator("#identity-entry").evaluate("details => details.open")
+    axe(next_page)
+
 
 def test_the_pin_goes_only_to_the_local_agent_and_a_wrong_one_is_never_retried(
         browser, live_server, axe, agent, clerk, serving_step):
