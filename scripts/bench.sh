@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks the issues name, each printing its figures.
-# Benchmarks named bench_*_pg.py or needing PostgreSQL run inside a throwaway cluster.
+# The queue benchmark runs on a throwaway PostgreSQL cluster behind gunicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
