@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from madoguchi.prefill.forms import ANSWER_KEY, AnswerSpec
+from madoguchi.prefill.forms import ANSWER_KEY, AnswerSpec, clean_answer
 from madoguchi.prefill.identity import (
     HouseholdMember,
     Identity,
@@ -26,9 +26,7 @@ from madoguchi.prefill.identity import (
     validate_identity,
 )
 from madoguchi.prefill.mynumber import IndividualNumberRefused, find_individual_numbers
-from madoguchi.prefill.wareki import WarekiError, parse_date
 
-ANSWER_MAX = 200
 MAX_PROCEDURES = 40
 MAX_HOUSEHOLD = 10  # a larger household is done at the counter (and would need many codes)
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
@@ -101,23 +99,10 @@ def _check_answers(specs: Sequence[AnswerSpec], answers: Mapping[str, object], p
         if spec is None:
             problems[field] = _msg("この手続の申請書にない項目です", "no form of these procedures asks this")
             continue
-        if value is not None and not isinstance(value, str):
-            problems[field] = _msg("文字で入力してください", "must be text")
-            continue
-        text = (value or "").strip()
-        if not text:
-            continue
-        if len(text) > ANSWER_MAX:
-            problems[field] = _msg(f"{ANSWER_MAX}文字以内です", f"at most {ANSWER_MAX} characters")
-        elif spec.kind == "date":
-            try:
-                clean[spec.key] = parse_date(text).isoformat()
-            except WarekiError as error:
-                problems[field] = str(error)
-        elif spec.kind == "choice" and text not in spec.choices:
-            problems[field] = _msg(f"次から選んでください：{'・'.join(spec.choices)}",
-                                   f"one of {', '.join(spec.choices)}")
-        else:
+        text, problem = clean_answer(spec, value)
+        if problem:
+            problems[field] = problem
+        elif text is not None:
             clean[spec.key] = text
     for spec in specs:
         if spec.required and spec.key not in clean and f"answers.{spec.key}" not in problems:

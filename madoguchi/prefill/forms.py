@@ -343,3 +343,31 @@ def missing_answers(forms: Sequence[FormSpec], answers: Mapping[str, object]) ->
         spec for spec in answer_specs(forms)
         if spec.required and (answers.get(spec.key) is None or str(answers.get(spec.key)).strip() == "")
     ]
+
+
+ANSWER_MAX = 200
+
+
+def clean_answer(spec: AnswerSpec, value) -> tuple[str | None, str | None]:
+    """One answer a resident adds, checked as the forms will print it: (clean text, problem).
+
+    Empty → (None, None). Dates are read in Western or 和暦 form and kept as ISO; a choice must be
+    one of its options. The counter (prefill.services) and the pre-application share this check.
+    """
+    from .wareki import WarekiError, parse_date
+
+    if value is not None and not isinstance(value, str | int | float):
+        return None, "文字で入力してください／must be text"
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None, None
+    if len(text) > ANSWER_MAX:
+        return None, f"{ANSWER_MAX}文字以内です／at most {ANSWER_MAX} characters"
+    if spec.kind == "date":
+        try:
+            return parse_date(text).isoformat(), None
+        except WarekiError as error:
+            return None, str(error)
+    if spec.kind == "choice" and text not in spec.choices:
+        return None, f"次から選んでください：{'・'.join(spec.choices)}／one of {', '.join(spec.choices)}"
+    return text, None

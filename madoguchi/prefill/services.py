@@ -21,14 +21,13 @@ from madoguchi.audit import services as audit
 from madoguchi.reception.models import Step, Visit
 
 from .fill import VisitInfo
+from .forms import clean_answer
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
 from .models import CaptureSource, StepPrefill, VisitIdentity
 from .mynumber import IndividualNumberRefused, find_individual_numbers
 from .pdf import AnswersInvalid, TextDoesNotFit, UnprintableText, render_bundle
 from .selectors import IDENTITY_FIELDS, active_step_of, visit_answer_specs, visit_forms
-from .wareki import WarekiError, parse_date
 
-ANSWER_MAX = 200
 PRINT_PURPOSE = "書かない窓口：申請書の印刷 / printing the pre-filled application forms"
 
 
@@ -130,23 +129,11 @@ def answers_save(
         if spec is None:
             problems[field] = _msg("この来庁の申請書にない項目です", "no form of this visit asks this")
             continue
-        if value is not None and not isinstance(value, (str, int, float)):
-            problems[field] = _msg("文字で入力してください", "must be text")
-            continue
-        text = "" if value is None else str(value).strip()
-        if not text:
+        text, problem = clean_answer(spec, value)
+        if problem:
+            problems[field] = problem
+        elif text is None:
             merged.pop(spec.key, None)
-            continue
-        if len(text) > ANSWER_MAX:
-            problems[field] = _msg(f"{ANSWER_MAX}文字以内です", f"at most {ANSWER_MAX} characters")
-        elif spec.kind == "date":
-            try:
-                merged[spec.key] = parse_date(text).isoformat()
-            except WarekiError as error:
-                problems[field] = str(error)
-        elif spec.kind == "choice" and text not in spec.choices:
-            problems[field] = _msg(f"次から選んでください：{'・'.join(spec.choices)}",
-                                   f"one of {', '.join(spec.choices)}")
         else:
             merged[spec.key] = text
     if problems:
