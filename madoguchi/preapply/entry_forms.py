@@ -8,6 +8,7 @@ their fields say what they are for the browser's autofill (WCAG 1.3.5).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.prefill.entry_forms import HouseholdMemberForm
 from madoguchi.prefill.forms import AnswerSpec
 from madoguchi.prefill.identity import ADDRESS_MAX, NAME_MAX, RELATIONSHIP_MAX
 from madoguchi.prefill.models import SexCode
@@ -56,20 +57,11 @@ class ResidentIdentityForm(forms.Form):
         return {key: data[key] for key in ("name", "name_kana", "birth_date", "sex", "postal_code", "address")}
 
 
-class ResidentMemberForm(forms.Form):
-    """One person of the household; a row left blank is nobody."""
+class ResidentMemberForm(HouseholdMemberForm):
+    """One person of the household (the counter's row form); a row left blank is nobody."""
 
-    name = _text(_("Name"), required=False)
-    name_kana = _text(_("Name in kana"), required=False)
-    birth_date = _text(_("Date of birth"), required=False, max_length=40, help_text=DATE_HELP)
-    sex = forms.TypedChoiceField(label=_("Sex"), choices=_sex_choices, coerce=int, empty_value=None, required=False)
     relationship = _text(_("Relationship to the householder"), required=False, max_length=RELATIONSHIP_MAX,
                          help_text=_("e.g. 世帯主 (householder), 妻 (wife), 子 (child)."))
-
-    def member_data(self) -> dict | None:
-        data = getattr(self, "cleaned_data", {}) or {}
-        member = {key: value for key, value in data.items() if value not in ("", None)}
-        return member or None
 
 
 ResidentHouseholdFormSet = forms.formset_factory(ResidentMemberForm, extra=0, min_num=0, max_num=MAX_HOUSEHOLD,
