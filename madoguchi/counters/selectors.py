@@ -97,13 +97,8 @@ def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = 
 def counter_console(counter: Counter, *, now: datetime | None = None):
     """The console's view of one counter: its queue with waits, and who is at which desk."""
     queue = queues.queue_snapshot(counters=[counter], now=now)[counter.pk]
-    active = (
-        Step.objects.filter(counter=counter, status__in=Step.ACTIVE)
-        .select_related("visit", "clerk")
-        .prefetch_related("procedures")
-        .order_by("desk")
-    )
-    return queue, list(active)
+    # The snapshot already loaded the called and serving Steps (visit and procedures included).
+    return queue, sorted(queue.active, key=lambda step: step.desk or 0)
 
 
 def handoff_memos(step: Step) -> list[Step]:
