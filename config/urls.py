@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from madoguchi.accounts.access import public
 from madoguchi.accounts.api import router as accounts_router
-from madoguchi.accounts.views import landing
 from madoguchi.audit.api import router as audit_router
 from madoguchi.catalog.api import router as catalog_router
+from madoguchi.core.access import public
 from madoguchi.core.api import api
+from madoguchi.core.views import landing
 from madoguchi.counters.api import router as counters_router
 from madoguchi.reception.api import on_step_state_error
 from madoguchi.reception.api import router as reception_router

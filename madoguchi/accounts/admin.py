@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, User
+from madoguchi.core.models import ApiToken
+
+from .models import User
 
 
 @admin.register(User)

@@ -2,8 +2,8 @@
 
 from ninja import Router, Schema
 
-from .api_auth import staff
-from .roles import GRANTS, Capability
+from madoguchi.core.api_auth import staff
+from madoguchi.core.roles import GRANTS, Capability
 
 router = Router(tags=["accounts"])
 

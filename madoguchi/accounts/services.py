@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from madoguchi.audit import services as audit
-
-from .models import ApiToken
-from .roles import Role
+from madoguchi.core.models import ApiToken
+from madoguchi.core.roles import Role
 
 User = get_user_model()
 

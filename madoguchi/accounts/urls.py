@@ -6,5 +6,4 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("staff/", views.home, name="home"),
 ]

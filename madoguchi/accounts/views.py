@@ -1,16 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from madoguchi.audit import services as audit
-from madoguchi.core.navigation import screens_for
-
-from .access import public, requires
-from .roles import Capability, Role
+from madoguchi.core.access import public
 
 
 def _client_ip(request) -> str:
@@ -72,25 +69,6 @@ def logout_view(request):
     if request.user.is_authenticated:
         audit.staff_logged_out(user=request.user, ip=_client_ip(request))
     return auth_views.logout_then_login(request)
-
-
-@requires(Capability.STAFF_HOME)
-@never_cache
-def home(request):
-    return render(request, "accounts/home.html", {"screens": screens_for(request.user)})
-
-
-@public
-def landing(request):
-    """``/``: staff go to their home, devices to their screen, everybody else to the login page."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect(settings.LOGIN_URL)
-    if user.role == Role.DISPLAY:
-        return redirect("counters:display")
-    if user.role == Role.KIOSK:
-        return redirect("counters:kiosk")
-    return redirect("accounts:home")
 
 
 login_view = method_decorator(never_cache, name="dispatch")(LoginView).as_view()

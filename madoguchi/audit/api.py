@@ -5,8 +5,8 @@ from typing import Any
 
 from ninja import Router, Schema
 
-from madoguchi.accounts.api_auth import staff
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.api_auth import staff
+from madoguchi.core.roles import Capability
 
 from . import selectors
 

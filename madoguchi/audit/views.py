@@ -1,8 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from madoguchi.accounts.access import requires
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.access import requires
+from madoguchi.core.roles import Capability
 
 from . import selectors
 

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from madoguchi.accounts.access import requires
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.access import requires
+from madoguchi.core.roles import Capability
 
 from . import selectors
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.roles import Capability
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
-from madoguchi.accounts.access import public
+from .access import public, requires
+from .navigation import screens_for
+from .roles import Capability, Role
 
 
 @public
@@ -16,3 +20,22 @@ def permission_denied(request, exception=None):
     if getattr(request, "htmx", False):
         return render(request, "core/_denied.html", status=403)
     return render(request, "403.html", status=403)
+
+
+@requires(Capability.STAFF_HOME)
+@never_cache
+def home(request):
+    return render(request, "core/home.html", {"screens": screens_for(request.user)})
+
+
+@public
+def landing(request):
+    """``/``: staff go to their home, devices to their screen, everybody else to the login page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if user.role == Role.DISPLAY:
+        return redirect("counters:display")
+    if user.role == Role.KIOSK:
+        return redirect("counters:kiosk")
+    return redirect("core:staff_home")

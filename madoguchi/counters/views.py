@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from madoguchi.accounts.access import public, requires
-from madoguchi.accounts.roles import Capability
 from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
+from madoguchi.core.access import public, requires
+from madoguchi.core.roles import Capability
 from madoguchi.reception import selectors as queues
 from madoguchi.reception import services
 from madoguchi.reception.models import Channel, Need, Step, Visit

@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from madoguchi.accounts.access import public, requires
-from madoguchi.accounts.roles import Capability, Role
+from madoguchi.core.access import public, requires
+from madoguchi.core.roles import Capability, Role
 
 from . import pages, selectors, services
 from .models import NavigatorUsage

@@ -11,8 +11,8 @@ from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict, Field
 
-from madoguchi.accounts.api_auth import staff
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.api_auth import staff
+from madoguchi.core.roles import Capability
 
 from . import selectors, services
 

@@ -21,10 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from madoguchi.accounts.access import public, requires
-from madoguchi.accounts.roles import Capability
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Site
+from madoguchi.core.access import public, requires
+from madoguchi.core.roles import Capability
 
 from . import selectors, services
 from .entry_forms import BookingForm, ReferenceForm

@@ -18,10 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from madoguchi.accounts.access import public, requires
-from madoguchi.accounts.roles import Capability
 from madoguchi.catalog.models import LifeEvent, Procedure, Site
 from madoguchi.catalog.selectors import departments_with_procedures
+from madoguchi.core.access import public, requires
+from madoguchi.core.roles import Capability
 from madoguchi.counters.forms import ReceptionForm
 from madoguchi.navigator.qr import decode_selection
 from madoguchi.prefill.forms import answer_specs, forms_for_procedures

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict, model_validator
 
-from madoguchi.accounts.api_auth import staff
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.api_auth import staff
+from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
 from . import services

@@ -4,7 +4,7 @@ Reception registers every visit and may capture its identity there. A counter cl
 visits that have a Step at one of their counters. Supervisors and administrators, anywhere.
 """
 
-from madoguchi.accounts.roles import Capability, Role
+from madoguchi.core.roles import Capability, Role
 from madoguchi.reception.models import Visit
 
 

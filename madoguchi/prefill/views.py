@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from madoguchi.accounts.access import requires
-from madoguchi.accounts.roles import Capability
+from madoguchi.core.access import requires
+from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
 from . import selectors, services

@@ -10,9 +10,9 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from madoguchi.accounts.api_auth import staff
-from madoguchi.accounts.roles import Capability
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.api_auth import staff
+from madoguchi.core.roles import Capability
 
 from . import services
 from .models import Channel, Need, Step, Visit

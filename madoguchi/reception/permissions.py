@@ -1,7 +1,7 @@
 """Who may act at which counter: a counter clerk at the counters assigned to them; supervisors and
 administrators anywhere."""
 
-from madoguchi.accounts.roles import Capability, Role
+from madoguchi.core.roles import Capability, Role
 
 
 def may_serve(user, counter) -> bool:

@@ -1,7 +1,7 @@
 import factory
 
 from madoguchi.accounts.models import User
-from madoguchi.accounts.roles import Role
+from madoguchi.core.roles import Role
 
 PASSWORD = "correct-horse-battery"
 

@@ -8,17 +8,18 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
-from madoguchi.accounts.access import view_policy
-from madoguchi.accounts.roles import Role
+from madoguchi.core.access import view_policy
+from madoguchi.core.roles import Role
 
 from .factories import UserFactory
 
-STAFF = {"reception", "counter", "supervisor", "administrator"}
+STAFF = {"reception", "counter", "supervisor", "administrator", "dx_desk", "hr"}
+READERS = {*STAFF, "analyst"}  # the analyst reads figures and the catalogue, helps no visitor
 ROLES = [*Role.values, "anonymous"]
 
 PAGES = {
-    "/staff/": STAFF,
-    "/staff/catalog/": STAFF,
+    "/staff/": READERS,
+    "/staff/catalog/": READERS,
     "/staff/navigator/": STAFF,
     "/staff/audit/": {"supervisor", "administrator"},
     "/kiosk/": {"kiosk", "administrator"},
@@ -28,7 +29,7 @@ PAGES = {
 APIS = {
     "/api/v1/catalog/procedures": {*ROLES},
     "/api/v1/counters": {*ROLES},
-    "/api/v1/me": STAFF,
+    "/api/v1/me": READERS,
     "/api/v1/audit/events": {"supervisor", "administrator"},
 }
 
@@ -41,7 +42,8 @@ def client_for(role: str) -> Client:
 
 
 def test_the_matrix_names_every_role():
-    assert set(ROLES) == {"reception", "counter", "supervisor", "administrator", "kiosk", "display", "anonymous"}
+    assert set(ROLES) == {"reception", "counter", "supervisor", "administrator", "analyst", "dx_desk", "hr",
+                          "kiosk", "display", "survey_tablet", "anonymous"}
 
 
 @pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.roles import Role
 from madoguchi.reception import services
 from madoguchi.reception.models import Step, Visit
 

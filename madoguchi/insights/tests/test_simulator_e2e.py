@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

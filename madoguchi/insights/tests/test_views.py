@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core.roles import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_profiles")]
 URL = reverse("insights:simulator")

@@ -230,7 +230,7 @@ def test_every_page_of_the_staff_navigator_is_accessible(page, live_server, axe,
 
 def test_reception_scans_the_navigator_qr_and_registers_exactly_those_procedures(phone_page, browser, live_server,
                                                                                    axe):
-    from madoguchi.accounts.roles import Role
+    from madoguchi.core.roles import Role
     from madoguchi.reception.models import Channel, Visit
 
     family_moving_in(phone_page)
@@ -256,7 +256,7 @@ def test_reception_scans_the_navigator_qr_and_registers_exactly_those_procedures
 
 
 def test_a_garbled_scan_is_explained_next_to_the_field(page, live_server):
-    from madoguchi.accounts.roles import Role
+    from madoguchi.core.roles import Role
 
     sign_in(page, live_server, UserFactory(role=Role.RECEPTION))
     page.goto("/staff/reception/")

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import Event
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.roles import Role
 from madoguchi.preapply import selectors, services
 from madoguchi.preapply.models import Appointment
 from madoguchi.preapply.refusals import AppointmentRefused

@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pytest
 from pypdf import PdfReader
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core.roles import Role
 from madoguchi.counters.tests.test_flow_e2e import context_for
 from madoguchi.preapply.models import Appointment
 from madoguchi.prefill.models import VisitIdentity

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import PersonalDataAccess
 from madoguchi.catalog.models import Counter
+from madoguchi.core.roles import Role
 from madoguchi.preapply.models import Appointment, AppointmentSlot
 from madoguchi.reception.models import Visit
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import PersonalDataAccess
 from madoguchi.catalog.models import Site
+from madoguchi.core.roles import Role
 from madoguchi.preapply import base45, keys, sealed
 from madoguchi.preapply.models import RedeemedPreapplication
 from madoguchi.preapply.refusals import CODE_MESSAGES

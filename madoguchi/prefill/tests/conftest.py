@@ -108,9 +108,9 @@ def move_visit(starter_catalog):
 @pytest.fixture
 def clerk(starter_catalog):
     """A counter clerk at the resident-record and the health-insurance counters."""
-    from madoguchi.accounts.roles import Role
     from madoguchi.accounts.tests.factories import UserFactory
     from madoguchi.catalog.models import Counter
+    from madoguchi.core.roles import Role
 
     user = UserFactory(role=Role.COUNTER)
     user.counters.set(Counter.objects.filter(code__in=["koseki-move", "kokuho"]))

@@ -6,11 +6,11 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.services import api_token_get_or_create
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import PersonalDataAccess
 from madoguchi.catalog.models import Counter
+from madoguchi.core.roles import Role
 from madoguchi.prefill.models import StepPrefill, VisitIdentity
 
 from .conftest import HOUSEHOLD, MOVE_ANSWERS, RESIDENT

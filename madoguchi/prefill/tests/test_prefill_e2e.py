@@ -105,8 +105,8 @@ def test_a_clerk_reads_the_card_reviews_and_prints_every_form(browser, live_serv
     assert (prefill.capture_source, prefill.captured_here, prefill.print_count) == ("card", True, 1)
 
     # The visit moves on: the next counter sees the identity without asking again.
-    from madoguchi.accounts.roles import Role
     from madoguchi.accounts.tests.factories import UserFactory
+    from madoguchi.core.roles import Role
     from madoguchi.reception import services as reception
 
     following = reception.step_complete(step=serving_step, clerk=clerk)

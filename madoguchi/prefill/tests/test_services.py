@@ -174,8 +174,8 @@ def test_a_later_counter_reuses_the_identity_and_records_it_as_reused(serving_st
 
 
 def test_reception_capturing_before_any_counter_records_no_step(move_visit):
-    from madoguchi.accounts.roles import Role
     from madoguchi.accounts.tests.factories import UserFactory
+    from madoguchi.core.roles import Role
 
     record = capture(move_visit, UserFactory(role=Role.RECEPTION))
 

@@ -6,10 +6,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import PersonalDataAccess
 from madoguchi.catalog.models import Counter
+from madoguchi.core.roles import Role
 from madoguchi.prefill import services
 from madoguchi.prefill.models import StepPrefill, VisitIdentity
 from madoguchi.reception import services as reception

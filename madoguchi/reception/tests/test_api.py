@@ -3,9 +3,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
+from madoguchi.core.roles import Role
 from madoguchi.reception.models import Step, Visit
 
 pytestmark = pytest.mark.django_db

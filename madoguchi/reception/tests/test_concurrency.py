@@ -9,9 +9,9 @@ from collections import Counter as Tally
 import pytest
 from django.db import close_old_connections, connection
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.roles import Role
 from madoguchi.reception import services
 from madoguchi.reception.models import Step, StepEvent, Visit
 

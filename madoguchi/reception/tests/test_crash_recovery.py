@@ -21,10 +21,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.services import api_token_get_or_create
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
+from madoguchi.core.roles import Role
 from madoguchi.reception.models import Step, StepEvent, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.roles import Role
 from madoguchi.reception import services
 from madoguchi.reception.models import Step, StepEvent, Visit
 

@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from madoguchi.accounts.models import User
-from madoguchi.accounts.roles import Role
 from madoguchi.accounts.services import staff_create
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.roles import Role
 from madoguchi.reception import selectors, services
 from madoguchi.reception.models import Step
 

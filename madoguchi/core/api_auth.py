@@ -8,11 +8,11 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from .models import ApiToken, User
+from .models import ApiToken
 from .roles import Capability
 
 
-def _allowed(user: User, capabilities: tuple[Capability, ...]) -> User:
+def _allowed(user, capabilities: tuple[Capability, ...]):
     if not any(user.can(capability) for capability in capabilities):
         raise HttpError(403, f"Your role may not do this ({' or '.join(capabilities)}).")
     return user
@@ -23,7 +23,7 @@ class BearerTokenAuth(HttpBearer):
         super().__init__()
         self.capabilities = capabilities
 
-    def authenticate(self, request, token: str) -> User | None:
+    def authenticate(self, request, token: str):
         token_id, _, secret = token.partition(".")
         if not token_id.isdigit() or not secret:
             return None
@@ -46,7 +46,7 @@ class StaffSessionAuth(APIKeyCookie):
         super().__init__(csrf=True)
         self.capabilities = capabilities
 
-    def authenticate(self, request, key: str | None) -> User | None:
+    def authenticate(self, request, key: str | None):
         if not request.user.is_authenticated:
             return None
         return _allowed(request.user, self.capabilities)

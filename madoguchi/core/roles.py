@@ -15,11 +15,15 @@ class Role(models.TextChoices):
     COUNTER = "counter", _("Counter clerk")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    ANALYST = "analyst", _("Analyst (read-only figures)")
+    DX_DESK = "dx_desk", _("DX help desk")
+    HR = "hr", _("Human resources")
     KIOSK = "kiosk", _("Kiosk device")
     DISPLAY = "display", _("Call display device")
+    SURVEY_TABLET = "survey_tablet", _("Survey tablet device")
 
 
-DEVICE_ROLES = frozenset({Role.KIOSK, Role.DISPLAY})
+DEVICE_ROLES = frozenset({Role.KIOSK, Role.DISPLAY, Role.SURVEY_TABLET})
 
 
 class Capability(StrEnum):
@@ -33,6 +37,10 @@ class Capability(StrEnum):
     KIOSK_USE = "kiosk.use"
     DISPLAY_VIEW = "display.view"
     NAVIGATOR_ASSIST = "navigator.assist"  # run the procedure navigator for a visitor at the desk
+    INSIGHTS_VIEW = "insights.view"  # the figures: usage, waits, effects, forecast, survey analysis
+    SURVEY_TABLET_USE = "survey_tablet.use"  # the exit tablet's survey screen
+    DX_DESK_WORK = "dx_desk.work"  # triage and work every help-desk consultation
+    TALENT_ALL = "talent.all"  # every staff member's DX skills, training and the targets
 
 
 _STAFF = {Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.NAVIGATOR_ASSIST}
@@ -47,13 +55,18 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.COUNTER_SERVE,
             Capability.SUPERVISE,
             Capability.AUDIT_VIEW,
+            Capability.INSIGHTS_VIEW,
         }
     ),
+    Role.ANALYST: frozenset({Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.INSIGHTS_VIEW}),
+    Role.DX_DESK: frozenset(_STAFF | {Capability.DX_DESK_WORK, Capability.TALENT_ALL}),
+    Role.HR: frozenset(_STAFF | {Capability.TALENT_ALL}),
     # The administrator may do everything, device screens included (to set them up and test them).
     Role.ADMINISTRATOR: frozenset(Capability),
     # Devices reach only their own screen.
     Role.KIOSK: frozenset({Capability.KIOSK_USE}),
     Role.DISPLAY: frozenset({Capability.DISPLAY_VIEW}),
+    Role.SURVEY_TABLET: frozenset({Capability.SURVEY_TABLET_USE}),
 }
 
 
