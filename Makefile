@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 DEMO ?= 1
 
-.PHONY: run setup test lint bench messages lock clean
+.PHONY: run setup test lint bench messages translations lock clean
 
 $(VENV)/.runtime: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ messages:
 	  || { echo "msgfmt missing: install Debian's gettext package"; exit 1; }
 	@mkdir -p locale  # git keeps no empty directory, and compilemessages refuses to run without one
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+# Refresh the .po catalogues from the code (no source locations: merges stay small), then fill the
+# new strings with scripts/po_fill.py. Needs Debian's gettext (installed by `make messages`).
+translations: $(VENV)/.runtime messages
+	$(PY) manage.py makemessages -l ja -l ja_Easy -l en --no-location --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=bench -v0
 
 # Everything `make run` needs, idempotent: a second run changes nothing and keeps the data.
 setup: $(VENV)/.runtime messages

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from .errors import ConflictError
+
 api = NinjaAPI(
     title="madoguchi API",
     version="1",
@@ -35,8 +37,7 @@ def on_validation_error(request, exc: NinjaValidationError):
     )
 
 
-@api.exception_handler(DjangoValidationError)
-def on_domain_validation_error(request, exc: DjangoValidationError):
+def _problems_response(request, exc: DjangoValidationError, *, status: int):
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": field, "message": str(message)}
@@ -47,8 +48,20 @@ def on_domain_validation_error(request, exc: DjangoValidationError):
         errors = [{"field": "", "message": str(message)} for message in exc.messages]
     first = errors[0]
     return api.create_response(
-        request, {"message": first["message"], "field": first["field"], "errors": errors}, status=422
+        request, {"message": first["message"], "field": first["field"], "errors": errors}, status=status
     )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_domain_validation_error(request, exc: DjangoValidationError):
+    """A refusal of the input (``DomainError`` and Django's own): 422 naming the field."""
+    return _problems_response(request, exc, status=422)
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request, exc: ConflictError):
+    """The state does not allow it now (someone else acted first): 409."""
+    return _problems_response(request, exc, status=409)
 
 
 @api.exception_handler(ObjectDoesNotExist)

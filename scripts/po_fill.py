@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Fill translations into the .po catalogues from a small YAML file, after `make translations`.
+
+    .venv/bin/python scripts/po_fill.py var/new_strings.yaml
+
+The YAML maps each English msgid to its translations; a plural entry gives the one Japanese form:
+
+    "Ticket %(ticket)s registered.":
+      ja: 受付番号 %(ticket)s を登録しました。
+      ja_Easy: ばんごう %(ticket)s を うけつけ しました。   # optional: without it, the ja text shows
+    "Added %(count)d procedure.":          # a plural entry: msgid, then the plural msgid after |
+      plural: "Added %(count)d procedures."
+      ja: 手続を%(count)d件追加しました。
+
+Only entries that exist in the catalogue are filled (run makemessages first); a msgid the catalogue
+lacks is reported, so a typo does not pass silently. Existing translations are overwritten.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _unquote_lines(lines: list[str]) -> str:
+    out = ""
+    for line in lines:
+        body = line.strip()[1:-1]
+        out += re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(m.group(1), m.group(0)),
+                      body)
+    return out
+
+
+def _field(block: list[str], keyword: str) -> tuple[int, int] | None:
+    """(first, end) line indexes of ``keyword`` and its continuation lines in ``block``."""
+    for index, line in enumerate(block):
+        if line.startswith(keyword + " "):
+            end = index + 1
+            while end < len(block) and block[end].startswith('"'):
+                end += 1
+            return index, end
+    return None
+
+
+def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
+    blocks = po.read_text(encoding="utf-8").split("\n\n")
+    seen = set()
+    for number, text in enumerate(blocks):
+        block = text.split("\n")
+        span = _field(block, "msgid")
+        if span is None:
+            continue
+        first, end = span
+        msgid = _unquote_lines([block[first][len("msgid "):], *block[first + 1:end]])
+        if msgid not in wanted:
+            continue
+        entry = wanted[msgid]
+        value = entry.get(language)  # no easy wording: the page falls back to the Japanese
+        if value is None:
+            seen.add(msgid)
+            continue
+        plural = _field(block, "msgid_plural")
+        keyword = "msgstr[0]" if plural else "msgstr"
+        target = _field(block, keyword)
+        if target is None:
+            continue
+        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
+        block = [line for line in block if line != "#, fuzzy"]
+        blocks[number] = "\n".join(block)
+        seen.add(msgid)
+    po.write_text("\n\n".join(blocks), encoding="utf-8")
+    return sorted(set(wanted) - seen)
+
+
+def main() -> int:
+    wanted = yaml.safe_load(Path(sys.argv[1]).read_text(encoding="utf-8")) or {}
+    missing = set()
+    for language in ("ja", "ja_Easy"):
+        missing |= set(fill(LOCALE / language / "LC_MESSAGES" / "django.po", wanted, language))
+    for msgid in sorted(missing):
+        print(f"not in the catalogue (run `make translations` first?): {msgid!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
