@@ -21,7 +21,7 @@ from madoguchi.counters.tests.test_flow_e2e import context_for
 from madoguchi.prefill.card.simulator import SimulatedCard
 from madoguchi.prefill.models import StepPrefill, VisitIdentity
 
-from .conftest import RESIDENT
+from .factories import RESIDENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
