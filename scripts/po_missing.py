@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from madoguchi.core.tests.test_translations import JA_PO, messages, read_po  # noqa: E402
+from madoguchi.core.tests.test_translations import JA_PO, messages, read_po
 
 missing = [e for e in messages(read_po(JA_PO)) if not e.msgstr or not all(e.msgstr.values()) or "fuzzy" in e.flags]
 for entry in missing:

@@ -24,7 +24,8 @@ from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.roles import Capability
 from madoguchi.navigator.qr import decode_selection
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures
+from madoguchi.prefill.answers import answer_specs
+from madoguchi.prefill.layouts import forms_for_procedures
 from madoguchi.prefill.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.prefill.wareki import WarekiError, format_wareki

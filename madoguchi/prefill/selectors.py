@@ -15,7 +15,8 @@ from madoguchi.reception.models import Step, Visit
 from madoguchi.reception.permissions import may_serve
 from madoguchi.reception.selectors import route_in_catalogue_order
 
-from .forms import AnswerSpec, FormSpec, answer_specs, forms_for_procedures, load_forms
+from .answers import AnswerSpec, answer_specs
+from .layouts import FormSpec, forms_for_procedures, load_forms
 from .models import VisitIdentity
 
 IDENTITY_FIELDS = ["name", "name_kana", "birth_date", "sex", "postal_code", "address", "household", "answers"]

@@ -8,8 +8,8 @@ import pytest
 from madoguchi.catalog.schema import parse_catalog
 from madoguchi.catalog.yamlsource import read_yaml
 from madoguchi.prefill.fill import VisitInfo
-from madoguchi.prefill.forms import load_forms
 from madoguchi.prefill.identity import validate_household, validate_identity
+from madoguchi.prefill.layouts import load_forms
 
 REPO = Path(__file__).resolve().parents[3]
 CATALOG = REPO / "catalog"
