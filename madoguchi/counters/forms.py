@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter, Procedure
+from madoguchi.reception.models import HANDOFF_MEMO_MAX
 
 
 class MemoForm(forms.Form):
     memo = forms.CharField(
-        label=_("Handoff memo for the next counter"), required=False, max_length=1000,
+        label=_("Handoff memo for the next counter"), required=False, max_length=HANDOFF_MEMO_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What the next counter must know, so nobody asks again. No individual number."),
     )

@@ -115,7 +115,7 @@ def preapplication_read(*, collection: sealed.Collection, now: datetime | None =
     except IndividualNumberRefused:
         raise _invalid("a 12-digit number") from None
     except ApplicationInvalid as error:
-        raise _invalid(", ".join(error.problems)) from None
+        raise _invalid(", ".join(error.fields)) from None
     redeemed = RedeemedPreapplication.objects.select_related("visit").filter(
         key_id=opened.key_id, set_id=opened.set_id).first()
     return ReadPreapplication(

@@ -245,9 +245,9 @@ def fill(request):
     page = _Page(codes, life_event, data, validate=True, add_row=False)
     forms_valid = page.is_valid()
     if refused:
-        message = str(IndividualNumberRefused([_post_field(key) for key in refused]))
-        leftovers = page.place({_post_field(key): [message] for key in refused}, list(range(len(page.household))))
-        return _form_page(request, page, errors=leftovers or [message], status=422)
+        refusal = IndividualNumberRefused([_post_field(key) for key in refused])
+        leftovers = page.place(refusal.message_dict, list(range(len(page.household))))
+        return _form_page(request, page, errors=leftovers or [refusal.first()[1]], status=422)
     # The counter's own checks run on what was typed even when a field is missing, so every problem
     # shows at once (a date that does not read beside a blank name).
     rows = [i for i, form in enumerate(page.household.forms) if _typed(form)]
@@ -259,7 +259,7 @@ def fill(request):
             specs=page.specs, today=timezone.localdate(now), life_event=life_event,
         )
     except ApplicationInvalid as error:
-        return _form_page(request, page, errors=page.place(error.problems, rows), status=422)
+        return _form_page(request, page, errors=page.place(error.message_dict, rows), status=422)
     if not forms_valid:
         return _form_page(request, page, status=422)
     try:

@@ -6,13 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.catalog.models import LifeEvent, Procedure, Site
 from madoguchi.navigator.qr import decode_selection
 
-from .models import Channel, Need
+from .models import Channel, InterpreterLanguage, Need
 
-INTERPRETER_LANGUAGES = [
-    ("", _("None")), ("en", "English"), ("zh", "中文"), ("ko", "한국어"), ("vi", "Tiếng Việt"),
-    ("ne", "नेपाली"), ("tl", "Tagalog"), ("pt", "Português"), ("es", "Español"), ("my", "မြန်မာ"),
-    ("jsl", _("Japanese Sign Language")),
-]
+INTERPRETER_LANGUAGES = [("", _("None")), *InterpreterLanguage.choices]
 
 
 class ProcedureChoiceField(forms.ModelMultipleChoiceField):

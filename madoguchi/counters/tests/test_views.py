@@ -39,7 +39,7 @@ def test_a_clerks_error_is_shown_not_raised(client, site):
     step = visit.steps.get()
     response = client.post("/staff/counters/koseki-cert/no-show", {"step": step.pk}, follow=True)
     assert response.status_code == 200
-    assert any("seconds" in str(m) for m in response.context["messages"])
+    assert any("秒待って" in str(m) for m in response.context["messages"])
 
 
 def test_the_supervisor_closes_a_desk_and_the_wait_estimate_counts_it(client, site):
