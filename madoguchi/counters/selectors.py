@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.reception import selectors as queues
-from madoguchi.reception.models import Step, StepEvent
+from madoguchi.reception.models import Desk, Step, StepEvent
 from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
@@ -64,7 +64,12 @@ class Call:
     recall: bool
 
 
-def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (), limit: int = 8) -> list[Call]:
+# A call display shows the newest calls: this many, the newest large.
+DISPLAY_CALLS = 8
+
+
+def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (),
+                 limit: int = DISPLAY_CALLS) -> list[Call]:
     """The latest calls (and recalls) for a display board, newest first, for steps still called."""
     events = (
         StepEvent.objects.filter(kind__in=[StepEvent.Kind.CALLED, StepEvent.Kind.RECALLED], counter__site=site,
@@ -90,6 +95,13 @@ def counter_console(counter: Counter, *, now: datetime | None = None):
     queue = queues.queue_snapshot(counters=[counter], now=now)[counter.pk]
     # The snapshot already loaded the called and serving Steps (visit and procedures included).
     return queue, sorted(queue.active, key=lambda step: step.desk or 0)
+
+
+def counter_version(counter: Counter) -> str:
+    """What changes whenever the counter's queue does: its last step event and its closed desks."""
+    last = StepEvent.objects.filter(counter=counter).order_by("-id").values_list("id", flat=True).first()
+    closed = Desk.objects.filter(counter=counter, is_open=False).order_by("number").values_list("number", flat=True)
+    return f"{last or 0}-{'.'.join(map(str, closed))}"
 
 
 def handoff_memos(step: Step) -> list[Step]:

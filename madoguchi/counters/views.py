@@ -1,6 +1,8 @@
 """The screens of the queues: the counter console, the supervisor, the call display, and the public
 congestion page. (Reception, the kiosk, the route sheet and a visit's status page are reception's.)"""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseNotModified
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import error_text
@@ -23,6 +26,14 @@ from madoguchi.reception.permissions import may_serve
 from . import selectors
 from .context_processors import SERVING_VISIT_KEY
 from .forms import AddProcedureForm, MemoForm, MoveForm
+
+# How often the screens ask for news (htmx polling; each answer is a 304 while nothing changed).
+CONSOLE_REFRESH_SECONDS = 5
+DISPLAY_POLL_SECONDS = 1
+CONGESTION_REFRESH_SECONDS = 30
+# A board shows one floor or a group of counters; a longer list in the URL is cut here.
+DISPLAY_COUNTER_GROUP_MAX = 20
+_FLOOR = re.compile(r"^-?[0-9]{1,3}$")
 
 # --- counter console ---------------------------------------------------------------------------
 
@@ -63,11 +74,25 @@ def console(request, code: str):
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
         "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
-        "add_form": AddProcedureForm(), "now": timezone.now(),
+        "add_form": AddProcedureForm(), "now": timezone.now(), "refresh_seconds": CONSOLE_REFRESH_SECONDS,
     }
-    template = "counters/_console_queue.html" if request.htmx and request.GET.get("part") == "queue" else \
-        "counters/console.html"
-    return render(request, template, context)
+    return render(request, "counters/console.html", context)
+
+
+@requires(Capability.COUNTER_SERVE)
+def console_queue(request, code: str):
+    """The console's queue alone, polled every few seconds: 304 while nothing happened at the counter
+    (its last event and desks) within the same minute, so an idle poll costs two small queries."""
+    counter = _served_counter(request, code)
+    now = timezone.now()
+    etag = f'"{selectors.counter_version(counter)}-{now:%H%M}-{request.LANGUAGE_CODE}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    queue, active = selectors.counter_console(counter, now=now)
+    response = render(request, "counters/_console_queue.html", {"queue": queue, "active": active, "now": now})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _console_action(request, code: str, action) -> HttpResponse:
@@ -219,11 +244,10 @@ def summary(request):
 def _display_scope(request) -> tuple[Site, int | None, list[str]]:
     """Which calls a board shows: a site, and a floor (``?floor=2``) or a counter group
     (``?counters=kokuho,kouki``); the whole site when neither is given."""
-    site = Site.objects.filter(code=request.GET.get("site") or "", active=True).first() or \
-        Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
-    floor = request.GET.get("floor")
-    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:20]
-    return site, int(floor) if floor and floor.lstrip("-").isdigit() else None, group
+    site = catalog.site_or_main(request.GET.get("site"))
+    floor = request.GET.get("floor") or ""
+    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:DISPLAY_COUNTER_GROUP_MAX]
+    return site, int(floor) if _FLOOR.match(floor) else None, group
 
 
 @requires(Capability.DISPLAY_VIEW)
@@ -234,7 +258,7 @@ def display(request):
     return render(request, "counters/display.html", {
         "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
         "calls": selectors.recent_calls(site=site, floor=floor, counters=group),
-        "sites": Site.objects.filter(active=True),
+        "sites": catalog.site_list(), "poll_seconds": DISPLAY_POLL_SECONDS,
     })
 
 
@@ -259,6 +283,6 @@ def display_calls(request):
 def congestion(request):
     data = selectors.congestion()
     template = "counters/_congestion_body.html" if request.htmx else "counters/congestion.html"
-    response = render(request, template, {"data": data, "refresh_seconds": 30})
+    response = render(request, template, {"data": data, "refresh_seconds": CONGESTION_REFRESH_SECONDS})
     response["Cache-Control"] = "public, max-age=10"
     return response

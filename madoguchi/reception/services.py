@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
 
@@ -104,8 +104,9 @@ def _counter_plan(
     try:
         assignment = routing.assign_counters(options)
     except routing.RoutingError as error:
-        raise DomainError(_("Not handled at %(site)s: %(codes)s"), field="procedures", site=site.name,
-                          codes=", ".join(error.codes)) from error
+        names = Procedure.objects.filter(code__in=error.codes).order_by("sort_order")
+        raise DomainError(_("Not handled at %(site)s: %(procedures)s"), field="procedures", site=site.name,
+                          procedures="、".join(str(p.name) for p in names)) from error
     by_procedure = {p.code: p for p in procedures}
     return {by_code[counter]: [by_procedure[c] for c in codes] for counter, codes in assignment.items()}
 

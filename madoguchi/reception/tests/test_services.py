@@ -62,7 +62,7 @@ def test_an_unknown_code_is_refused_naming_it_and_nothing_is_written(site):
 
 
 def test_a_procedure_not_handled_at_a_branch_is_refused(site):
-    with pytest.raises(ValidationError, match=r"nhi\.enroll"):
+    with pytest.raises(ValidationError, match="北支所では扱っていません：国民健康保険 加入"):
         register(Site.objects.get(code="kita"), ["nhi.enroll"])
 
 
