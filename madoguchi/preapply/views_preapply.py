@@ -22,12 +22,12 @@ from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.selectors import departments_with_procedures
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
+from madoguchi.core.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.navigator.qr import decode_selection
 from madoguchi.prefill.answers import answer_specs
 from madoguchi.prefill.layouts import forms_for_procedures
-from madoguchi.prefill.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.prefill.wareki import WarekiError, format_wareki
 from madoguchi.reception.forms import ReceptionForm
