@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madoguchi.audit import services as audit
 from madoguchi.catalog import selectors as catalog
 from madoguchi.core.access import public, requires
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.params import date_or_none
 from madoguchi.core.roles import Capability
 
@@ -90,6 +91,7 @@ def appointment_start(request):
 
 
 @public
+@form_guarded
 @sensitive_post_parameters("contact")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -141,6 +143,7 @@ def _manage_page(request, *, form=None, appointment=None, error: str = "", messa
 
 
 @public
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -182,6 +185,7 @@ def appointment_manage(request):
 
 
 @requires(Capability.KIOSK_USE)
+@form_guarded
 @never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk_check_in(request):
@@ -217,6 +221,7 @@ def staff_day(request):
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @require_POST
 def staff_check_in(request):
     form = ReferenceForm(request.POST)
