@@ -1,9 +1,14 @@
+import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from .models import Counter, Department, LifeEvent, Procedure, Site
+from .schema import CODE_PATTERN
+
+_CODE = re.compile(CODE_PATTERN)
+CODE_MAX = 64
 
 
 def procedure_list(*, active_only: bool = True) -> QuerySet[Procedure]:
@@ -27,8 +32,14 @@ def life_event_list() -> QuerySet[LifeEvent]:
     return LifeEvent.objects.filter(active=True)
 
 
+def is_code(text) -> bool:
+    """Whether ``text`` can be a catalogue code at all (checked before it reaches a query: a code typed
+    or posted may be anything, a NUL byte included)."""
+    return isinstance(text, str) and len(text) <= CODE_MAX and _CODE.match(text) is not None
+
+
 def life_event_by_code(code: str | None) -> LifeEvent | None:
-    return LifeEvent.objects.filter(code=code or "", active=True).first() if code else None
+    return LifeEvent.objects.filter(code=code, active=True).first() if is_code(code) else None
 
 
 def site_list() -> QuerySet[Site]:
@@ -37,7 +48,7 @@ def site_list() -> QuerySet[Site]:
 
 def site_or_main(code: str | None = None) -> Site | None:
     """The active site ``code`` names, else the main office (what a screen without a choice shows)."""
-    site = Site.objects.filter(code=code, active=True).first() if code else None
+    site = Site.objects.filter(code=code, active=True).first() if is_code(code) else None
     return site or Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
 
 
