@@ -8,7 +8,8 @@ from django.db.models import Prefetch
 
 from madoguchi.catalog.models import Counter, EligibilityRule, LifeEvent, Procedure, Relation, Site
 
-from .rules import Finding, ProcedureTerms, RuleBook, Texts
+from . import wording
+from .rules import EventTerms, Finding, ProcedureTerms, Reason, RuleBook, Texts
 
 
 def navigator_rulebook() -> RuleBook:
@@ -27,7 +28,11 @@ def navigator_rulebook() -> RuleBook:
         for code, days, counts_event_day in Procedure.objects.filter(active=True)
         .order_by("sort_order", "code").values_list("code", "deadline_days", "deadline_counts_event_day")
     }
-    return RuleBook.build(definitions, relations, procedures)
+    events = {
+        code: EventTerms(tuple(asks), marks)
+        for code, asks, marks in LifeEvent.objects.filter(active=True).values_list("code", "asks", "marks")
+    }
+    return RuleBook.build(definitions, relations, procedures, events)
 
 
 def navigator_life_events(book: RuleBook) -> list[LifeEvent]:
@@ -35,10 +40,12 @@ def navigator_life_events(book: RuleBook) -> list[LifeEvent]:
     return list(LifeEvent.objects.filter(active=True, code__in=book.life_events))
 
 
-def navigator_life_event(code: str, book: RuleBook) -> LifeEvent | None:
-    if code not in book.life_events:
+def navigator_life_event_list(codes: list[str], book: RuleBook) -> list[LifeEvent] | None:
+    """These life events in the catalogue's order (each once), or None if one is unknown or has no rules."""
+    if not codes or any(code not in book.life_events for code in codes):
         return None
-    return LifeEvent.objects.filter(active=True, code=code).first()
+    events = list(LifeEvent.objects.filter(active=True, code__in=codes))
+    return events if len(events) == len(set(codes)) else None
 
 
 def _in(language: str, ja: str, en: str, easy: str = "") -> str:
@@ -69,6 +76,7 @@ class ProcedureCard:
     branch_sites: tuple[str, ...]  # branch offices that also do it
     documents: tuple[str, ...]
     fee_yen: int
+    fee_note: str
     deadline: date | None
     online_url: str
 
@@ -79,6 +87,16 @@ def _place(counter: Counter, language: str) -> CounterPlace:
         site=_in(language, counter.site.name_ja, counter.site.name_en, counter.site.name_easy),
         floor=counter.floor, number=counter.number,
     )
+
+
+def reason_text(reason: Reason | Texts, language: str) -> str:
+    """A reason in ``language``, followed by what it assumed where the age alone could not tell."""
+    text = reason.in_language(language)
+    for assumption in getattr(reason, "assumed", ()):
+        note = wording.ASSUMPTION_NOTES.get((assumption.fact, assumption.value))
+        if note is not None:
+            text += " " + str(note) % {"member": assumption.member.in_language(language)}
+    return text
 
 
 def procedure_cards(*, findings: list[Finding], language: str) -> list[ProcedureCard]:
@@ -104,7 +122,7 @@ def procedure_cards(*, findings: list[Finding], language: str) -> list[Procedure
             code=procedure.code,
             name=_in(language, procedure.name_ja, procedure.name_en, procedure.name_easy),
             required=finding.required,
-            reasons=tuple(reason.in_language(language) for reason in finding.reasons),
+            reasons=tuple(reason_text(reason, language) for reason in finding.reasons),
             department_code=department.code,
             department=_in(language, department.name_ja, department.name_en, department.name_easy),
             counter=main[0] if main else (_place(places[0], language) if places else None),
@@ -113,6 +131,8 @@ def procedure_cards(*, findings: list[Finding], language: str) -> list[Procedure
             documents=tuple(_in(language, d.get("ja", ""), d.get("en", ""), d.get("easy", ""))
                             for d in procedure.documents),
             fee_yen=procedure.fee_yen,
+            fee_note=_in(language, procedure.fee_note.get("ja", ""), procedure.fee_note.get("en", ""),
+                         procedure.fee_note.get("easy", "")) if procedure.fee_note else "",
             deadline=finding.deadline,
             online_url=procedure.online_url,
         ))

@@ -48,13 +48,13 @@ def test_each_procedure_says_what_where_why_and_by_when(client):
     allowance = procedures["kosodate.child_allowance"]
     assert allowance == {
         "code": "kosodate.child_allowance", "name": "児童手当 認定請求・額改定", "required": True,
-        "reasons": ["お子さん（7歳）は18歳未満です。児童手当は転入した日の翌日から15日以内に新しく申請します"
-                    "（前の市区町村からは引き継がれません）。"],
+        "reasons": ["お子さん（7歳）は18歳になった後の最初の3月31日までの子どもです。児童手当は転入した日の翌日から"
+                    "15日以内に、育てている方が新しく申請します（前の市区町村からは引き継がれません）。"],
         "department": {"code": "kosodate", "name": "子育て支援課"},
         "counter": {"code": "kosodate", "name": "児童手当・子ども医療", "site": "区役所本庁舎", "floor": 3,
                     "number": "21"},
         "documents": ["請求者名義の振込先口座", "本人確認書類（マイナンバーカード・運転免許証・在留カードなど）"],
-        "fee_yen": 0, "deadline": "2026-04-16", "online": "https://app.oss.myna.go.jp/",
+        "fee_yen": 0, "fee_note": "", "deadline": "2026-04-16", "online": "https://app.oss.myna.go.jp/",
     }
 
 

@@ -88,9 +88,9 @@ def test_a_family_moving_in_sees_its_procedures_on_a_phone(phone_page):
     assert {"juki.move_in", "kosodate.child_allowance", "gakumu.school_transfer"} <= set(codes)
     assert "nhi.enroll" not in codes
     school = page.locator("#p-gakumu\\.school_transfer")
-    assert "お子さん（7歳）は義務教育の年齢（6〜14歳）" in school.inner_text()
+    assert "お子さん（7歳）は義務教育の年齢（小学1年〜中学3年）" in school.inner_text()
     allowance = page.locator("#p-kosodate\\.child_allowance")
-    assert "お子さん（7歳）は18歳未満です" in allowance.inner_text()
+    assert "お子さん（7歳）は18歳になった後の最初の3月31日までの子どもです" in allowance.inner_text()
     assert allowance.locator("time").get_attribute("datetime") == "2026-04-16"
     assert page.locator("#p-juki\\.move_in time").get_attribute("datetime") == "2026-04-15"
 

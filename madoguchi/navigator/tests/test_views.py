@@ -120,7 +120,7 @@ def test_the_result_lists_the_procedures_with_reasons_counters_and_deadlines(cli
     content = client.post("/navigator/move_in/result/", FAMILY).content.decode()
     for code in FAMILY_REQUIRED:
         assert f'id="p-{code}"' in content
-    assert "お子さん（7歳）は義務教育の年齢（6〜14歳）" in content
+    assert "お子さん（7歳）は義務教育の年齢（小学1年〜中学3年）" in content
     assert '<time datetime="2026-04-16"' in content  # child allowance: 15 days after moving in
     assert "nhi.enroll" not in content
 
@@ -189,7 +189,7 @@ def test_changing_the_answers_keeps_them(client):
 
 
 @pytest.mark.parametrize(("language", "text"), [
-    ("en", "Your child (7): of compulsory school age (6–14)"),
+    ("en", "Your child (7): of compulsory school age (elementary or junior high school)"),
     ("ja-easy", "こども（7さい） は しょうがっこう・ちゅうがっこう の としです。"),
 ])
 def test_the_result_speaks_the_visitors_language(client, language, text):
