@@ -20,7 +20,7 @@ APRIL_1 = date(2026, 4, 1)
 JUNE_1 = date(2026, 6, 1)
 
 
-def S(name, events, household, *, must, must_not="", why, on=APRIL_1, **facts):  # noqa: N802 - a table row
+def S(name, events, household, *, must, must_not="", why, on=APRIL_1, **facts):
     return pytest.param(events, household, must, must_not, why, on, facts, id=name)
 
 
