@@ -1,9 +1,11 @@
 """Writes to the catalogue. ``catalog_load`` is all-or-nothing: a broken file changes nothing."""
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.core.cache import cache
 from django.db import models, transaction
 
 from madoguchi.audit import services as audit
@@ -11,6 +13,16 @@ from madoguchi.audit import services as audit
 from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import read_yaml_directory
+
+
+# Readers that keep a copy of the catalogue (the navigator's rule book) compare this version with the
+# one they copied; a load that changes something gives a new one. Other processes with their own
+# cache see the change when their copy expires.
+CATALOG_VERSION_KEY = "catalog:version"
+
+
+def catalog_version() -> str | None:
+    return cache.get(CATALOG_VERSION_KEY)
 
 
 @dataclass
@@ -109,6 +121,7 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     counts = data.counts()
     if up.changes:
         audit.catalog_loaded(source=source, counts=counts, changes=up.changes)
+        cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex, None)
     return LoadResult(counts=counts, changes=up.changes)
 
 

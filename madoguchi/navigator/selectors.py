@@ -1,19 +1,50 @@
 """Reads for the navigator: the rule book from the catalogue, and what a resident needs to know of
 each procedure (counter and floor, documents, fee, deadline, online route) in their language."""
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
 
 from madoguchi.catalog.models import Counter, EligibilityRule, LifeEvent, Procedure, Relation, Site
+from madoguchi.catalog.services import catalog_version
 
 from . import wording
 from .rules import EventTerms, Finding, ProcedureTerms, Reason, RuleBook, Texts
 
+# Reading the rules and the procedures' details takes longer than evaluating them: each process keeps
+# what it read for the current catalogue version (a load changes it) and reads again at the latest
+# after this long (an edit in the admin, or a load in another process).
+CATALOG_COPY_SECONDS = 60
+
+
+class _CatalogCopy:
+    """One value read from the catalogue, kept per process while the catalogue's version holds."""
+
+    def __init__(self, read):
+        self._read = read
+        self._lock = threading.Lock()
+        self._held: tuple[str | None, float, object] | None = None
+
+    def get(self):
+        version, now = catalog_version(), time.monotonic()
+        held = self._held
+        if held is not None and held[0] == version and now - held[1] < CATALOG_COPY_SECONDS:
+            return held[2]
+        value = self._read()
+        with self._lock:
+            self._held = (version, now, value)
+        return value
+
 
 def navigator_rulebook() -> RuleBook:
-    """The rules of the active catalogue, ready for the engine (a few milliseconds: three queries)."""
+    """The rules of the active catalogue, ready for the engine."""
+    return _rulebook_copy.get()
+
+
+def _build_rulebook() -> RuleBook:
     definitions = [
         {"procedure": code, **definition}
         for code, definition in EligibilityRule.objects.filter(procedure__active=True)
@@ -33,6 +64,9 @@ def navigator_rulebook() -> RuleBook:
         for code, asks, marks in LifeEvent.objects.filter(active=True).values_list("code", "asks", "marks")
     }
     return RuleBook.build(definitions, relations, procedures, events)
+
+
+_rulebook_copy = _CatalogCopy(_build_rulebook)
 
 
 def navigator_life_events(book: RuleBook) -> list[LifeEvent]:
@@ -99,16 +133,23 @@ def reason_text(reason: Reason | Texts, language: str) -> str:
     return text
 
 
-def procedure_cards(*, findings: list[Finding], language: str) -> list[ProcedureCard]:
-    """The findings with each procedure's practical details, in ``language`` (ja, en or ja-easy)."""
+def _read_procedures() -> dict[str, Procedure]:
     counters = Counter.objects.filter(active=True).select_related("site").order_by(
         "site__sort_order", "floor", "number"
     )
-    procedures = {
+    return {
         p.code: p
-        for p in Procedure.objects.filter(code__in=[f.code for f in findings], active=True)
-        .select_related("department").prefetch_related(Prefetch("counters", queryset=counters))
+        for p in Procedure.objects.filter(active=True).select_related("department")
+        .prefetch_related(Prefetch("counters", queryset=counters))
     }
+
+
+_procedures_copy = _CatalogCopy(_read_procedures)
+
+
+def procedure_cards(*, findings: list[Finding], language: str) -> list[ProcedureCard]:
+    """The findings with each procedure's practical details, in ``language`` (ja, en or ja-easy)."""
+    procedures = _procedures_copy.get()
     cards = []
     for finding in findings:
         procedure = procedures.get(finding.code)
