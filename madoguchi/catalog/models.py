@@ -105,6 +105,10 @@ class Procedure(Named):
         _("fee note"), default=dict, blank=True,
         help_text=_('Other fees beside the main one, as {"ja": ..., "en": ..., "easy": ...}.'),
     )
+    kiosk_direct = models.BooleanField(
+        _("offered alone at the kiosk"), default=False,
+        help_text=_("Listed on the kiosk's \"certificates and other procedures\" screen, without a life event."),
+    )
     prerequisites = models.ManyToManyField(
         "self",
         verbose_name=_("after these (if in the same visit)"),

@@ -8,7 +8,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures, missing_answers
+from madoguchi.prefill.answers import answer_specs, missing_answers
+from madoguchi.prefill.layouts import forms_for_procedures
 from madoguchi.prefill.pdf import render_bundle
 
 NEW_ANSWERS = {
