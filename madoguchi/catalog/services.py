@@ -14,7 +14,6 @@ from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, 
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import read_yaml_directory
 
-
 # Readers that keep a copy of the catalogue (the navigator's rule book) compare this version with the
 # one they copied; a load that changes something gives a new one. Other processes with their own
 # cache see the change when their copy expires.
