@@ -2,11 +2,19 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import EligibilityRule
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_the_default():
+    """A request in English leaves English active in this thread: later tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
