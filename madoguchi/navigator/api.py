@@ -12,9 +12,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router
 from ninja.throttling import AnonRateThrottle
-from pydantic import ConfigDict, Field, StringConstraints, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
 from madoguchi.catalog.eligibility import EVENT_FACTS, MAX_AGE, MEMBER_INPUTS, PLACES
 from madoguchi.core.errors import DomainError
@@ -36,7 +36,9 @@ LifeEventCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$
 Place = Literal[PLACES]  # type: ignore[valid-type]
 
 
-class _MemberBase(Schema):
+# Plain pydantic models, not ninja's Schema: ninja's Schema reads every field through a Django-aware
+# getter, which costs more than the whole evaluation for a household of 8 (see bench/bench_navigator.py).
+class _MemberBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="after")
@@ -56,7 +58,7 @@ def _annotation(fact) -> Any:
     return bool
 
 
-def _member_schema() -> type[Schema]:
+def _member_schema() -> type[BaseModel]:
     """The API's member: every fact of the vocabulary a caller may give, with its default."""
     fields: dict[str, Any] = {}
     for fact in MEMBER_INPUTS:
@@ -73,7 +75,7 @@ def _member_schema() -> type[Schema]:
 MemberIn = _member_schema()
 
 
-class EvaluateIn(Schema):
+class EvaluateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     life_event: LifeEventCode | None = Field(default=None, description="One life event (or give life_events).")
@@ -98,12 +100,13 @@ class EvaluateIn(Schema):
         return tuple(dict.fromkeys(self.life_events or [self.life_event]))
 
 
-class DepartmentOut(Schema):
+class DepartmentOut(BaseModel):
     code: str
     name: str
 
 
-class CounterOut(Schema):
+class CounterOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # from selectors.CounterPlace
     code: str
     name: str
     site: str
@@ -111,7 +114,7 @@ class CounterOut(Schema):
     number: str
 
 
-class ProcedureOut(Schema):
+class ProcedureOut(BaseModel):
     code: str
     name: str
     required: bool
@@ -126,7 +129,7 @@ class ProcedureOut(Schema):
     online: str | None = Field(description="Where it can be done online instead, if it can.")
 
 
-class EvaluateOut(Schema):
+class EvaluateOut(BaseModel):
     procedures: list[ProcedureOut]
 
 
