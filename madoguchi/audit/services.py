@@ -207,3 +207,8 @@ def consultation_filed(*, actor, consultation) -> Event:
 
 def consultation_moved(*, actor, consultation, old: str, new: str) -> Event:
     return _record(actor=actor, action="dxdesk.status_changed", target=consultation, old=old, new=new)
+
+
+def procedures_added_mid_visit(*, actor, visit, procedure_codes: list[str]) -> Event:
+    """A counter added procedures the visit did not bring from reception (the help desk's ideas count them)."""
+    return _record(actor=actor, action="reception.procedures_added", target=visit, procedures=list(procedure_codes))

@@ -43,7 +43,7 @@ class Capability(StrEnum):
     TALENT_ALL = "talent.all"  # every staff member's DX skills, training and the targets
     DX_CONSULT = "dx_desk.consult"  # file a consultation with the DX help desk and follow one's own
     TALENT_SELF = "talent.self"  # one's own DX skill record: self-assessment, training, qualifications
-    TALENT_SECTION = "talent.section"  # the records of one's own section; confirm their self-assessments
+    TALENT_SECTION = "talent.section"  # staff records: one's own section's (all with TALENT_ALL); confirm them
     TALENT_FIGURES = "talent.figures"  # the talent figures as aggregates (groups under five people hidden)
 
 
@@ -69,8 +69,9 @@ GRANTS: dict[str, frozenset[Capability]] = {
     ),
     Role.ANALYST: frozenset({Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.INSIGHTS_VIEW,
                              Capability.TALENT_FIGURES}),
-    Role.DX_DESK: frozenset(_STAFF | _BACK_OFFICE | {Capability.DX_DESK_WORK, Capability.TALENT_ALL}),
-    Role.HR: frozenset(_STAFF | _BACK_OFFICE | {Capability.TALENT_ALL}),
+    Role.DX_DESK: frozenset(_STAFF | _BACK_OFFICE | {Capability.DX_DESK_WORK, Capability.TALENT_ALL,
+                                                     Capability.TALENT_SECTION}),
+    Role.HR: frozenset(_STAFF | _BACK_OFFICE | {Capability.TALENT_ALL, Capability.TALENT_SECTION}),
     # The administrator may do everything, device screens included (to set them up and test them).
     Role.ADMINISTRATOR: frozenset(Capability),
     # Devices reach only their own screen.

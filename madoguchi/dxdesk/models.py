@@ -119,3 +119,6 @@ class ConsultationNote(models.Model):
         verbose_name = _("consultation note")
         verbose_name_plural = _("consultation notes")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} note {self.pk}"

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, routing_index
 
@@ -379,6 +380,8 @@ def visit_add_procedures(*, visit: Visit, procedure_codes: Sequence[str], actor=
         step = by_counter.get(counter.id) or Step.objects.create(visit=visit, counter_id=counter.id)
         step.procedures.add(*[p.id for p in counter_procedures])
         touched.append(step)
+    # The record the back office reads: procedures the visit did not bring from reception (issue 17).
+    audit.procedures_added_mid_visit(actor=actor, visit=visit, procedure_codes=[p.code for p in new])
     queue_next_step(visit=visit, actor=actor, now=now)
     return touched
 

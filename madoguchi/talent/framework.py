@@ -99,7 +99,8 @@ def _check_unique(source: Located, section: str, entries: list, problems: list[P
 
 def parse_framework(source: Located) -> Framework:
     if not isinstance(source.data, dict) or SECTION not in source.data:
-        raise FrameworkInvalid([Problem(source.file, source.line_of(()), "", f"the file must hold a {SECTION!r} mapping")])
+        raise FrameworkInvalid([Problem(source.file, source.line_of(()), "",
+                                        f"the file must hold a {SECTION!r} mapping")])
     try:
         parsed = FrameworkFile.model_validate(source.data[SECTION])
     except ValidationError as error:

@@ -215,6 +215,9 @@ class TrainingRecord(models.Model):
         ordering = ["-taken_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="training_takes_time")]
 
+    def __str__(self) -> str:
+        return f"{self.staff} training {self.pk}"
+
 
 class StaffQualification(models.Model):
     staff = models.ForeignKey(StaffMember, verbose_name=_("staff member"), on_delete=models.CASCADE,
@@ -230,6 +233,9 @@ class StaffQualification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["staff", "qualification"], name="qualification_once_per_staff"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.qualification_id}"
 
 
 class SkillTarget(models.Model):
@@ -267,6 +273,9 @@ class SkillTarget(models.Model):
             models.CheckConstraint(condition=Q(level__gte=1), name="target_level_from_one"),
         ]
 
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.role_id}≥{self.level}: {self.headcount}"
+
 
 class GapSnapshot(models.Model):
     """The gap report of a fiscal year as it stood when HR closed the year: the figures the next
@@ -282,3 +291,6 @@ class GapSnapshot(models.Model):
         verbose_name = _("closed fiscal year")
         verbose_name_plural = _("closed fiscal years")
         ordering = ["fiscal_year"]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from madoguchi.audit import services as audit
 from madoguchi.core.roles import Capability
@@ -43,6 +44,12 @@ def qualifications() -> QuerySet[Qualification]:
 
 def sections() -> QuerySet[Section]:
     return Section.objects.filter(active=True).select_related("department")
+
+
+def section_of_department(department_id: int | None) -> Section | None:
+    if department_id is None:
+        return None
+    return Section.objects.filter(department_id=department_id).first()
 
 
 # --- who may see what -----------------------------------------------------------------------------
@@ -224,6 +231,14 @@ def gap_snapshot_rows(fiscal_year: int) -> dict:
     }
 
 
+def targets_of_year(fiscal_year: int) -> QuerySet[SkillTarget]:
+    return SkillTarget.objects.filter(fiscal_year=fiscal_year).select_related("role", "section", "grade")
+
+
+def is_closed(fiscal_year: int) -> bool:
+    return GapSnapshot.objects.filter(fiscal_year=fiscal_year).exists()
+
+
 def target_years() -> list[int]:
     years = set(SkillTarget.objects.values_list("fiscal_year", flat=True).distinct())
     years |= set(GapSnapshot.objects.values_list("fiscal_year", flat=True))
@@ -238,3 +253,30 @@ def pending_confirmations(*, viewer) -> int:
     return SkillAssessment.objects.filter(
         fiscal_year=current_fiscal_year(), confirmed_level__isnull=True, staff__active=True,
         staff__section__in=supervised_sections(viewer)).exclude(staff__user=viewer).count()
+
+
+class Names:
+    """Labels for the ids and codes in gap figures, in the reader's language (one query each)."""
+
+    def __init__(self):
+        self._sections = {s.pk: s.label for s in Section.objects.all()}
+        self._grades = {g.pk: g.name for g in Grade.objects.all()}
+        self._roles = {r.code: r for r in SkillRole.objects.prefetch_related("levels")}
+
+    def section(self, pk: int | None) -> str:
+        return gettext("The whole ward") if pk is None else self._sections.get(pk, str(pk))
+
+    def grade(self, pk: int | None) -> str:
+        return gettext("Every grade") if pk is None else self._grades.get(pk, str(pk))
+
+    def role(self, code: str) -> str:
+        role = self._roles.get(code)
+        return role.name if role else code
+
+    def role_names(self) -> dict[str, str]:
+        return {code: role.name for code, role in self._roles.items()}
+
+    def level(self, code: str, level: int) -> str:
+        role = self._roles.get(code)
+        entry = next((e for e in role.levels.all() if e.level == level), None) if role else None
+        return f"{level} {entry.name}" if entry else str(level)
