@@ -49,6 +49,18 @@ def _field(block: list[str], keyword: str) -> tuple[int, int] | None:
     return None
 
 
+def _is_fuzzy(line: str) -> bool:
+    return line.startswith("#,") and "fuzzy" in [flag.strip() for flag in line[2:].split(",")]
+
+
+def _without_fuzzy(line: str) -> str:
+    """The flags line without "fuzzy" ("" when nothing else was flagged); other lines unchanged."""
+    if not _is_fuzzy(line):
+        return line
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
+    return f"#, {', '.join(flags)}" if flags else ""
+
+
 def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
     blocks = po.read_text(encoding="utf-8").split("\n\n")
     seen = set()
@@ -63,7 +75,8 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
             continue
         entry = wanted[msgid]
         value = entry.get(language)  # no easy wording: the page falls back to the Japanese
-        if value is None:
+        fuzzy = any(_is_fuzzy(line) for line in block)
+        if value is None and not fuzzy:
             seen.add(msgid)
             continue
         plural = _field(block, "msgid_plural")
@@ -71,8 +84,11 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
         target = _field(block, keyword)
         if target is None:
             continue
-        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
-        block = [line for line in block if line != "#, fuzzy"]
+        # No wording given for a fuzzy entry: msgmerge's guess (another message's text) is dropped,
+        # so the page falls back to the Japanese (or the English source) instead of showing it.
+        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value if value is not None else ''))}"]
+        block = [_without_fuzzy(line) for line in block if not (_is_fuzzy(line) and _without_fuzzy(line) == "")]
+        block = [line for line in block if not line.startswith("#| ")]
         blocks[number] = "\n".join(block)
         seen.add(msgid)
     po.write_text("\n\n".join(blocks), encoding="utf-8")
@@ -82,7 +98,7 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
 def main() -> int:
     wanted = yaml.safe_load(Path(sys.argv[1]).read_text(encoding="utf-8")) or {}
     missing = set()
-    for language in ("ja", "ja_Easy"):
+    for language in ("ja", "ja_Easy", "en"):
         missing |= set(fill(LOCALE / language / "LC_MESSAGES" / "django.po", wanted, language))
     for msgid in sorted(missing):
         print(f"not in the catalogue (run `make translations` first?): {msgid!r}", file=sys.stderr)

@@ -71,10 +71,10 @@ class CommentForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
-    kind = forms.ChoiceField(label=_("Kind of help"), required=False, choices=[("", _("All")), *HelpKind.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices])
+    kind = forms.ChoiceField(label=_("Kind of help"), required=False, choices=[("", _("All kinds")), *HelpKind.choices])
     section = forms.ModelChoiceField(label=_("Section"), required=False, queryset=Section.objects.none(),
-                                     empty_label=_("All"))
+                                     empty_label=_("All sections"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

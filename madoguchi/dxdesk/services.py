@@ -28,7 +28,7 @@ def _check_text(*, field: str, value: str, required: bool = True, limit: int = 2
         raise DomainError(_("This looks like a 12-digit individual number (My Number); it may not be entered here."),
                           field=field)
     if required and not value:
-        raise DomainError(_("This field is required."), field=field)
+        raise DomainError(_("Fill in this field."), field=field)
     if len(value) > limit:
         raise DomainError(_("At most %(limit)d characters."), field=field, limit=limit)
     return value

@@ -1,0 +1,54 @@
+from datetime import timedelta
+from pathlib import Path
+
+import factory
+from django.conf import settings
+from django.utils import timezone
+
+from madoguchi.talent.models import Grade, Section, SkillAssessment, SkillRole, SkillTarget, StaffMember
+from madoguchi.talent.services import framework_load
+
+
+def load_framework() -> None:
+    """The ward's real framework (catalog/dx_skills.yaml): roles, levels, grades, qualifications."""
+    framework_load(path=Path(settings.CATALOG_DIR) / "dx_skills.yaml")
+
+
+def grade(code: str) -> Grade:
+    return Grade.objects.get(code=code)
+
+
+def role(code: str) -> SkillRole:
+    return SkillRole.objects.get(code=code)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"テスト課{n}")
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    employee_number = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Faker("name", locale="ja_JP")
+    section = factory.SubFactory(SectionFactory)
+    grade = factory.LazyFunction(lambda: Grade.objects.get(code="staff"))
+    email = factory.LazyAttribute(lambda m: f"{m.employee_number.lower()}@example.lg.jp")
+
+
+def confirmed(member: StaffMember, role_code: str, level: int, fiscal_year: int, by=None) -> SkillAssessment:
+    moment = timezone.now() - timedelta(days=1)
+    return SkillAssessment.objects.create(staff=member, fiscal_year=fiscal_year, role=role(role_code),
+                                          self_level=level, self_assessed_at=moment, confirmed_level=level,
+                                          confirmed_by=by, confirmed_at=moment)
+
+
+def target(fiscal_year: int, role_code: str, level: int, headcount: int, *, section=None, grade_code=None):
+    return SkillTarget.objects.create(fiscal_year=fiscal_year, role=role(role_code), level=level,
+                                      headcount=headcount, section=section,
+                                      grade=grade(grade_code) if grade_code else None)
