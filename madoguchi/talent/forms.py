@@ -22,10 +22,12 @@ class SelfAssessmentForm(forms.Form):
         for role in roles:
             self.fields[f"role_{role.code}"] = forms.TypedChoiceField(
                 label=role.name, coerce=int, choices=level_choices(role), initial=initial_levels.get(role.code, 0),
-                help_text=role.description)
+                help_text=role.description, required=False, empty_value=None)
 
     def levels(self) -> dict[SkillRole, int]:
-        return {role: self.cleaned_data[f"role_{role.code}"] for role in self.roles}
+        """The levels given (a role left out of the post keeps its level)."""
+        return {role: self.cleaned_data[f"role_{role.code}"] for role in self.roles
+                if self.cleaned_data.get(f"role_{role.code}") is not None}
 
 
 class ConfirmForm(forms.Form):
@@ -37,10 +39,13 @@ class ConfirmForm(forms.Form):
         for line in self.lines:
             initial = line.confirmed_level if line.confirmed_level is not None else line.self_level
             self.fields[f"confirm_{line.role.code}"] = forms.TypedChoiceField(
-                label=line.role.name, coerce=int, choices=level_choices(line.role), initial=initial)
+                label=line.role.name, coerce=int, choices=level_choices(line.role), initial=initial,
+                required=False, empty_value=None)
 
     def confirmations(self) -> list[tuple[object, int]]:
-        return [(line.assessment, self.cleaned_data[f"confirm_{line.role.code}"]) for line in self.lines]
+        """The levels given (a role left out of the post stays as it is)."""
+        return [(line.assessment, self.cleaned_data[f"confirm_{line.role.code}"]) for line in self.lines
+                if self.cleaned_data.get(f"confirm_{line.role.code}") is not None]
 
 
 class TrainingForm(forms.Form):
