@@ -144,3 +144,20 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def site(starter_catalog):
+    """The main office of the starter catalogue (本庁舎, ``honcho``)."""
+    from madoguchi.catalog.models import Site
+
+    return Site.objects.get(code="honcho")
+
+
+@pytest.fixture
+def clerk(starter_catalog):
+    """A counter clerk serving the counters of a move-in: resident records, health insurance, certificates."""
+    from madoguchi.accounts.tests.factories import UserFactory
+    from madoguchi.core.roles import Role
+
+    return UserFactory(role=Role.COUNTER, counters=["koseki-move", "kokuho", "koseki-cert"])

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("madoguchi.core.urls")),
     path("", include("madoguchi.catalog.urls")),
     path("", include("madoguchi.audit.urls")),
+    path("", include("madoguchi.reception.urls")),
     path("", include("madoguchi.counters.urls")),
     path("", include("madoguchi.navigator.urls")),
     path("", include("madoguchi.prefill.urls")),

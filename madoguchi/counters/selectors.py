@@ -2,29 +2,20 @@
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.catalog.models import Counter, Site
 from madoguchi.reception import selectors as queues
 from madoguchi.reception.models import Step, StepEvent
-from madoguchi.reception.selectors import day_bounds
+from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
 
 CONGESTION_CACHE_SECONDS = 3
-
-
-def minutes_display(minutes: float) -> int | None:
-    """Whole minutes for people (rounded up); None when unknown (no desk open)."""
-    if math.isinf(minutes):
-        return None
-    return math.ceil(minutes)
 
 
 def congestion(*, now: datetime | None = None) -> dict:
@@ -109,14 +100,6 @@ def handoff_memos(step: Step) -> list[Step]:
     )
 
 
-def waiting_steps_at(counter: Counter) -> list[Step]:
-    return list(
-        Step.objects.filter(counter=counter, status=Step.Status.QUEUED)
-        .select_related("visit").prefetch_related(Prefetch("procedures", queryset=Procedure.objects.only("code")))
-        .order_by("priority_at", "id")
-    )
-
-
 def daily_summary(*, day: date) -> list[summary_math.CounterDay]:
     """Per counter: visits, waits and handling times of one day, computed from StepEvents alone."""
     start, end = day_bounds(day)
@@ -130,10 +113,3 @@ def daily_summary(*, day: date) -> list[summary_math.CounterDay]:
     for row in rows:
         row.counter = counters[row.counter_id]
     return sorted(rows, key=lambda r: (r.counter.site.sort_order, r.counter.floor, r.counter.number))
-
-
-def counters_with_waiting_counts() -> list[tuple[Counter, int]]:
-    counts = dict(
-        Step.objects.filter(status=Step.Status.QUEUED).values_list("counter_id").annotate(n=Count("id"))
-    )
-    return [(c, counts.get(c.pk, 0)) for c in Counter.objects.filter(active=True).select_related("site")]

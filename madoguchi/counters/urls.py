@@ -4,8 +4,6 @@ from . import views
 
 app_name = "counters"
 urlpatterns = [
-    path("staff/reception/", views.reception, name="reception"),
-    path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
     path("staff/counters/", views.counter_list, name="counter_list"),
     path("staff/counters/serving-visit/add", views.add_to_serving_visit, name="add_to_serving_visit"),
     path("staff/counters/<str:code>/", views.console, name="console"),
@@ -17,8 +15,5 @@ urlpatterns = [
     path("staff/supervisor/steps/<int:step_id>/move", views.supervisor_move, name="supervisor_move"),
     path("display/", views.display, name="display"),
     path("display/calls", views.display_calls, name="display_calls"),
-    path("kiosk/", views.kiosk, name="kiosk"),
-    path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("congestion/", views.congestion, name="congestion"),
-    path("v/<str:token>/", views.status, name="status"),
 ]

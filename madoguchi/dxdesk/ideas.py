@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from madoguchi.audit.models import Event
 from madoguchi.catalog.models import Procedure
-from madoguchi.prefill.forms import FormsInvalid
+from madoguchi.prefill.layouts import FormsInvalid
 from madoguchi.prefill.models import StepPrefill
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.reception.models import Step, StepEvent

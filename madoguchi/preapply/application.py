@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from madoguchi.prefill.forms import ANSWER_KEY, AnswerSpec, clean_answer
+from madoguchi.prefill.answers import AnswerSpec, clean_answer
 from madoguchi.prefill.identity import (
     HouseholdMember,
     Identity,
@@ -25,6 +25,7 @@ from madoguchi.prefill.identity import (
     validate_household,
     validate_identity,
 )
+from madoguchi.prefill.layouts import ANSWER_KEY
 from madoguchi.prefill.mynumber import IndividualNumberRefused, find_individual_numbers
 
 MAX_PROCEDURES = 40

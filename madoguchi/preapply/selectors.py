@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
-from madoguchi.prefill.forms import AnswerSpec, FormSpec, answer_specs, forms_for_procedures
+from madoguchi.prefill.answers import AnswerSpec, answer_specs
+from madoguchi.prefill.layouts import FormSpec, forms_for_procedures
 from madoguchi.prefill.mynumber import IndividualNumberRefused
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.reception.models import Visit

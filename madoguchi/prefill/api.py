@@ -19,8 +19,8 @@ from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
 from . import services
+from .answers import missing_answers
 from .fonts import unprintable_characters
-from .forms import missing_answers
 from .models import CaptureSource
 from .mynumber import find_individual_numbers
 from .permissions import may_handle_visit

@@ -23,10 +23,11 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from .answers import answer_specs, missing_answers
 from .fill import VisitInfo, member_text, members_for, resolve
 from .fonts import MAIN_FONT, FontSet, fonts
-from .forms import FieldSpec, FormSpec, answer_specs, missing_answers
 from .identity import HouseholdMember, Identity
+from .layouts import FieldSpec, FormSpec
 from .mynumber import refuse_individual_number
 from .wareki import WarekiError, parse_date
 

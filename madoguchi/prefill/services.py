@@ -20,8 +20,8 @@ from django.utils import timezone
 from madoguchi.audit import services as audit
 from madoguchi.reception.models import Step, Visit
 
+from .answers import clean_answer
 from .fill import VisitInfo
-from .forms import clean_answer
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
 from .models import CaptureSource, StepPrefill, VisitIdentity
 from .mynumber import IndividualNumberRefused, find_individual_numbers

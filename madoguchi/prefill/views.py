@@ -26,9 +26,9 @@ from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
 from . import selectors, services
+from .answers import answer_specs, missing_answers
 from .entry_forms import AnswersForm, HouseholdFormSet, IdentityForm
 from .fonts import unprintable_characters
-from .forms import answer_specs, missing_answers
 from .models import SexCode
 from .mynumber import contains_individual_number
 from .permissions import may_handle_visit

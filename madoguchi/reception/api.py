@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -14,7 +13,7 @@ from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api_auth import staff
 from madoguchi.core.roles import Capability
 
-from . import services
+from . import selectors, services
 from .models import Channel, Need, Step, Visit
 from .permissions import may_serve
 
@@ -84,7 +83,7 @@ def visit_out(request, visit: Visit) -> VisitOut:
     steps = visit.steps.select_related("counter").prefetch_related("procedures").order_by("id")
     return VisitOut(
         id=visit.pk, ticket_number=visit.ticket_number, status=visit.status, site=visit.site.code,
-        status_url=request.build_absolute_uri(reverse("counters:status", args=[visit.status_token])),
+        status_url=request.build_absolute_uri(selectors.status_path(visit)),
         steps=[step_out(s) for s in steps],
     )
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from madoguchi.audit import services as audit
-from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.catalog.models import Counter, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, routing_index
 
 from . import routing, selectors
@@ -176,13 +176,6 @@ def _queued_fields(visit: Visit, now: datetime) -> dict:
 # --- routing between Steps ----------------------------------------------------------------
 
 
-def _prerequisites_of(codes: Iterable[str]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for procedure in Procedure.objects.filter(code__in=list(codes)).prefetch_related("prerequisites"):
-        out[procedure.code] = {p.code for p in procedure.prerequisites.all()}
-    return out
-
-
 def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
     """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left."""
     now = _now(now)
@@ -200,7 +193,7 @@ def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) ->
     plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all())) for s in pending]
     all_codes = {code for s in plain for code in s.procedures}
     waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
-    chosen = routing.choose_next_step(plain, _prerequisites_of(all_codes), waits)
+    chosen = routing.choose_next_step(plain, selectors.prerequisites_of(all_codes), waits)
     step = next(s for s in pending if s.pk == chosen.step_id)
     for name, value in _queued_fields(visit, now).items():
         setattr(step, name, value)
@@ -211,24 +204,6 @@ def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) ->
         visit.completed_at = None
         visit.save(update_fields=["status", "completed_at"])
     return step
-
-
-def planned_route(visit: Visit, *, now: datetime | None = None) -> list[Step]:
-    """The Steps in the order the visitor will likely go (done ones first, as they happened)."""
-    steps = selectors.visit_steps(visit)
-    finished = sorted(
-        (s for s in steps if s.status not in Step.OPEN), key=lambda s: s.completed_at or visit.arrived_at
-    )
-    current = [s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)]
-    pending = [s for s in steps if s.status == Step.Status.PENDING]
-    if pending:
-        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()))
-                 for s in pending]
-        waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
-        order = routing.planned_order(plain, _prerequisites_of({c for s in plain for c in s.procedures}), waits)
-        by_id = {s.pk: s for s in pending}
-        pending = [by_id[p.step_id] for p in order]
-    return [*finished, *current, *pending]
 
 
 # --- at the counter -------------------------------------------------------------------------

@@ -3,72 +3,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from madoguchi.accounts.tests.factories import UserFactory
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.accounts.tests.factories import UserFactory, logged_in
+from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.reception import services
-from madoguchi.reception.models import Desk, Step, Visit
+from madoguchi.reception.models import Desk, Step
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(starter_catalog):
-    return Site.objects.get(code="honcho")
-
-
-def logged_in(client, role, counters=()):
-    user = UserFactory(role=role)
-    if counters:
-        user.counters.set(Counter.objects.filter(code__in=counters))
-    client.force_login(user)
-    return user
-
-
-def test_reception_registers_a_visit_and_shows_its_route_sheet(client, site):
-    logged_in(client, Role.RECEPTION)
-    response = client.post("/staff/reception/", {
-        "site": site.pk, "procedures": ["juki.move_in", "nhi.enroll"], "needs": ["interpreter"],
-        "interpreter_language": "vi",
-    })
-    visit = Visit.objects.get()
-    assert response.status_code == 302
-    assert visit.interpreter_language == "vi"
-    sheet = client.get(response["Location"])
-    assert visit.ticket_number in sheet.content.decode()
-    assert f"/v/{visit.status_token}/" in sheet.content.decode()
-
-
-def test_reception_without_procedures_shows_the_field_and_reason(client, site):
-    logged_in(client, Role.RECEPTION)
-    response = client.post("/staff/reception/", {"site": site.pk})
-    assert response.status_code == 200
-    assert 'id="procedures-errors"' in response.content.decode()
-    assert not Visit.objects.exists()
-
-
-def test_a_procedure_the_branch_cannot_do_is_refused_on_the_form(client, site):
-    logged_in(client, Role.RECEPTION)
-    branch = Site.objects.get(code="kita")
-    response = client.post("/staff/reception/", {"site": branch.pk, "procedures": ["nhi.enroll"]})
-    assert response.status_code == 200
-    assert "nhi.enroll" in response.content.decode()
-    assert not Visit.objects.exists()
-
-
-def test_the_status_page_shows_place_and_wait_but_no_personal_data(client, site):
-    visit = services.visit_register(site=site, procedure_codes=["cert.juminhyo"], needs=["wheelchair"])
-    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
-    response = client.get(f"/v/{visit.status_token}/")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert visit.ticket_number in body
-    assert "wheelchair" not in body
-    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-
-
-def test_an_unknown_status_token_is_a_friendly_404(client, site):
-    assert client.get("/v/not-a-token/").status_code == 404
 
 
 def test_a_clerk_cannot_open_a_console_of_a_counter_not_assigned(client, site):
@@ -157,23 +98,6 @@ def test_the_congestion_page_has_counts_but_no_tickets(client, site):
     body = client.get("/congestion/").content.decode()
     assert visit.ticket_number not in body
     assert "証明書" in body or "Certificates" in body
-
-
-def test_the_kiosk_issues_a_k_ticket(client, site):
-    logged_in(client, Role.KIOSK)
-    response = client.post("/kiosk/?event=certificates", {"procedures": ["cert.juminhyo"], "needs": ["hearing"]})
-    visit = Visit.objects.get()
-    assert visit.ticket_number.startswith("K-")
-    assert visit.needs == ["hearing"]
-    assert client.get(response["Location"]).status_code == 200
-
-
-def test_the_kiosk_with_nothing_ticked_explains(client, site):
-    logged_in(client, Role.KIOSK)
-    response = client.post("/kiosk/?event=certificates", {}, follow=True)
-    assert not Visit.objects.exists()
-    assert response.status_code == 200
-    assert list(response.context["messages"])
 
 
 def test_a_board_for_a_counter_group_shows_only_its_counters(client, site):

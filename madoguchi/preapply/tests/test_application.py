@@ -13,7 +13,8 @@ from madoguchi.preapply.application import (
     check_application,
     read_content,
 )
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures, load_forms
+from madoguchi.prefill.answers import answer_specs
+from madoguchi.prefill.layouts import forms_for_procedures, load_forms
 from madoguchi.prefill.mynumber import IndividualNumberRefused
 
 from .conftest import HOUSEHOLD, MOVE_ANSWERS, MOVE_PROCEDURES, RESIDENT

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import Event
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.preapply import selectors, services
 from madoguchi.preapply.models import Appointment
@@ -30,11 +30,6 @@ def book(starts_at=SLOT, *, group="moving", procedures=("juki.move_in",), contac
 @pytest.fixture
 def reception_clerk(starter_catalog):
     return UserFactory(role=Role.RECEPTION)
-
-
-@pytest.fixture
-def site(starter_catalog):
-    return Site.objects.get(code="honcho")
 
 
 def test_a_booking_gets_an_unambiguous_code_and_takes_a_place(starter_catalog):

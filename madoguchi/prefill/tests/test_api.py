@@ -13,7 +13,8 @@ from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.prefill.models import StepPrefill, VisitIdentity
 
-from .conftest import HOUSEHOLD, MOVE_ANSWERS, RESIDENT
+from .conftest import MOVE_ANSWERS
+from .factories import HOUSEHOLD, RESIDENT
 
 pytestmark = pytest.mark.django_db
 

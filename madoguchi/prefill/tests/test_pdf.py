@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from madoguchi.prefill.fonts import FALLBACK_FONT, MAIN_FONT, _to_unicode_cmap, unprintable_characters
-from madoguchi.prefill.forms import forms_for_procedures
 from madoguchi.prefill.identity import IndividualNumberRefused
+from madoguchi.prefill.layouts import forms_for_procedures
 from madoguchi.prefill.mynumber import contains_individual_number
 from madoguchi.prefill.pdf import AnswersInvalid, TextDoesNotFit, UnprintableText, render_bundle
 

@@ -16,7 +16,8 @@ from madoguchi.prefill.models import CaptureSource, StepPrefill, VisitIdentity
 from madoguchi.reception import services as reception
 from madoguchi.reception.models import Step
 
-from .conftest import HOUSEHOLD, MOVE_ANSWERS, RESIDENT, twelve_digits_with_check_digit
+from .conftest import MOVE_ANSWERS, twelve_digits_with_check_digit
+from .factories import HOUSEHOLD, RESIDENT, IdentityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,8 @@ TWELVE = "1234 5678 9012"
 
 
 def capture(visit, actor, *, source=CaptureSource.MANUAL, data=None, household=HOUSEHOLD, now=None):
-    return services.identity_capture(visit=visit, source=source, data=data or RESIDENT, household=household,
-                                     actor=actor, now=now)
+    return IdentityFactory(visit=visit, actor=actor, source=source, data=data or RESIDENT, household=household,
+                           now=now)
 
 
 def test_a_typed_identity_is_kept_as_written_with_its_household(serving_step, clerk):

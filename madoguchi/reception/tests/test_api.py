@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 
 from madoguchi.accounts.tests.factories import UserFactory
-from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.reception.models import Step, Visit
 
@@ -19,13 +18,6 @@ def token_for(user, capsys) -> str:
 @pytest.fixture
 def reception_auth(starter_catalog, capsys):
     return {"HTTP_AUTHORIZATION": f"Bearer {token_for(UserFactory(role=Role.RECEPTION), capsys)}"}
-
-
-@pytest.fixture
-def clerk(starter_catalog):
-    user = UserFactory(role=Role.COUNTER)
-    user.counters.set(Counter.objects.filter(code__in=["koseki-move", "kokuho", "koseki-cert"]))
-    return user
 
 
 @pytest.fixture

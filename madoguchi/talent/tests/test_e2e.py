@@ -65,7 +65,7 @@ def test_hr_imports_a_list_with_a_bad_row_then_the_corrected_one(browser, live_s
 
 def test_the_gap_report_shows_the_hand_computed_figures_and_hides_small_groups(browser, live_server, axe,
                                                                                framework_loaded):
-    year, a, b = scenario.build()
+    year, *_ = scenario.build()
     page = signed_in_page(browser, live_server, UserFactory(role="analyst"))
 
     page.goto(f"/staff/talent/gap/?fiscal_year={year}")

@@ -99,4 +99,4 @@ def test_an_account_without_a_record_is_told_how_it_gets_one(framework):
     response = logged_in(UserFactory(role="counter")).get("/staff/talent/me/")
 
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "talent/not_registered.html"
+    assert response.templates[0].name == "talent/not_registered.html"

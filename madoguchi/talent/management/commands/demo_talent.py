@@ -34,7 +34,8 @@ OTHER_SECTIONS = [
     ("福祉部管理課", "Welfare Administration"), ("都市計画課", "Urban Planning"), ("道路課", "Roads"),
     ("環境政策課", "Environment"),
 ]
-SURNAMES = "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 髙橋 山﨑 森 池田 橋本".split()
+SURNAMES = ("佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 "
+            "髙橋 山﨑 森 池田 橋本").split()
 GIVEN = "翔太 陽菜 大輔 美咲 健一 由美 拓也 彩 直樹 恵 誠 愛 亮 真由美 学 沙織 剛 結衣 浩二 麻衣 修 舞 聡 七海".split()
 # Demo logins that have a record in the register (their user name links them).
 LINKED = {"reception": "koseki", "clerk_koseki": "koseki", "clerk_cert": "koseki", "clerk_kokuho": "kokuho",
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo DX talent: already there.")
             return
         with transaction.atomic():
-            counts = self._create(random.Random(17))  # noqa: S311 - demo data, not security
+            counts = self._create(random.Random(17))  # demo data: the same every time
         self.stdout.write("Demo DX talent: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
 
     def _create(self, rng: random.Random) -> dict[str, int]:
@@ -97,9 +98,10 @@ class Command(BaseCommand):
             if username == "supervisor":
                 member.grade = grades["chief"]
             member.save()
-        # Two who left last year: their records stay, their figures count in the years they were here.
+        # Four who left last year: their records stay, their figures count in the years they were here.
+        last_year_end = fiscal_year_start(selectors.current_fiscal_year()) - timedelta(days=1)
         for member in rng.sample([m for m in members if m.pk not in taken], 4):
-            member.active, member.left_on = False, fiscal_year_start(selectors.current_fiscal_year()) - timedelta(days=1)
+            member.active, member.left_on = False, last_year_end
             member.save(update_fields=["active", "left_on"])
         current = selectors.current_fiscal_year()
         years = [current - 2, current - 1, current]
