@@ -63,6 +63,13 @@ def start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def wait_for(condition, *, limit: float = 60.0) -> None:
+    """Until ``condition()`` holds or ``limit`` seconds have passed (then the asserts below tell)."""
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def kill(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGKILL)  # master and workers at once, mid-request
     process.wait()
@@ -136,11 +143,13 @@ def test_a_killed_server_loses_no_visit_and_no_step_state(starter_catalog):
     for thread in threads:
         thread.start()
     try:
-        time.sleep(2.0)
+        # Kill once the server has answered (its workers load the app first: seconds on a busy
+        # machine), and stop once it has answered again after the restart. Bounded, never timed.
+        wait_for(lambda: len(clients.registered) >= 3)
         before_kill = len(clients.registered)
         kill(server)
         server = start_server(port)
-        time.sleep(2.0)
+        wait_for(lambda: len(clients.registered) >= before_kill + 3)
     finally:
         clients.stop.set()
         for thread in threads:

@@ -119,6 +119,8 @@ class Command(BaseCommand):
         confirmer = users.filter(username="supervisor").first() or users.filter(is_superuser=True).first()
         rows = []
         skill = {m.pk: {code: 0 for code in roles} for m in members}
+        for m in members:  # some took the literacy course before the first year on record
+            skill[m.pk]["literacy"] = 1 if rng.random() < 0.4 else 0
         specialists = {m.pk: rng.choice([c for c in roles if c not in ("literacy", "dx_leader")])
                        for m in members if rng.random() < 0.35}
         leaders = {}
