@@ -151,3 +151,14 @@ def test_a_measured_saving_counts_on_the_dashboard_beside_the_counter_sections()
     assert (figures.other.consultations, figures.other.measured_hours) == (1, Decimal("0"))
     assert figures.by_section[0][0] == counter  # the counter's sections first
     assert figures.by_quarter[0][1].consultations == 1
+
+
+def test_without_a_desk_address_no_reminder_is_marked_sent(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    desk = UserFactory(role="dx_desk", email="")
+    consultation = delivered(filed(), desk, days_ago=100)
+
+    call_command("dxdesk_remind")
+
+    consultation.refresh_from_db()
+    assert consultation.measure_reminded_at is None and mail.outbox == []

@@ -144,3 +144,12 @@ def test_hr_sets_a_target_and_reads_the_framework(browser, live_server, axe, fra
     page.goto("/staff/talent/framework/")
     assert page.locator("#table-roles tbody tr", has_text="サイバーセキュリティ").count() == 4
     axe(page)
+
+
+def test_the_page_for_an_account_without_a_record_is_accessible(browser, live_server, axe, framework_loaded):
+    page = signed_in_page(browser, live_server, UserFactory(role="reception"))
+
+    page.goto("/staff/talent/me/")
+
+    assert page.locator("main .notice").count() == 1
+    axe(page)
