@@ -161,3 +161,12 @@ def clerk(starter_catalog):
     from madoguchi.core.roles import Role
 
     return UserFactory(role=Role.COUNTER, counters=["koseki-move", "kokuho", "koseki-cert"])
+
+
+@pytest.fixture
+def english():
+    """Messages in English for the test (they are translated when shown, in the active language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -9,9 +9,7 @@ from madoguchi.core.access import public
 from madoguchi.core.api import api
 from madoguchi.core.views import landing
 from madoguchi.counters.api import router as counters_router
-from madoguchi.reception.api import on_step_state_error
 from madoguchi.reception.api import router as reception_router
-from madoguchi.reception.services import StepStateError
 
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
@@ -23,7 +21,6 @@ api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
 api.add_router("", "madoguchi.talent.api.router")
 api.add_router("", "madoguchi.dxdesk.api.router")
-api.add_exception_handler(StepStateError, on_step_state_error)
 
 admin.site.site_header = admin.site.site_title = "madoguchi"
 

@@ -49,16 +49,12 @@ def _field(block: list[str], keyword: str) -> tuple[int, int] | None:
     return None
 
 
-def _is_fuzzy(line: str) -> bool:
-    return line.startswith("#,") and "fuzzy" in [flag.strip() for flag in line[2:].split(",")]
-
-
-def _without_fuzzy(line: str) -> str:
-    """The flags line without "fuzzy" ("" when nothing else was flagged); other lines unchanged."""
-    if not _is_fuzzy(line):
+def _unfuzzy(line: str) -> str:
+    """Drop msgmerge's guess marker (and the previous msgid it guessed from) once a translation is given."""
+    if not line.startswith("#,"):
         return line
-    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
-    return f"#, {', '.join(flags)}" if flags else ""
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
 
 
 def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
@@ -75,8 +71,7 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
             continue
         entry = wanted[msgid]
         value = entry.get(language)  # no easy wording: the page falls back to the Japanese
-        fuzzy = any(_is_fuzzy(line) for line in block)
-        if value is None and not fuzzy:
+        if value is None:
             seen.add(msgid)
             continue
         plural = _field(block, "msgid_plural")
@@ -84,13 +79,23 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
         target = _field(block, keyword)
         if target is None:
             continue
-        # No wording given for a fuzzy entry: msgmerge's guess (another message's text) is dropped,
-        # so the page falls back to the Japanese (or the English source) instead of showing it.
-        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value if value is not None else ''))}"]
-        block = [_without_fuzzy(line) for line in block if not (_is_fuzzy(line) and _without_fuzzy(line) == "")]
-        block = [line for line in block if not line.startswith("#| ")]
+        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
+        block = [_unfuzzy(line) for line in block if not line.startswith("#|")]
+        block = [line for line in block if line != "#,"]
         blocks[number] = "\n".join(block)
         seen.add(msgid)
+    # What msgmerge guessed and nobody confirmed is not a translation: empty it, so the test lists it
+    # as untranslated (Japanese) or the page falls back to Japanese (やさしい日本語).
+    for number, text in enumerate(blocks):
+        block = text.split("\n")
+        if not any(line.startswith("#,") and "fuzzy" in line for line in block):
+            continue
+        for keyword in ("msgstr", "msgstr[0]"):
+            target = _field(block, keyword)
+            if target is not None:
+                block[target[0]:target[1]] = [f'{keyword} ""']
+        block = [_unfuzzy(line) for line in block if not line.startswith("#|")]
+        blocks[number] = "\n".join(line for line in block if line != "#,")
     po.write_text("\n\n".join(blocks), encoding="utf-8")
     return sorted(set(wanted) - seen)
 

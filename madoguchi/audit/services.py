@@ -2,16 +2,17 @@
 is written exactly when the change it describes is (and never for a change that rolled back).
 
 The details must never hold a 12-digit individual number, a PIN or a password:
-``_safe_details`` refuses them loudly rather than write them.
+``_safe_details`` refuses them loudly rather than write them (the product's one detector,
+``core.mynumber``, in every shape it reads); a typed name or target that holds one is withheld.
 """
 
-import re
 from typing import Any
+
+from madoguchi.core.mynumber import contains_individual_number
 
 from .models import Event, PersonalDataAccess
 
-# Twelve digits, also written in groups of four ("1234 5678 9012", "1234-5678-9012").
-_INDIVIDUAL_NUMBER = re.compile(r"(?<!\d)\d{4}[- ]?\d{4}[- ]?\d{4}(?!\d)")
+WITHHELD = "(withheld)"
 _FORBIDDEN_KEYS = {"password", "pin", "individual_number", "my_number", "mynumber"}
 
 
@@ -26,7 +27,7 @@ def _looks_like_individual_number(value: Any) -> bool:
         return False
     if isinstance(value, int):
         value = str(value)
-    return isinstance(value, str) and _INDIVIDUAL_NUMBER.search(value) is not None
+    return isinstance(value, str) and contains_individual_number(value)
 
 
 def _check(value: Any, path: str) -> None:
@@ -52,21 +53,19 @@ def _record(*, actor, action: str, target=None, target_type: str = "", target_id
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
+    label = _label(actor)
     return Event.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_label(actor),
+        actor_label=WITHHELD if _looks_like_individual_number(label) else label,
         action=action,
         target_type=target_type,
-        target_id=target_id,
+        target_id=WITHHELD if _looks_like_individual_number(target_id) else target_id,
         details=_safe_details(details),
     )
 
 
 def staff_logged_in(*, user, ip: str) -> Event:
     return _record(actor=user, action="auth.login", target=user, ip=ip)
-
-
-WITHHELD = "(withheld)"
 
 
 def staff_login_failed(*, username: str, ip: str, locked: bool) -> Event:
@@ -208,7 +207,3 @@ def consultation_filed(*, actor, consultation) -> Event:
 def consultation_moved(*, actor, consultation, old: str, new: str) -> Event:
     return _record(actor=actor, action="dxdesk.status_changed", target=consultation, old=old, new=new)
 
-
-def procedures_added_mid_visit(*, actor, visit, procedure_codes: list[str]) -> Event:
-    """A counter added procedures the visit did not bring from reception (the help desk's ideas count them)."""
-    return _record(actor=actor, action="reception.procedures_added", target=visit, procedures=list(procedure_codes))

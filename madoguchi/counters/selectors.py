@@ -9,8 +9,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.params import int_or_none
 from madoguchi.reception import selectors as queues
-from madoguchi.reception.models import Step, StepEvent
+from madoguchi.reception.models import Desk, Step, StepEvent
+from madoguchi.reception.permissions import may_serve
 from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
@@ -64,7 +66,12 @@ class Call:
     recall: bool
 
 
-def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (), limit: int = 8) -> list[Call]:
+# A call display shows the newest calls: this many, the newest large.
+DISPLAY_CALLS = 8
+
+
+def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (),
+                 limit: int = DISPLAY_CALLS) -> list[Call]:
     """The latest calls (and recalls) for a display board, newest first, for steps still called."""
     events = (
         StepEvent.objects.filter(kind__in=[StepEvent.Kind.CALLED, StepEvent.Kind.RECALLED], counter__site=site,
@@ -90,6 +97,38 @@ def counter_console(counter: Counter, *, now: datetime | None = None):
     queue = queues.queue_snapshot(counters=[counter], now=now)[counter.pk]
     # The snapshot already loaded the called and serving Steps (visit and procedures included).
     return queue, sorted(queue.active, key=lambda step: step.desk or 0)
+
+
+def served_counter(code: str) -> Counter | None:
+    return Counter.objects.select_related("site", "department").filter(code=code, active=True).first()
+
+
+def counters_of(user) -> list[Counter]:
+    """The active counters ``user`` may serve."""
+    return [c for c in Counter.objects.filter(active=True).select_related("site") if may_serve(user, c)]
+
+
+def counter_step(counter: Counter, step_id) -> Step | None:
+    """The Step ``step_id`` (as typed in a form) if it is at ``counter``; a missing step and another
+    counter's step answer alike."""
+    pk = int_or_none(step_id, low=1)
+    return Step.objects.select_related("visit").filter(pk=pk, counter=counter).first() if pk else None
+
+
+def step_by_id(step_id) -> Step | None:
+    pk = int_or_none(step_id, low=1)
+    return Step.objects.select_related("visit").filter(pk=pk).first() if pk else None
+
+
+def counter_floors(site: Site) -> list[int]:
+    return sorted(set(Counter.objects.filter(site=site, active=True).values_list("floor", flat=True)))
+
+
+def counter_version(counter: Counter) -> str:
+    """What changes whenever the counter's queue does: its last step event and its closed desks."""
+    last = StepEvent.objects.filter(counter=counter).order_by("-id").values_list("id", flat=True).first()
+    closed = Desk.objects.filter(counter=counter, is_open=False).order_by("number").values_list("number", flat=True)
+    return f"{last or 0}-{'.'.join(map(str, closed))}"
 
 
 def handoff_memos(step: Step) -> list[Step]:

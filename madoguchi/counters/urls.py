@@ -7,6 +7,7 @@ urlpatterns = [
     path("staff/counters/", views.counter_list, name="counter_list"),
     path("staff/counters/serving-visit/add", views.add_to_serving_visit, name="add_to_serving_visit"),
     path("staff/counters/<str:code>/", views.console, name="console"),
+    path("staff/counters/<str:code>/queue", views.console_queue, name="console_queue"),
     path("staff/counters/<str:code>/call-next", views.console_call_next, name="call_next"),
     path("staff/counters/<str:code>/<str:action>", views.console_step_action, name="console_action"),
     path("staff/supervisor/", views.supervisor, name="supervisor"),

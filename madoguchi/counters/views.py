@@ -1,34 +1,48 @@
 """The screens of the queues: the counter console, the supervisor, the call display, and the public
 congestion page. (Reception, the kiosk, the route sheet and a visit's status page are reception's.)"""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.catalog import selectors as catalog
+from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import error_text
+from madoguchi.core.forms import form_guarded
+from madoguchi.core.params import date_or_none, int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.reception import selectors as queues
 from madoguchi.reception import services
-from madoguchi.reception.models import Step, Visit
+from madoguchi.reception.models import Step
 from madoguchi.reception.permissions import may_serve
 
 from . import selectors
 from .context_processors import SERVING_VISIT_KEY
 from .forms import AddProcedureForm, MemoForm, MoveForm
 
+# How often the screens ask for news (htmx polling; each answer is a 304 while nothing changed).
+CONSOLE_REFRESH_SECONDS = 5
+DISPLAY_POLL_SECONDS = 1
+CONGESTION_REFRESH_SECONDS = 30
+# A board shows one floor or a group of counters; a longer list in the URL is cut here.
+DISPLAY_COUNTER_GROUP_MAX = 20
+_FLOOR = re.compile(r"^-?[0-9]{1,3}$")
+
 # --- counter console ---------------------------------------------------------------------------
 
 
 def _served_counter(request, code: str) -> Counter:
-    counter = get_object_or_404(Counter.objects.select_related("site", "department"), code=code, active=True)
+    counter = selectors.served_counter(code)
+    if counter is None:
+        raise Http404
     if not may_serve(request.user, counter):
         raise PermissionDenied
     return counter
@@ -36,16 +50,16 @@ def _served_counter(request, code: str) -> Counter:
 
 def _desk(request, counter: Counter) -> int:
     key = f"desk:{counter.code}"
-    raw = request.POST.get("desk") or request.GET.get("desk")
-    if raw and raw.isdigit() and 1 <= int(raw) <= counter.desks:
-        request.session[key] = int(raw)
+    chosen = int_or_none(request.POST.get("desk") or request.GET.get("desk"), low=1, high=counter.desks)
+    if chosen is not None:
+        request.session[key] = chosen
     return request.session.get(key, 1)
 
 
 @requires(Capability.COUNTER_SERVE)
 @never_cache
 def counter_list(request):
-    counters = [c for c in Counter.objects.filter(active=True).select_related("site") if may_serve(request.user, c)]
+    counters = selectors.counters_of(request.user)
     if len(counters) == 1:
         return redirect("counters:console", code=counters[0].code)
     return render(request, "counters/counter_list.html", {"counters": counters})
@@ -63,11 +77,25 @@ def console(request, code: str):
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
         "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
-        "add_form": AddProcedureForm(), "now": timezone.now(),
+        "add_form": AddProcedureForm(), "now": timezone.now(), "refresh_seconds": CONSOLE_REFRESH_SECONDS,
     }
-    template = "counters/_console_queue.html" if request.htmx and request.GET.get("part") == "queue" else \
-        "counters/console.html"
-    return render(request, template, context)
+    return render(request, "counters/console.html", context)
+
+
+@requires(Capability.COUNTER_SERVE)
+def console_queue(request, code: str):
+    """The console's queue alone, polled every few seconds: 304 while nothing happened at the counter
+    (its last event and desks) within the same minute, so an idle poll costs two small queries."""
+    counter = _served_counter(request, code)
+    now = timezone.now()
+    etag = f'"{selectors.counter_version(counter)}-{now:%H%M}-{request.LANGUAGE_CODE}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    queue, active = selectors.counter_console(counter, now=now)
+    response = render(request, "counters/_console_queue.html", {"queue": queue, "active": active, "now": now})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _console_action(request, code: str, action) -> HttpResponse:
@@ -83,7 +111,9 @@ def _console_action(request, code: str, action) -> HttpResponse:
 
 
 def _my_step(request, counter: Counter) -> Step:
-    step = get_object_or_404(Step.objects.select_related("visit"), pk=request.POST.get("step"), counter=counter)
+    step = selectors.counter_step(counter, request.POST.get("step"))
+    if step is None:
+        raise Http404
     return step
 
 
@@ -99,6 +129,7 @@ def console_call_next(request, code: str):
 
 
 @requires(Capability.COUNTER_SERVE)
+@form_guarded
 @require_POST
 def console_step_action(request, code: str, action: str):
     def act(counter):
@@ -141,9 +172,11 @@ def console_step_action(request, code: str, action: str):
 def add_to_serving_visit(request):
     """From the staff navigator: add the procedures the household's facts imply (those the visit
     does not have yet) to the visit at this clerk's desk."""
-    visit = get_object_or_404(Visit, pk=request.session.get(SERVING_VISIT_KEY), status=Visit.Status.ACTIVE)
+    visit = queues.visit_by_id(request.session.get(SERVING_VISIT_KEY), active_only=True)
+    if visit is None:
+        raise Http404
     codes = [c for c in request.POST.get("codes", "").split(",") if c]
-    present = set(Procedure.objects.filter(steps__visit=visit).values_list("code", flat=True))
+    present = {p.code for p in queues.visit_procedures(visit)}
     missing = [c for c in codes if c not in present]
     if not missing:
         messages.info(request, _("Ticket %(ticket)s already has every one of these procedures.") % {
@@ -154,9 +187,10 @@ def add_to_serving_visit(request):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, _("Added to ticket %(ticket)s: %(codes)s") % {
-                "ticket": visit.ticket_number, "codes": ", ".join(missing)})
-    step = visit.steps.filter(status__in=Step.ACTIVE).select_related("counter").first()
+            added = [p.name for p in queues.visit_procedures(visit) if p.code in missing]
+            messages.success(request, _("Added to ticket %(ticket)s: %(procedures)s") % {
+                "ticket": visit.ticket_number, "procedures": "、".join(map(str, added))})
+    step = queues.visit_active_step(visit)
     if step is not None and may_serve(request.user, step.counter):
         return redirect("counters:console", code=step.counter.code)
     return redirect("counters:counter_list")
@@ -180,7 +214,9 @@ def supervisor(request):
 @requires(Capability.SUPERVISE)
 @require_POST
 def supervisor_desk(request, code: str, number: int):
-    counter = get_object_or_404(Counter, code=code)
+    counter = selectors.served_counter(code)
+    if counter is None:
+        raise Http404
     try:
         services.desk_set_open(counter=counter, number=number, is_open=request.POST.get("open") == "1",
                                actor=request.user)
@@ -190,9 +226,12 @@ def supervisor_desk(request, code: str, number: int):
 
 
 @requires(Capability.SUPERVISE)
+@form_guarded
 @require_POST
 def supervisor_move(request, step_id: int):
-    step = get_object_or_404(Step.objects.select_related("visit"), pk=step_id)
+    step = selectors.step_by_id(step_id)
+    if step is None:
+        raise Http404
     form = MoveForm(request.POST)
     try:
         if not form.is_valid():
@@ -209,7 +248,7 @@ def supervisor_move(request, step_id: int):
 @requires(Capability.SUPERVISE)
 @never_cache
 def summary(request):
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    day = date_or_none(request.GET.get("date")) or timezone.localdate()
     return render(request, "counters/summary.html", {"day": day, "rows": selectors.daily_summary(day=day)})
 
 
@@ -219,22 +258,21 @@ def summary(request):
 def _display_scope(request) -> tuple[Site, int | None, list[str]]:
     """Which calls a board shows: a site, and a floor (``?floor=2``) or a counter group
     (``?counters=kokuho,kouki``); the whole site when neither is given."""
-    site = Site.objects.filter(code=request.GET.get("site") or "", active=True).first() or \
-        Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
-    floor = request.GET.get("floor")
-    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:20]
-    return site, int(floor) if floor and floor.lstrip("-").isdigit() else None, group
+    site = catalog.site_or_main(request.GET.get("site"))
+    floor = request.GET.get("floor") or ""
+    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:DISPLAY_COUNTER_GROUP_MAX]
+    return site, int(floor) if _FLOOR.match(floor) else None, group
 
 
 @requires(Capability.DISPLAY_VIEW)
 @never_cache
 def display(request):
     site, floor, group = _display_scope(request)
-    floors = sorted(set(Counter.objects.filter(site=site, active=True).values_list("floor", flat=True)))
+    floors = selectors.counter_floors(site)
     return render(request, "counters/display.html", {
         "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
         "calls": selectors.recent_calls(site=site, floor=floor, counters=group),
-        "sites": Site.objects.filter(active=True),
+        "sites": catalog.site_list(), "poll_seconds": DISPLAY_POLL_SECONDS,
     })
 
 
@@ -259,6 +297,6 @@ def display_calls(request):
 def congestion(request):
     data = selectors.congestion()
     template = "counters/_congestion_body.html" if request.htmx else "counters/congestion.html"
-    response = render(request, template, {"data": data, "refresh_seconds": 30})
+    response = render(request, template, {"data": data, "refresh_seconds": CONGESTION_REFRESH_SECONDS})
     response["Cache-Control"] = "public, max-age=10"
     return response

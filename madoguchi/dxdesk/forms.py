@@ -4,12 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.forms import Form
 from madoguchi.talent.models import Section
 
 from .models import HelpKind, Status
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(Form):
     section = forms.ModelChoiceField(label=_("Section"), queryset=Section.objects.none(), empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=120,
                             help_text=_("In a few words, e.g. “Enter the nursery applications into the ledger”."))
@@ -29,17 +30,17 @@ class ConsultationForm(forms.Form):
         self.fields["section"].queryset = Section.objects.filter(active=True).order_by("name")
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(label=_("Why the desk declines"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DeliverForm(forms.Form):
+class DeliverForm(Form):
     tool_kind = forms.ChoiceField(label=_("Kind of tool"), choices=HelpKind.choices)
     tool_name = forms.CharField(label=_("Tool"), max_length=200, help_text=_("e.g. “Nursery ledger RPA robot”."))
     tool_location = forms.CharField(label=_("Where it lives"), max_length=300,
@@ -54,7 +55,7 @@ class DeliverForm(forms.Form):
         self.fields["delivered_on"].initial = timezone.localdate()
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(Form):
     times_per_month_after = forms.IntegerField(label=_("Times per month now"), min_value=0, max_value=10_000,
                                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     minutes_per_time_after = forms.IntegerField(label=_("Minutes each time now"), min_value=0, max_value=24 * 60,
@@ -66,11 +67,11 @@ class MeasureForm(forms.Form):
         self.fields["measured_on"].initial = timezone.localdate()
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     text = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FilterForm(forms.Form):
+class FilterForm(Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices])
     kind = forms.ChoiceField(label=_("Kind of help"), required=False, choices=[("", _("All kinds")), *HelpKind.choices])
     section = forms.ModelChoiceField(label=_("Section"), required=False, queryset=Section.objects.none(),

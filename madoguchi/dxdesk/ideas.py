@@ -18,7 +18,6 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madoguchi.audit.models import Event
 from madoguchi.catalog.models import Procedure
 from madoguchi.prefill.layouts import FormsInvalid
 from madoguchi.prefill.models import StepPrefill
@@ -141,7 +140,7 @@ def _prefill(done: dict[int, float], procedures: dict[int, list[int]], with_form
 
 def _added(since, codes: dict[str, int]) -> dict[int, tuple[int, float]]:
     counts: dict[int, int] = defaultdict(int)
-    for details in Event.objects.filter(action="reception.procedures_added", created_at__gte=since).values_list(
+    for details in StepEvent.objects.filter(kind=StepEvent.Kind.ADDED, at__gte=since).values_list(
             "details", flat=True):
         for code in details.get("procedures", []):
             if code in codes:

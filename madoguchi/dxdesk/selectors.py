@@ -37,6 +37,10 @@ def consultations_for(user, *, status: str = "", section: int | None = None, kin
     return rows
 
 
+def consultation_get(pk: int) -> Consultation | None:
+    return Consultation.objects.select_related("section", "filed_by", "assignee").filter(pk=pk).first()
+
+
 def may_view(user, consultation: Consultation) -> bool:
     return is_desk(user) or consultation.filed_by_id == user.pk
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Procedure
 from madoguchi.core.errors import ConflictError, DomainError
-from madoguchi.prefill.mynumber import contains_individual_number
+from madoguchi.core.mynumber import contains_individual_number
 from madoguchi.talent.models import Section
 
 from . import workflow

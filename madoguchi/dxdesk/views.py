@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.forms import form_guarded
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.core.tables import export_or_none, with_export_links
 from madoguchi.talent import selectors as talent
@@ -57,6 +59,7 @@ def _default_section(user):
 
 @requires(Capability.DX_CONSULT)
 @never_cache
+@form_guarded
 def consultation_new(request):
     form = ConsultationForm(request.POST or None, initial={"section": _default_section(request.user)})
     if request.method == "POST" and form.is_valid():
@@ -74,7 +77,9 @@ def consultation_new(request):
 
 
 def _consultation(request, pk: int) -> Consultation:
-    consultation = get_object_or_404(Consultation.objects.select_related("section", "filed_by", "assignee"), pk=pk)
+    consultation = selectors.consultation_get(pk)
+    if consultation is None:
+        raise Http404
     if not selectors.may_view(request.user, consultation):
         raise PermissionDenied
     return consultation
@@ -127,6 +132,7 @@ def _act(request, pk: int, form_class, form_name: str, action):
 
 @requires(*EVERY_STAFF)
 @require_POST
+@form_guarded
 def consultation_comment(request, pk: int):
     return _act(request, pk, CommentForm, "comment_form", lambda c, data: services.consultation_comment(
         consultation=c, author=request.user, text=data["text"]))
@@ -134,6 +140,7 @@ def consultation_comment(request, pk: int):
 
 @requires(Capability.DX_DESK_WORK)
 @require_POST
+@form_guarded
 def consultation_advance(request, pk: int):
     new = request.POST.get("new", "")
     return _act(request, pk, NoteForm, "note_form", lambda c, data: services.consultation_advance(
@@ -142,6 +149,7 @@ def consultation_advance(request, pk: int):
 
 @requires(Capability.DX_DESK_WORK)
 @require_POST
+@form_guarded
 def consultation_decline(request, pk: int):
     return _act(request, pk, DeclineForm, "decline_form", lambda c, data: services.consultation_decline(
         consultation=c, reason=data["reason"], actor=request.user))
@@ -149,6 +157,7 @@ def consultation_decline(request, pk: int):
 
 @requires(Capability.DX_DESK_WORK)
 @require_POST
+@form_guarded
 def consultation_deliver(request, pk: int):
     return _act(request, pk, DeliverForm, "deliver_form", lambda c, data: services.consultation_deliver(
         consultation=c, actor=request.user, **data))
@@ -156,6 +165,7 @@ def consultation_deliver(request, pk: int):
 
 @requires(Capability.DX_DESK_WORK)
 @require_POST
+@form_guarded
 def consultation_measure(request, pk: int):
     return _act(request, pk, MeasureForm, "measure_form", lambda c, data: services.consultation_measure(
         consultation=c, actor=request.user, **data))
@@ -165,10 +175,7 @@ def consultation_measure(request, pk: int):
 @never_cache
 def dashboard(request):
     years = selectors.fiscal_years()
-    try:
-        year = int(request.GET.get("fiscal_year", ""))
-    except ValueError:
-        year = None
+    year = int_or_none(request.GET.get("fiscal_year"), low=2000, high=2100)
     figures = selectors.dashboard(fiscal_year=year)
     tables_ = [tables.by_section(figures), tables.by_kind(figures), tables.by_quarter(figures)]
     return _page(request, "dxdesk/dashboard.html", {"figures": figures, "years": years, "year": year},

@@ -18,15 +18,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.selectors import departments_with_procedures
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
+from madoguchi.core.forms import form_guarded, refused_individual_number, without_individual_numbers
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.navigator.qr import decode_selection
 from madoguchi.prefill.answers import answer_specs
 from madoguchi.prefill.layouts import forms_for_procedures
-from madoguchi.prefill.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.prefill.wareki import WarekiError, format_wareki
 from madoguchi.reception.forms import ReceptionForm
@@ -49,7 +50,7 @@ from .throttle import FORM_RATE, rate_limited
 
 def _active_codes() -> list[str]:
     """Active procedure codes in the catalogue's order (the order forms and routes list them)."""
-    return list(Procedure.objects.filter(active=True).values_list("code", flat=True))
+    return catalog.active_procedure_codes()
 
 
 def _with_forms() -> set[str]:
@@ -67,6 +68,7 @@ def _start_page(request, form: ProcedurePickForm, status: int = 200):
 
 
 @public
+@form_guarded
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request):
@@ -91,17 +93,6 @@ def start(request):
 
 
 # --- resident: fill in ----------------------------------------------------------------------------
-
-
-def _scrubbed(post: QueryDict) -> tuple[QueryDict, list[str]]:
-    """The posted data with each value holding a 12-digit number blanked (the page shown again must
-    not echo it), and those field names."""
-    data = post.copy()
-    refused = [key for key, values in post.lists()
-               if key != "csrfmiddlewaretoken" and any(contains_individual_number(v) for v in values)]
-    for key in refused:
-        data.setlist(key, [""])
-    return data, refused
 
 
 def _initial(form_class_fields, data: QueryDict, prefix: str | None) -> dict:
@@ -157,7 +148,8 @@ class _Page:
             reasons = [reasons] if isinstance(reasons, str) else reasons
             if field.startswith("household[") and "]." in field:
                 index, name = field[len("household["):].split("].", 1)
-                row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+                number = int_or_none(index, low=0, high=len(rows) - 1)
+                row = rows[number] if number is not None else None
                 if row is not None and name in self.household.forms[row].fields:
                     self._add(self.household.forms[row], name, reasons)
                     continue
@@ -174,7 +166,7 @@ class _Page:
 def _post_field(key: str) -> str:
     """``household-2-name`` → ``household[2].name``, ``answers-phone`` → ``answers.phone``."""
     parts = key.split("-")
-    if len(parts) == 3 and parts[0] == "household" and parts[1].isdigit():
+    if len(parts) == 3 and parts[0] == "household" and int_or_none(parts[1], low=0) is not None:
         return f"household[{parts[1]}].{parts[2]}"
     if key.startswith("answers-"):
         return "answers." + key.removeprefix("answers-")
@@ -218,6 +210,7 @@ def _wareki(day) -> str:
 
 
 @public
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -230,7 +223,7 @@ def fill(request):
     chosen = set(request.POST.getlist("procedures"))
     codes = [code for code in known if code in chosen]
     life_event = request.POST.get("life_event", "")[:64]
-    if life_event and not LifeEvent.objects.filter(code=life_event, active=True).exists():
+    if life_event and catalog.life_event_by_code(life_event) is None:
         life_event = ""
     action = request.POST.get("action", "")
     if not codes:
@@ -239,15 +232,13 @@ def fill(request):
         return _start_page(request, form, status=422)
     if action == "start":
         return _form_page(request, _Page(codes, life_event, None, validate=False, add_row=False))
-    data, refused = _scrubbed(request.POST)
-    if action != "submit":  # add a household row
-        return _form_page(request, _Page(codes, life_event, data, validate=False, add_row=action == "add_member"))
-    page = _Page(codes, life_event, data, validate=True, add_row=False)
+    if action != "submit":  # add a household row: what was typed is shown again, never a number in it
+        return _form_page(request, _Page(codes, life_event, without_individual_numbers(request.POST),
+                                         validate=False, add_row=action == "add_member"))
+    page = _Page(codes, life_event, request.POST, validate=True, add_row=False)
     forms_valid = page.is_valid()
-    if refused:
-        message = str(IndividualNumberRefused([_post_field(key) for key in refused]))
-        leftovers = page.place({_post_field(key): [message] for key in refused}, list(range(len(page.household))))
-        return _form_page(request, page, errors=leftovers or [message], status=422)
+    if refused_individual_number(page.identity, *page.household.forms, page.answers):
+        return _form_page(request, page, status=422)  # each refused field says why; nothing else is judged
     # The counter's own checks run on what was typed even when a field is missing, so every problem
     # shows at once (a date that does not read beside a blank name).
     rows = [i for i, form in enumerate(page.household.forms) if _typed(form)]
@@ -259,7 +250,7 @@ def fill(request):
             specs=page.specs, today=timezone.localdate(now), life_event=life_event,
         )
     except ApplicationInvalid as error:
-        return _form_page(request, page, errors=page.place(error.problems, rows), status=422)
+        return _form_page(request, page, errors=page.place(error.message_dict, rows), status=422)
     if not forms_valid:
         return _form_page(request, page, status=422)
     try:
@@ -280,7 +271,7 @@ REGISTER_FORM_FIELDS = ("site", "needs", "interpreter_language")
 
 def _registration_form(data=None) -> ReceptionForm:
     """Reception's own form, for what the code does not carry: the site and the visitor's needs."""
-    form = ReceptionForm(data, initial={"site": Site.objects.filter(kind=Site.Kind.MAIN).first()})
+    form = ReceptionForm(data, initial={"site": catalog.site_or_main()})
     for name in list(form.fields):
         if name not in REGISTER_FORM_FIELDS:
             del form.fields[name]
@@ -297,6 +288,7 @@ def _reception_page(request, *, parts: list[str], read=None, collection=None, er
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -326,6 +318,7 @@ def reception(request):
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_POST

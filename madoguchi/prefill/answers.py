@@ -1,10 +1,16 @@
 """The answers the forms ask for beyond the identity (届出日, 異動の種類, 口座 …): what to ask, once per
 key across a visit's forms, and the one check of a typed answer shared by the counter
-(``prefill.services``) and the pre-application (``preapply.application``). Pure: no Django.
+(``prefill.services``), the pre-application (``preapply.application``) and the PDF. Pure (Django only
+for the translation of its messages).
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core.errors import DomainError
 
 from .layouts import FormSpec
 from .wareki import WarekiError, parse_date
@@ -53,24 +59,68 @@ def missing_answers(forms: Sequence[FormSpec], answers: Mapping[str, object]) ->
 ANSWER_MAX = 200
 
 
-def clean_answer(spec: AnswerSpec, value) -> tuple[str | None, str | None]:
-    """One answer a resident adds, checked as the forms will print it: (clean text, problem).
+def answer_field(key: str) -> str:
+    """How an answer is named in errors and forms: ``answers.moved_on``."""
+    return f"answers.{key}"
 
-    Empty → (None, None). Dates are read in Western or 和暦 form and kept as ISO; a choice must be
-    one of its options. The counter (prefill.services) and the pre-application share this check.
+
+def clean_answer(spec: AnswerSpec, value) -> str | None:
+    """One answer, checked as the forms will print it: the clean text, None when blank.
+
+    Dates are read in Western or 和暦 form and kept as ISO; a choice must be one of its options.
+    Raises ``DomainError`` at ``answers.<key>``. The counter (``prefill.services``), the
+    pre-application (``preapply.application``) and the PDF's last check (``answer_problems``) share it.
     """
-    if value is not None and not isinstance(value, str | int | float):
-        return None, "文字で入力してください／must be text"
+    field = answer_field(spec.key)
+    if value is not None and not isinstance(value, str | int | float | date):
+        raise DomainError(_("Type this as text."), field=field)
+    if isinstance(value, date):
+        return value.isoformat() if spec.kind == "date" else str(value)
     text = "" if value is None else str(value).strip()
     if not text:
-        return None, None
+        return None
     if len(text) > ANSWER_MAX:
-        return None, f"{ANSWER_MAX}文字以内です／at most {ANSWER_MAX} characters"
+        raise DomainError(_("At most %(max)d characters."), field=field, max=ANSWER_MAX)
     if spec.kind == "date":
         try:
-            return parse_date(text).isoformat(), None
+            return parse_date(text).isoformat()
         except WarekiError as error:
-            return None, str(error)
+            raise error.at(field) from None
     if spec.kind == "choice" and text not in spec.choices:
-        return None, f"次から選んでください：{'・'.join(spec.choices)}／one of {', '.join(spec.choices)}"
-    return text, None
+        raise DomainError(_("Choose one of: %(choices)s"), field=field, choices="・".join(spec.choices))
+    return text
+
+
+def answers_cleaned(specs: Sequence[AnswerSpec], answers: Mapping[str, object]
+                    ) -> tuple[dict[str, str | None], list[DomainError]]:
+    """Each given answer checked against the forms' ``specs``: ``{key: clean text, or None when blank}``
+    and the problems (a key no form asks, a value ``clean_answer`` refuses). The counter and the
+    pre-application both take their answers through this."""
+    by_key = {spec.key: spec for spec in specs}
+    cleaned: dict[str, str | None] = {}
+    problems: list[DomainError] = []
+    for key, value in answers.items():
+        spec = by_key.get(str(key))
+        if spec is None:
+            problems.append(DomainError(_("No form of these procedures asks this."), field=answer_field(str(key))))
+            continue
+        try:
+            cleaned[spec.key] = clean_answer(spec, value)
+        except DomainError as error:
+            problems.append(error)
+    return cleaned, problems
+
+
+def answer_problems(forms: Sequence[FormSpec], answers: Mapping[str, object]) -> list[DomainError]:
+    """Every problem of ``answers`` for ``forms``: required ones missing, and values ``clean_answer`` refuses."""
+    problems = [DomainError(_("%(label)s is required."), field=answer_field(spec.key), label=spec.label)
+                for spec in missing_answers(forms, answers)]
+    missing = {spec.key for spec in missing_answers(forms, answers)}
+    for spec in answer_specs(forms):
+        if spec.key in missing:
+            continue
+        try:
+            clean_answer(spec, answers.get(spec.key))
+        except DomainError as error:
+            problems.append(error)
+    return problems

@@ -59,11 +59,6 @@ def visit_answer_specs(visit: Visit) -> list[AnswerSpec]:
     return answer_specs(visit_forms(visit))
 
 
-def has_identity(visit: Visit) -> bool:
-    """Whether the visit's identity was captured (no personal data read, so nothing to log)."""
-    return VisitIdentity.objects.filter(visit=visit).exists()
-
-
 def identity_for_staff(*, visit: Visit, actor, purpose: str) -> VisitIdentity | None:
     """The visit's identity for ``actor`` to see, with the access-log row written; None (and no row)
     when nothing was captured yet."""

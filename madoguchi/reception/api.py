@@ -14,7 +14,7 @@ from madoguchi.core.api_auth import staff
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
-from .models import Channel, Need, Step, Visit
+from .models import HANDOFF_MEMO_MAX, Channel, Need, Step, Visit
 from .permissions import may_serve
 
 router = Router(tags=["visits"])
@@ -62,7 +62,7 @@ class CallOut(Schema):
 class CompleteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    memo: str = Field("", max_length=1000)
+    memo: str = Field("", max_length=HANDOFF_MEMO_MAX)
 
 
 class CallNextIn(Schema):
@@ -159,9 +159,3 @@ def no_show(request, step_id: int):
 @router.post("/steps/{step_id}/recall", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
 def recall(request, step_id: int):
     return step_out(services.step_recall(step=_step_for(request, step_id), clerk=request.auth))
-
-
-def on_step_state_error(request, exc: services.StepStateError):
-    from madoguchi.core.api import api
-
-    return api.create_response(request, {"message": exc.messages[0], "field": ""}, status=409)

@@ -4,15 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.core.forms import Form as GuardedForm
 from madoguchi.navigator.qr import decode_selection
 
-from .models import Channel, Need
+from .models import Channel, InterpreterLanguage, Need
 
-INTERPRETER_LANGUAGES = [
-    ("", _("None")), ("en", "English"), ("zh", "中文"), ("ko", "한국어"), ("vi", "Tiếng Việt"),
-    ("ne", "नेपाली"), ("tl", "Tagalog"), ("pt", "Português"), ("es", "Español"), ("my", "မြန်မာ"),
-    ("jsl", _("Japanese Sign Language")),
-]
+INTERPRETER_LANGUAGES = [("", _("None")), *InterpreterLanguage.choices]
 
 
 class ProcedureChoiceField(forms.ModelMultipleChoiceField):
@@ -20,7 +17,7 @@ class ProcedureChoiceField(forms.ModelMultipleChoiceField):
         return f"{procedure.name}（{procedure.code}）"
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(GuardedForm):
     """What reception asks: where, which procedures, which needs. Nothing about the person."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.filter(active=True), empty_label=None)
@@ -42,7 +39,7 @@ class ReceptionForm(forms.Form):
                                 required=False, widget=forms.HiddenInput)
 
 
-class ScanForm(forms.Form):
+class ScanForm(GuardedForm):
     """The navigator's QR code: a handheld scanner types its text into this field (and Enter)."""
 
     navigator_qr = forms.CharField(

@@ -3,7 +3,8 @@ status page. Thin: validate, call a service or a selector, render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,7 @@ from madoguchi.catalog import selectors as catalog
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
@@ -23,6 +25,7 @@ STATUS_REFRESH_SECONDS = 20
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @never_cache
 def reception(request):
     """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""
@@ -76,7 +79,9 @@ def _route_context(request, visit: Visit) -> dict:
 @never_cache
 def route_sheet(request, visit_id: int):
     """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4."""
-    visit = get_object_or_404(Visit.objects.select_related("site"), pk=visit_id)
+    visit = selectors.visit_by_id(visit_id)
+    if visit is None:
+        raise Http404
     size = "a4" if request.GET.get("size") == "a4" else "ticket"
     return render(request, "reception/route_sheet.html", {**_route_context(request, visit), "size": size})
 

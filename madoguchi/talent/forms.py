@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.forms import Form
+
 from .models import Grade, Qualification, Section, SkillRole
 
 
@@ -13,12 +15,13 @@ def level_choices(role: SkillRole, *, none_label=None) -> list[tuple[int, str]]:
     return choices
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(Form):
     """One level per role (0: none) for the fiscal year."""
 
-    def __init__(self, *args, roles: list[SkillRole], initial_levels: dict[str, int], **kwargs):
+    def __init__(self, *args, roles: list[SkillRole] = (), initial_levels: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles = roles
+        self.roles = list(roles)
+        initial_levels = initial_levels or {}
         for role in roles:
             self.fields[f"role_{role.code}"] = forms.TypedChoiceField(
                 label=role.name, coerce=int, choices=level_choices(role), initial=initial_levels.get(role.code, 0),
@@ -30,10 +33,10 @@ class SelfAssessmentForm(forms.Form):
                 if self.cleaned_data.get(f"role_{role.code}") is not None}
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     """The supervisor's level for each role the member assessed."""
 
-    def __init__(self, *args, lines: list, **kwargs):
+    def __init__(self, *args, lines: list = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = [line for line in lines if line.assessment is not None]
         for line in self.lines:
@@ -48,7 +51,7 @@ class ConfirmForm(forms.Form):
                 if self.cleaned_data.get(f"confirm_{line.role.code}") is not None]
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(Form):
     course = forms.CharField(label=_("Course"), max_length=200)
     hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=1000, decimal_places=1,
                                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}))
@@ -62,7 +65,7 @@ class TrainingForm(forms.Form):
         self.fields["taken_on"].initial = timezone.localdate()
 
 
-class QualificationForm(forms.Form):
+class QualificationForm(Form):
     qualification = forms.ModelChoiceField(label=_("Qualification"), queryset=Qualification.objects.none())
     obtained_on = forms.DateField(label=_("Obtained on"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -71,7 +74,7 @@ class QualificationForm(forms.Form):
         self.fields["qualification"].queryset = Qualification.objects.filter(active=True)
 
 
-class TargetForm(forms.Form):
+class TargetForm(Form):
     section = forms.ModelChoiceField(label=_("Section"), required=False, queryset=Section.objects.none(),
                                      empty_label=_("The whole ward"))
     grade = forms.ModelChoiceField(label=_("Grade"), required=False, queryset=Grade.objects.none(),
@@ -89,7 +92,7 @@ class TargetForm(forms.Form):
         self.fields["role"].queryset = SkillRole.objects.filter(active=True)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("Staff list from the HR system (CSV)"),
                            help_text=_("Columns: employee_number, name, section, grade, email (or 職員番号, 氏名, "
                                        "所属, 職層, メールアドレス); UTF-8 or Shift_JIS."))

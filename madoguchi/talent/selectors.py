@@ -55,6 +55,10 @@ def section_of_department(department_id: int | None) -> Section | None:
 # --- who may see what -----------------------------------------------------------------------------
 
 
+def member_get(pk: int) -> StaffMember | None:
+    return StaffMember.objects.select_related("section", "grade", "user").filter(pk=pk).first()
+
+
 def staff_for_user(user) -> StaffMember | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -15,7 +15,7 @@ from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Department
 from madoguchi.catalog.yamlsource import Problem, YamlSyntaxError, read_yaml
 from madoguchi.core.errors import ConflictError, DomainError
-from madoguchi.prefill.mynumber import contains_individual_number
+from madoguchi.core.mynumber import contains_individual_number
 
 from .fiscal import fiscal_year_end
 from .framework import Framework, FrameworkInvalid, parse_framework

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from madoguchi.catalog.yamlsource import Problem
-from madoguchi.prefill.mynumber import contains_individual_number
+from madoguchi.core.mynumber import contains_individual_number
 
 COLUMNS = ("employee_number", "name", "section", "grade", "email")
 HEADER_ALIASES = {

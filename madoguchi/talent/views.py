@@ -4,7 +4,8 @@ and the framework."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.forms import form_guarded
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.core.tables import export_or_none, with_export_links
 
@@ -32,12 +35,8 @@ def _page(request, template: str, context: dict, tables_: list, name: str, *, st
     return render(request, template, {**context, "tables": with_export_links(request, tables_)}, status=status)
 
 
-def _year(request, default: int | None = None) -> int:
-    try:
-        year = int(request.GET.get("fiscal_year", ""))
-    except ValueError:
-        return default or selectors.current_fiscal_year()
-    return year if 2000 <= year <= 2100 else (default or selectors.current_fiscal_year())
+def _year(request) -> int:
+    return int_or_none(request.GET.get("fiscal_year"), low=2000, high=2100) or selectors.current_fiscal_year()
 
 
 # --- a member's record ----------------------------------------------------------------------------
@@ -74,7 +73,9 @@ def me(request):
 
 
 def _member(request, pk: int) -> StaffMember:
-    member = get_object_or_404(StaffMember.objects.select_related("section", "grade", "user"), pk=pk)
+    member = selectors.member_get(pk)
+    if member is None:
+        raise Http404
     if not selectors.may_view(request.user, member):
         raise PermissionDenied
     return member
@@ -109,6 +110,7 @@ def _member_post(request, pk: int, *, allowed, form_name: str, make_form, action
 
 @requires(Capability.TALENT_SELF, Capability.TALENT_ALL)
 @require_POST
+@form_guarded
 def assess(request, pk: int):
     def make_form(member):
         roles = [line.role for line in selectors.role_lines(member, selectors.current_fiscal_year())]
@@ -122,6 +124,7 @@ def assess(request, pk: int):
 
 @requires(Capability.TALENT_SECTION)
 @require_POST
+@form_guarded
 def confirm(request, pk: int):
     def make_form(member):
         return ConfirmForm(request.POST, lines=selectors.role_lines(member, selectors.current_fiscal_year()))
@@ -137,6 +140,7 @@ def confirm(request, pk: int):
 
 @requires(Capability.TALENT_SELF, Capability.TALENT_ALL)
 @require_POST
+@form_guarded
 def training_add(request, pk: int):
     return _member_post(request, pk, allowed=selectors.may_edit, form_name="training_form",
                         make_form=lambda member: TrainingForm(request.POST),
@@ -146,6 +150,7 @@ def training_add(request, pk: int):
 
 @requires(Capability.TALENT_SELF, Capability.TALENT_ALL)
 @require_POST
+@form_guarded
 def qualification_add(request, pk: int):
     return _member_post(request, pk, allowed=selectors.may_edit, form_name="qualification_form",
                         make_form=lambda member: QualificationForm(request.POST),
@@ -162,8 +167,9 @@ def staff(request):
     """The records of one section at a time (HR and the desk choose any; a supervisor has theirs)."""
     visible = selectors.supervised_sections(request.user).filter(active=True).order_by("name")
     chosen = None
-    if request.GET.get("section", "").isdigit():
-        chosen = visible.filter(pk=int(request.GET["section"])).first()
+    section_id = int_or_none(request.GET.get("section"), low=1)
+    if section_id is not None:
+        chosen = visible.filter(pk=section_id).first()
     chosen = chosen or visible.first()
     year = selectors.current_fiscal_year()
     members, roles = [], list(selectors.roles())
@@ -182,14 +188,12 @@ def staff(request):
 
 @requires(Capability.TALENT_ALL)
 @never_cache
+@form_guarded
 def targets(request):
     year = _year(request)
     form = TargetForm(request.POST or None)
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("fiscal_year", year))
-        except ValueError:
-            pass
+        year = int_or_none(request.POST.get("fiscal_year"), low=2000, high=2100) or year
         if form.is_valid():
             try:
                 services.target_set(fiscal_year=year, actor=request.user, **form.cleaned_data)
@@ -232,12 +236,12 @@ def gap_report(request):
 @requires(Capability.TALENT_ALL)
 @require_POST
 def year_close(request):
-    try:
-        year = int(request.POST.get("fiscal_year", ""))
-        services.year_close(fiscal_year=year, rows=selectors.gap_snapshot_rows(year), actor=request.user)
-    except ValueError:
+    year = int_or_none(request.POST.get("fiscal_year"), low=2000, high=2100)
+    if year is None:
         messages.error(request, _("Choose a fiscal year."))
         return redirect("talent:gap")
+    try:
+        services.year_close(fiscal_year=year, rows=selectors.gap_snapshot_rows(year), actor=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
@@ -250,6 +254,7 @@ def year_close(request):
 
 @requires(Capability.TALENT_ALL)
 @never_cache
+@form_guarded
 def import_staff(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     problems, result = [], None

@@ -39,7 +39,7 @@ def test_a_clerks_error_is_shown_not_raised(client, site):
     step = visit.steps.get()
     response = client.post("/staff/counters/koseki-cert/no-show", {"step": step.pk}, follow=True)
     assert response.status_code == 200
-    assert any("seconds" in str(m) for m in response.context["messages"])
+    assert any("秒待って" in str(m) for m in response.context["messages"])
 
 
 def test_the_supervisor_closes_a_desk_and_the_wait_estimate_counts_it(client, site):
@@ -122,3 +122,23 @@ def test_the_staff_navigator_adds_what_the_facts_imply_to_the_visit_at_my_desk(c
     assert response["Location"] == "/staff/counters/koseki-move/"
     codes = {p.code for s in visit.steps.all() for p in s.procedures.all()}
     assert codes == {"juki.move_in", "kosodate.child_allowance", "gakumu.school_transfer"}
+
+
+def test_the_console_poll_answers_304_until_something_happens_at_the_counter(client, site):
+    logged_in(client, Role.COUNTER, counters=["koseki-cert"])
+    url = "/staff/counters/koseki-cert/queue"
+    first = client.get(url)
+    assert first.status_code == 200 and "<html" not in first.content.decode()  # the queue partial only
+    etag = first["ETag"]
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "A-001" in changed.content.decode()
+
+
+def test_the_console_poll_of_another_counter_is_refused(client, site):
+    logged_in(client, Role.COUNTER, counters=["koseki-cert"])
+    assert client.get("/staff/counters/kokuho/queue").status_code == 403

@@ -6,7 +6,7 @@ from django.test import Client
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.dxdesk.models import Consultation
-from madoguchi.talent.tests.factories import SectionFactory
+from madoguchi.talent.tests.factories import INDIVIDUAL_NUMBER, SectionFactory
 
 from .factories import ConsultationFactory
 
@@ -50,7 +50,7 @@ def test_the_desk_lists_every_consultation_filtered_by_status():
     ({"section": "存在しない課"}, "section"),
     ({"minutes_per_time": 0}, "minutes_per_time"),
     ({"help_kind": "magic"}, "help_kind"),
-    ({"pain": "番号 123456789012"}, "pain"),
+    ({"pain": f"番号 {INDIVIDUAL_NUMBER}"}, "pain"),
 ])
 def test_a_bad_consultation_is_refused_naming_the_field(change, field):
     SectionFactory(name="戸籍住民課")
@@ -60,7 +60,7 @@ def test_a_bad_consultation_is_refused_naming_the_field(change, field):
 
     assert response.status_code == 422
     assert response.json()["field"] == field
-    assert "123456789012" not in response.content.decode()
+    assert INDIVIDUAL_NUMBER not in response.content.decode()
     assert not Consultation.objects.exists()
 
 

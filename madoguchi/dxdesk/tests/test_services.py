@@ -13,7 +13,7 @@ from madoguchi.audit.models import Event
 from madoguchi.core.errors import ConflictError, DomainError
 from madoguchi.dxdesk import services
 from madoguchi.dxdesk.models import Status
-from madoguchi.talent.tests.factories import SectionFactory
+from madoguchi.talent.tests.factories import GROUPED_NUMBER, INDIVIDUAL_NUMBER, SectionFactory
 
 from .factories import ConsultationFactory
 
@@ -98,10 +98,10 @@ def test_declining_needs_a_reason_and_a_declined_one_can_be_reopened():
 
 def test_filing_refuses_an_individual_number_and_names_every_bad_field():
     with pytest.raises(DomainError) as refused:
-        filed(pain="住民 1234-5678-9012 の件", times_per_month=0, help_kind="magic")
+        filed(pain=f"住民 {GROUPED_NUMBER} の件", times_per_month=0, help_kind="magic")
 
     assert set(refused.value.fields) == {"pain", "times_per_month", "help_kind"}
-    assert "9012" not in refused.value.text()
+    assert INDIVIDUAL_NUMBER[8:] not in refused.value.text()
 
 
 def test_one_consultation_per_idea():

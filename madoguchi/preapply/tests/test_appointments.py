@@ -194,7 +194,7 @@ def test_staff_mark_a_no_show_only_after_the_grace(site, reception_clerk, settin
 
 def test_the_daily_job_releases_every_booking_past_its_grace(site):
     overdue, on_time = book(), book(SLOT + timedelta(hours=3))
-    assert services.appointments_release_no_shows(now=SLOT + timedelta(minutes=30)) == 1
+    assert services.appointment_no_shows_release(now=SLOT + timedelta(minutes=30)) == 1
     assert Appointment.objects.get(pk=overdue.pk).status == Appointment.Status.NO_SHOW
     assert Appointment.objects.get(pk=on_time.pk).status == Appointment.Status.BOOKED
 

@@ -88,7 +88,7 @@ def test_completing_a_step_twice_is_a_409_conflict(client, reception_auth, clerk
     assert post(client, f"/api/v1/steps/{step_id}/complete", **clerk_auth).status_code == 200
     second = post(client, f"/api/v1/steps/{step_id}/complete", **clerk_auth)
     assert second.status_code == 409
-    assert "cannot be completed" in second.json()["message"]
+    assert "今この操作ができません" in second.json()["message"]
 
 
 def test_no_show_too_early_is_refused_then_recall_works(client, reception_auth, clerk_auth):

@@ -1,6 +1,8 @@
 """Reception's screens with Django's test client: the desk, the route sheet, the kiosk, the status page."""
 
 
+import re
+
 import pytest
 
 from madoguchi.accounts.tests.factories import logged_in
@@ -39,7 +41,8 @@ def test_a_procedure_the_branch_cannot_do_is_refused_on_the_form(client, site):
     branch = Site.objects.get(code="kita")
     response = client.post("/staff/reception/", {"site": branch.pk, "procedures": ["nhi.enroll"]})
     assert response.status_code == 200
-    assert "nhi.enroll" in response.content.decode()
+    errors = re.search(r'<p id="procedures-errors"[^>]*>(.*?)</p>', response.content.decode(), re.S).group(1)
+    assert "北支所" in errors and "国民健康保険 加入" in errors  # the site and the procedure, by name
     assert not Visit.objects.exists()
 
 

@@ -5,8 +5,13 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
+from madoguchi.core.mynumber import is_valid_individual_number
 from madoguchi.talent.models import Grade, Section, SkillAssessment, SkillRole, SkillTarget, StaffMember
 from madoguchi.talent.services import framework_load
+
+# A twelve-digit number that passes the check digit: what the guards refuse (never a real person's).
+INDIVIDUAL_NUMBER = next(f"43218765093{d}" for d in "0123456789" if is_valid_individual_number(f"43218765093{d}"))
+GROUPED_NUMBER = f"{INDIVIDUAL_NUMBER[:4]} {INDIVIDUAL_NUMBER[4:8]} {INDIVIDUAL_NUMBER[8:]}"
 
 
 def load_framework() -> None:

@@ -11,6 +11,8 @@ from madoguchi.audit.models import Event
 from madoguchi.catalog.models import Department
 from madoguchi.talent.models import Section, StaffMember
 
+from .factories import GROUPED_NUMBER, INDIVIDUAL_NUMBER
+
 GOOD = ("employee_number,name,section,grade,email\n"
         "100001,山田 花子,戸籍住民課,主任,yamada@example.lg.jp\n"
         "100002,髙橋 一郎,情報政策課,係員,\n"
@@ -80,12 +82,12 @@ def test_the_problems_name_the_line_and_the_column(framework):
 
 
 def test_an_individual_number_is_refused_without_repeating_it(framework, tmp_path):
-    text = "employee_number,name,section,grade,email\n100001,山田 1234 5678 9012,総務課,係員,\n"
+    text = f"employee_number,name,section,grade,email\n100001,山田 {GROUPED_NUMBER},総務課,係員,\n"
 
     with pytest.raises(CommandError) as refused:
         run(tmp_path, text)
 
-    assert "9012" not in str(refused.value)
+    assert INDIVIDUAL_NUMBER[8:] not in str(refused.value)
     assert not StaffMember.objects.exists()
 
 
