@@ -323,5 +323,5 @@ def test_a_control_character_is_refused_in_a_form_and_in_the_api(client, clerk):
 def test_the_database_scan_finds_a_number_written_behind_the_guards_back(clerk):
     step = StepFactory(visit=VisitFactory(procedures=["cert.juminhyo"]), clerk=clerk, started=True)
     Step.objects.filter(pk=step.pk).update(handoff_memo=SHAPES["kanji"])
-    with pytest.raises(AssertionError, match="reception_step.handoff_memo"):
+    with pytest.raises(AssertionError, match=r"reception_step\.handoff_memo"):
         assert_nothing_stored()
