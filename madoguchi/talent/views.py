@@ -264,6 +264,7 @@ def import_staff(request):
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
             try:
+                upload.seek(0)  # the form's guard has read it already
                 rows = parse_staff_csv(decode(upload.read(), upload.name), upload.name,
                                        grades=services.grade_names())
             except StaffCsvInvalid as invalid:

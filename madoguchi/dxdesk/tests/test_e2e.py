@@ -110,7 +110,7 @@ def test_a_refused_measurement_shows_the_message_next_to_the_field(browser, live
     page.fill("#id_minutes_per_time_after", "5")
     page.locator("form[action$='/measure/'] button[type='submit']").click()
 
-    error = page.locator("#id_measured_on_errors")
+    error = page.locator("#id_measured_on_error")
     error.wait_for()
     assert error.inner_text().strip()
     axe(page)
