@@ -21,4 +21,5 @@ def lockout_username(request, credentials) -> str | None:
         username = request.POST.get("username") if request is not None and hasattr(request, "POST") else None
     if username and contains_individual_number(username):
         return "(withheld)"
-    return username
+    # The table's column is 255 characters: a longer "name" (a script's garbage) must not crash the login.
+    return username[:150] if isinstance(username, str) else username

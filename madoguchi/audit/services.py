@@ -9,6 +9,7 @@ The details must never hold a 12-digit individual number, a PIN or a password:
 from typing import Any
 
 from madoguchi.core.mynumber import contains_individual_number
+from madoguchi.core.text import has_control_characters
 
 from .models import Event, PersonalDataAccess
 
@@ -30,6 +31,14 @@ def _looks_like_individual_number(value: Any) -> bool:
     return isinstance(value, str) and contains_individual_number(value)
 
 
+def _typed(value: str) -> str:
+    """A name somebody typed, as it may be kept: withheld when it holds an individual number or a
+    control character (which no database column should take: PostgreSQL refuses NUL outright)."""
+    if _looks_like_individual_number(value) or has_control_characters(value):
+        return WITHHELD
+    return value
+
+
 def _check(value: Any, path: str) -> None:
     # Details nest (counts per kind, lists of fields): every level is checked, not only the top.
     if isinstance(value, dict):
@@ -42,6 +51,8 @@ def _check(value: Any, path: str) -> None:
             _check(item, f"{path}{index}.")
     elif _looks_like_individual_number(value):
         raise ValueError(f"audit detail {path.rstrip('.')!r} looks like an individual number")
+    elif isinstance(value, str) and has_control_characters(value):
+        raise ValueError(f"audit detail {path.rstrip('.')!r} holds a control character")
 
 
 def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -53,13 +64,12 @@ def _record(*, actor, action: str, target=None, target_type: str = "", target_id
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-    label = _label(actor)
     return Event.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=WITHHELD if _looks_like_individual_number(label) else label,
+        actor_label=_typed(_label(actor)),
         action=action,
         target_type=target_type,
-        target_id=WITHHELD if _looks_like_individual_number(target_id) else target_id,
+        target_id=_typed(target_id),
         details=_safe_details(details),
     )
 
@@ -71,10 +81,8 @@ def staff_logged_in(*, user, ip: str) -> Event:
 def staff_login_failed(*, username: str, ip: str, locked: bool) -> Event:
     """The name typed is kept (it shows guessing), unless it looks like an individual number that
     somebody typed into the wrong field: that is never stored."""
-    if _looks_like_individual_number(username):
-        username = WITHHELD
     return _record(
-        actor=None, action="auth.login_failed", target_type="accounts.user", target_id=username[:64],
+        actor=None, action="auth.login_failed", target_type="accounts.user", target_id=_typed(username)[:64],
         ip=ip, locked=locked,
     )
 
