@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "madoguchi.prefill",
     "madoguchi.insights",
     "madoguchi.preapply",
+    "madoguchi.talent",
+    "madoguchi.dxdesk",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
