@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "madoguchi.core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -211,6 +212,9 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 30)
 # The no-writing counter's card reader agent on the counter PC (python -m madoguchi.cardreader). The
 # console page's JavaScript sends the card PIN there directly; it never reaches this server.
 CARD_READER_AGENT_URL = os.environ.get("CARD_READER_AGENT_URL", "http://127.0.0.1:8765")
+
+# The largest request body the JSON API reads (a visit's identity with a full household is a few kB).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
 
 # Content-Security-Policy on every response: everything from this origin only, no inline script or
 # style, no framing. The no-writing counter's page adds the card reader agent to connect-src (and

@@ -100,12 +100,12 @@ class EvaluateIn(BaseModel):
         return tuple(dict.fromkeys(self.life_events or [self.life_event]))
 
 
-class DepartmentOut(BaseModel):
+class NavigatorDepartmentOut(BaseModel):
     code: str
     name: str
 
 
-class CounterOut(BaseModel):
+class NavigatorCounterOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)  # from selectors.CounterPlace
     code: str
     name: str
@@ -114,14 +114,14 @@ class CounterOut(BaseModel):
     number: str
 
 
-class ProcedureOut(BaseModel):
+class NavigatorProcedureOut(BaseModel):
     code: str
     name: str
     required: bool
     reasons: list[str] = Field(description="Why, naming the member; says what was assumed when only an age was "
                                            "given and the school year could not be told.")
-    department: DepartmentOut
-    counter: CounterOut | None
+    department: NavigatorDepartmentOut
+    counter: NavigatorCounterOut | None
     documents: list[str]
     fee_yen: int
     fee_note: str = Field(description="Other fees beside fee_yen, if any.")
@@ -130,7 +130,7 @@ class ProcedureOut(BaseModel):
 
 
 class EvaluateOut(BaseModel):
-    procedures: list[ProcedureOut]
+    procedures: list[NavigatorProcedureOut]
 
 
 def _language(request) -> str:
