@@ -1,4 +1,5 @@
-"""The production settings: Django's deployment checklist passes, and missing secrets stop the start."""
+"""The production settings: Django's deployment checklist passes, missing secrets stop the start, SQLite
+only when asked for, logs in JSON."""
 
 import os
 import secrets
@@ -14,13 +15,13 @@ CHECK = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARN
 @pytest.fixture
 def production_env(tmp_path):
     # The suite's own switches (conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright) stay out of it.
-    leave_out = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    leave_out = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "ALLOW_SQLITE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(45),  # 60 characters
         ALLOWED_HOSTS="example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        DATABASE_URL="postgres://madoguchi@db.internal/madoguchi",  # `check` connects to no database
         MADOGUCHI_VAR_DIR=str(tmp_path / "var"),
     )
     return env
@@ -54,3 +55,27 @@ def test_production_settings_refuse_a_short_secret_key(production_env):
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_sqlite_unless_explicitly_allowed(production_env, tmp_path):
+    production_env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'office.sqlite3'}"
+
+    refused = run_check(production_env)
+    allowed = run_check({**production_env, "ALLOW_SQLITE": "1"})
+
+    assert refused.returncode != 0
+    assert "SQLite" in refused.stderr and "ALLOW_SQLITE=1" in refused.stderr
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+
+
+def test_production_logs_json_by_default_and_plain_when_asked(production_env):
+    show = [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+            "print(settings.LOGGING['handlers']['console']['formatter'])"]
+    production_env.pop("LOG_FORMAT", None)
+
+    default = subprocess.run(show, cwd=settings.BASE_DIR, env=production_env, capture_output=True, text=True,
+                             timeout=120)
+    plain = subprocess.run(show, cwd=settings.BASE_DIR, env={**production_env, "LOG_FORMAT": "plain"},
+                           capture_output=True, text=True, timeout=120)
+
+    assert (default.stdout.strip(), plain.stdout.strip()) == ("json", "plain"), default.stderr + plain.stderr
