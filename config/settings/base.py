@@ -197,7 +197,7 @@ def logging_config(log_format: str) -> dict:
             "json": {
                 # The request line's fields (method, view, status, duration_ms, queries, user_id) come as
                 # the record's extras; see madoguchi.core.observability.
-                "()": "pythonjsonlogger.json.JsonFormatter",
+                "()": "madoguchi.core.observability.JsonFormatter",
                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             },

@@ -5,7 +5,8 @@ before ``migrate`` finished, or pointed at a database restored from an older bac
 not ready: it would fail on the first query of a missing column.
 """
 
-from django.db import DatabaseError, connection as default_connection
+from django.db import DatabaseError
+from django.db import connection as default_connection
 from django.db.migrations.executor import MigrationExecutor
 
 # Migrations applied once stay applied while this code runs (a new migration comes with new code,

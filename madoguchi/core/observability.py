@@ -12,10 +12,23 @@ import time
 from django.conf import settings
 from django.db import connection
 from django.utils.functional import empty
+from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 from . import metrics
 
 logger = logging.getLogger("madoguchi.requests")
+
+
+class JsonFormatter(_JsonFormatter):
+    """python-json-logger's formatter, keeping only plain values of a record's extras.
+
+    Django passes the request object itself with its error and 4xx records (``extra={"request": …}``);
+    written out, its repr would carry the full URL with the query string. Numbers, text and flags
+    that code chose to log stay; objects are left out."""
+
+    def process_log_record(self, log_data):
+        return {key: value for key, value in super().process_log_record(log_data).items()
+                if value is None or isinstance(value, str | int | float | bool)}
 
 
 class _QueryCounter:

@@ -210,3 +210,31 @@ def test_an_anonymous_request_logs_no_user(caplog):
     (record,) = [r for r in caplog.records if r.name == "madoguchi.requests"]
     assert record.user_id is None
     assert record.view == "core:healthz"
+
+
+def test_json_logs_leave_out_the_request_django_attaches_to_its_error_lines():
+    from django.http import HttpResponseNotFound
+    from django.test import RequestFactory
+    from django.utils.log import log_response
+
+    from config.settings.base import logging_config
+    from madoguchi.core.observability import JsonFormatter
+
+    options = {k: v for k, v in logging_config("json")["formatters"]["json"].items() if k != "()"}
+    formatter = JsonFormatter(**options)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(handler)
+    try:
+        request = RequestFactory().get("/v/x/?name=山田太郎")
+        log_response("Not Found: %s", request.path, response=HttpResponseNotFound(), request=request)
+    finally:
+        django_request.removeHandler(handler)
+
+    line = json.loads(formatter.format(records[0]))
+    assert line["message"] == "Not Found: /v/x/"
+    assert line["status_code"] == 404
+    assert "request" not in line
+    assert "山田" not in json.dumps(line, ensure_ascii=False)
