@@ -253,3 +253,11 @@ for _network in METRICS_ALLOWED_NETWORKS:
         ipaddress.ip_network(_network, strict=False)
     except ValueError as error:
         raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network ({error}).") from None
+
+# Backups (manage.py backup / restore). A backup holds the residents' data like the database does.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+# Older backups are deleted by each `manage.py backup`: purged personal data then lives on in backups
+# at most this many days beyond PERSONAL_DATA_RETENTION_DAYS.
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 7)
+# Where pg_dump and pg_restore are (empty: the PATH, then /usr/lib/postgresql/*/bin, newest first).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")

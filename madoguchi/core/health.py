@@ -14,11 +14,15 @@ from django.db.migrations.executor import MigrationExecutor
 _migrations_checked: set[str] = set()
 
 
-def readiness_problems(connection=None) -> list[str]:
+def readiness_problems(connection=None, *, recheck_migrations: bool = False) -> list[str]:
     """What keeps the process from serving, in words for the operator; empty when ready.
 
-    Never the connection's settings (host, user, password): the answer goes to whoever asks."""
+    Never the connection's settings (host, user, password): the answer goes to whoever asks.
+    ``recheck_migrations``: look at the migrations again even if they were all applied before (after
+    a restore replaced the database under this process)."""
     connection = connection or default_connection
+    if recheck_migrations:
+        _migrations_checked.discard(connection.alias)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
