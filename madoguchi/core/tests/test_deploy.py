@@ -3,8 +3,11 @@ only when asked for, logs in JSON."""
 
 import os
 import secrets
+import shlex
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -79,3 +82,51 @@ def test_production_logs_json_by_default_and_plain_when_asked(production_env):
                            capture_output=True, text=True, timeout=120)
 
     assert (default.stdout.strip(), plain.stdout.strip()) == ("json", "plain"), default.stderr + plain.stderr
+
+
+# deploy/systemd: the example units are valid for systemd and run commands that exist.
+
+UNITS = Path(settings.BASE_DIR) / "deploy" / "systemd"
+
+
+def exec_start(unit: Path) -> list[str]:
+    text = unit.read_text().replace("\\\n", " ")
+    (line,) = [line for line in text.splitlines() if line.startswith("ExecStart=")]
+    return shlex.split(line.removeprefix("ExecStart="))
+
+
+def test_every_service_runs_a_command_this_code_has():
+    from django.core.management import get_commands
+
+    services = sorted(UNITS.glob("*.service"))
+    commands = {unit.name: exec_start(unit) for unit in services}
+
+    app = commands.pop("madoguchi.service")
+    assert app[:2] == ["/srv/madoguchi/.venv/bin/gunicorn", "config.wsgi"]
+    assert app[app.index("-c") + 1] == "config/gunicorn.conf.py"  # the access log without query strings
+    assert (Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py").is_file()
+    ran = {argv[2] for argv in commands.values() if argv[1] == "manage.py"}
+    assert ran == {"purge_personal_data", "preapply_purge", "backup"}
+    assert ran <= set(get_commands())
+    for unit in services:
+        if unit.name != "madoguchi.service":
+            assert (UNITS / unit.name.replace(".service", ".timer")).is_file(), f"{unit.name} has no timer"
+
+
+def test_the_units_pass_systemd_analyze_verify(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze not found (Debian's systemd package)")
+    # Verify checks that ExecStart's program exists: point the units at this checkout.
+    for unit in UNITS.iterdir():
+        (tmp_path / unit.name).write_text(unit.read_text().replace("/srv/madoguchi", str(settings.BASE_DIR)))
+    gunicorn = Path(settings.BASE_DIR) / ".venv" / "bin" / "gunicorn"
+    if not gunicorn.exists():  # the suite may run from another virtualenv than the checkout's .venv
+        for unit in tmp_path.iterdir():
+            unit.write_text(unit.read_text().replace(str(Path(settings.BASE_DIR) / ".venv" / "bin"),
+                                                     str(Path(sys.executable).parent)))
+
+    result = subprocess.run([analyze, "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
