@@ -17,13 +17,17 @@ a status token or a booking code, and one label per distinct path would grow wit
 """
 
 import ipaddress
+import logging
 import os
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db import DatabaseError
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR" in os.environ
@@ -66,8 +70,19 @@ class _Scrape:
             yield from MultiProcessCollector(None).collect()
         else:
             yield from _REQUESTS.collect()
+        # A database that does not answer leaves the request figures readable, and says so.
+        up = GaugeMetricFamily("madoguchi_collector_up", "1 when the collector read the database at this scrape, "
+                               "0 when the database failed it.", labels=["collector"])
         for collect in _collectors:
-            yield from collect()
+            try:
+                families = list(collect())
+            except DatabaseError as error:
+                logger.warning("metrics collector %s failed: %s", collect.__module__, type(error).__name__)
+                up.add_metric([collect.__module__], 0)
+            else:
+                up.add_metric([collect.__module__], 1)
+                yield from families
+        yield up
 
 
 def exposition() -> bytes:

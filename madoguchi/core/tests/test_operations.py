@@ -81,7 +81,8 @@ def test_readiness_reports_an_unreachable_database_without_its_settings(tmp_path
 
 
 def test_a_server_whose_database_is_down_is_alive_but_not_ready():
-    """A real process with a PostgreSQL address nobody listens on: /healthz 200, /readyz 503."""
+    """A real process with a PostgreSQL address nobody listens on: /healthz 200, /readyz 503, /metrics
+    200 saying the database failed its collector."""
     probe = (
         "import django; django.setup()\n"
         "from django.test import Client\n"
@@ -89,6 +90,9 @@ def test_a_server_whose_database_is_down_is_alive_but_not_ready():
         "for url in ('/healthz', '/readyz'):\n"
         "    r = c.get(url)\n"
         "    print(url, r.status_code, r.content.decode().strip())\n"
+        "r = c.get('/metrics')\n"
+        "print('/metrics', r.status_code)\n"
+        "print(r.content.decode())\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LOG_LEVEL": "CRITICAL",
            "DATABASE_URL": "postgres://nobody:secret-password@127.0.0.1:1/nothing"}
@@ -98,6 +102,9 @@ def test_a_server_whose_database_is_down_is_alive_but_not_ready():
     assert result.returncode == 0, result.stderr
     assert "/healthz 200 ok" in result.stdout
     assert "/readyz 503 database unreachable (OperationalError)" in result.stdout
+    # /metrics still answers: the request figures, and which collector the database failed.
+    assert "/metrics 200" in result.stdout
+    assert 'madoguchi_collector_up{collector="madoguchi.reception.metrics"} 0.0' in result.stdout
     assert "secret-password" not in result.stdout
 
 
