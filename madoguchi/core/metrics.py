@@ -58,7 +58,12 @@ def register_collector(collect: Callable[[], Iterable[Metric]]) -> None:
         _collectors.append(collect)
 
 
+# Any other method a client sends is counted as "other": a label value per invented method would grow without bound.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(*, view: str, method: str, status: int, seconds: float) -> None:
+    method = method if method in METHODS else "other"
     REQUEST_LATENCY.labels(view=view, method=method, status=f"{status // 100}xx").observe(seconds)
 
 

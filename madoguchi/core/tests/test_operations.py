@@ -177,6 +177,10 @@ def test_request_latency_is_labelled_by_the_views_url_name_never_the_path(starte
     assert _latency_count(samples, "reception:status", status="4xx") - _latency_count(
         before, "reception:status", status="4xx") == 1
     assert _latency_count(samples, "unresolved", status="4xx") >= 1
+    client.generic("BREW", "/congestion/")
+    samples = scrape(client)
+    methods = {s.labels["method"] for s in samples["madoguchi_http_request_duration_seconds"]}
+    assert "other" in methods and "BREW" not in methods
     labels = {s.labels.get("view") for s in samples["madoguchi_http_request_duration_seconds"]}
     assert not any("/" in label for label in labels), labels
 

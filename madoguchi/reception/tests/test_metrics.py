@@ -58,6 +58,7 @@ def test_metrics_show_people_waiting_and_the_p90_estimated_wait_per_counter(star
     assert samples[("madoguchi_queue_new_arrival_wait_minutes", at("koseki-cert"))] == pytest.approx(
         queues["koseki-cert"].wait_for_new_arrival)
     assert samples[("madoguchi_desks_open", at("koseki-cert"))] == Counter.objects.get(code="koseki-cert").desks
+    assert samples[("madoguchi_collector_up", (("collector", "madoguchi.reception.metrics"),))] == 1
 
 
 @pytest.mark.django_db
