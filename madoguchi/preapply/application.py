@@ -20,6 +20,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.core.errors import DomainError
+from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_numbers
 from madoguchi.prefill.answers import AnswerSpec, answer_field, answers_cleaned
 from madoguchi.prefill.identity import (
     HouseholdMember,
@@ -29,7 +30,6 @@ from madoguchi.prefill.identity import (
     validate_identity,
 )
 from madoguchi.prefill.layouts import ANSWER_KEY
-from madoguchi.prefill.mynumber import IndividualNumberRefused, find_individual_numbers
 
 MAX_PROCEDURES = 40
 MAX_HOUSEHOLD = 10  # a larger household is done at the counter (and would need many codes)

@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit import services as audit
 from madoguchi.core.errors import DomainError
+from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_numbers
 from madoguchi.reception.models import Step, Visit
 
 from .answers import answers_cleaned
 from .fill import VisitInfo
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
 from .models import CaptureSource, StepPrefill, VisitIdentity
-from .mynumber import IndividualNumberRefused, find_individual_numbers
 from .pdf import render_bundle
 from .selectors import IDENTITY_FIELDS, active_step_of, visit_answer_specs, visit_forms
 
