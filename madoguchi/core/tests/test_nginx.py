@@ -111,7 +111,7 @@ def app_paths() -> list[str]:
         if route.startswith("api/") or route.startswith("^") or "(?P" in route:
             continue
         path = re.sub(r"<int:[^>]+>", "1", route)
-        path = re.sub(r"<(?:str|slug):[^>]+>", "moving-in", path)
+        path = re.sub(r"<[^>]+>", "moving-in", path)  # str, slug and the navigator's life_events
         paths.append("/" + path)
     return sorted(set(paths))
 
