@@ -90,7 +90,7 @@ def test_a_scrape_costs_a_fixed_number_of_queries_however_long_the_queues(
         starter_catalog, django_assert_max_num_queries):
     for _ in range(3):
         VisitFactory(procedures=["cert.juminhyo"])
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(16) as few:
         scrape()
     for _ in range(30):
         VisitFactory(procedures=["juki.move_in", "nhi.enroll"])
