@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# Settings and files checked in separate processes, whatever database the suite runs on: once is enough.
+pytestmark = pytest.mark.database_independent
+
 CHECK = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
 
 

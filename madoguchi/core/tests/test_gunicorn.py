@@ -20,7 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from madoguchi.core.tests.test_operations import _latency_count
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# gunicorn's settings are the same whatever the database: the SQLite run covers them (scripts/test.sh).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database_independent]
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 TYPED = "yamada-taro-0312"  # stands for anything a person typed into a GET form

@@ -80,6 +80,7 @@ def test_readiness_reports_an_unreachable_database_without_its_settings(tmp_path
     assert "no-such-dir" not in problems[0]
 
 
+@pytest.mark.database_independent
 def test_a_server_whose_database_is_down_is_alive_but_not_ready():
     """A real process with a PostgreSQL address nobody listens on: /healthz 200, /readyz 503, /metrics
     200 saying the database failed its collector."""
@@ -149,6 +150,7 @@ def test_behind_a_proxy_metrics_judge_the_forwarded_client_not_the_proxy(setting
     assert (outside.status_code, inside.status_code, forged.status_code) == (403, 200, 403)
 
 
+@pytest.mark.database_independent
 def test_settings_refuse_a_metrics_network_that_is_not_one():
     env = {**os.environ, "METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,office-lan"}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
@@ -223,6 +225,7 @@ def test_an_anonymous_request_logs_no_user(caplog):
     assert record.view == "core:healthz"
 
 
+@pytest.mark.database_independent
 def test_json_logs_leave_out_the_request_django_attaches_to_its_error_lines():
     from django.http import HttpResponseNotFound
     from django.test import RequestFactory
