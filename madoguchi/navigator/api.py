@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
-from ninja.throttling import AnonRateThrottle
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
 from madoguchi.catalog.eligibility import EVENT_FACTS, MAX_AGE, MEMBER_INPUTS, PLACES
 from madoguchi.core.errors import DomainError
+from madoguchi.core.throttle import SharedAnonRateThrottle
 
 from . import selectors, services
 from .ages import age_on
@@ -169,7 +169,7 @@ def _check_against_the_catalogue(payload: EvaluateIn, book) -> None:
 
 
 @router.post(
-    "/navigator/evaluate", response=EvaluateOut, auth=None, throttle=[AnonRateThrottle(EVALUATE_RATE)],
+    "/navigator/evaluate", response=EvaluateOut, auth=None, throttle=[SharedAnonRateThrottle(EVALUATE_RATE)],
     summary="Every procedure a household needs for one or several life events",
 )
 def evaluate_household(request, payload: EvaluateIn):
