@@ -1,0 +1,173 @@
+"""Every write of the insights: demo history, imported history, interventions (roll-ups: ``rollups``).
+
+Each function is keyword-only and atomic (a demo or imported day is written whole or not at all) and
+writes its audit event.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from madoguchi.audit import services as audit
+from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.core.errors import DomainError
+from madoguchi.prefill.mynumber import contains_individual_number
+from madoguchi.reception.models import Origin, Step, StepEvent, Visit
+from madoguchi.reception.selectors import day_bounds
+from madoguchi.reception.services import ticket_prefix
+
+from . import rollups, selectors
+from .history import demo as demo_model
+from .history.store import CARD, MANUAL, PREAPPLICATION, HistoryEvent, HistoryStep, HistoryVisit, write_visits
+from .models import Intervention, RollupDay
+
+# --- demo history --------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoResult:
+    days_written: list[date] = field(default_factory=list)
+    days_skipped: list[date] = field(default_factory=list)  # days holding visits that are not demo data
+    visits: int = 0
+
+
+def _history_visits(day: date, site_id: int, demo: demo_model.DemoDay, *, counters: dict[str, int],
+                    procedures: dict[str, int], rng: random.Random) -> list[HistoryVisit]:
+    start, _end = day_bounds(day)
+
+    def at(minute: float) -> datetime:
+        return start + timedelta(minutes=minute)
+
+    out = []
+    for seq, visit in enumerate(sorted(demo.visits, key=lambda v: v.arrival), start=1):
+        arrived = at(visit.arrival)
+        priority = arrived - timedelta(minutes=visit.priority_advance)
+        steps, captured = [], False
+        for step in visit.steps:
+            details = {} if step.estimate is None else {"estimated_wait_minutes": round(step.estimate)}
+            events = [HistoryEvent(StepEvent.Kind.QUEUED, at(step.joined), None, details),
+                      HistoryEvent(StepEvent.Kind.CALLED, at(step.called), step.desk),
+                      HistoryEvent(StepEvent.Kind.SERVING, at(step.started), step.desk),
+                      HistoryEvent(StepEvent.Kind.DONE, at(step.done), step.desk)]
+            source = None
+            if step.prefilled:
+                source = PREAPPLICATION if visit.channel == "preapplication" else \
+                    (CARD if rng.random() < 0.75 else MANUAL)
+            steps.append(HistoryStep(
+                counters[step.counter], [procedures[c] for c in step.procedures], Step.Status.DONE, priority,
+                at(step.joined), at(step.called), at(step.started), at(step.done), step.desk, events, source,
+                captured_here=bool(source) and not captured))
+            captured = captured or bool(source)
+        out.append(HistoryVisit(site_id, day, seq, f"{ticket_prefix(visit.channel)}-{seq:03d}", visit.channel,
+                                arrived, priority, Visit.Status.DONE, at(visit.departure), visit.procedures_added,
+                                steps))
+    return out
+
+
+def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefill_share: float | None = None,
+                       prefill_saving: float | None = None, scale: float | None = None, end: date | None = None,
+                       progress=None) -> DemoResult:
+    """Write ``days`` past calendar days (ending the day before ``end``, default today) of demo visits at
+    the site, replacing demo data already there; days holding recorded or imported visits are left
+    alone. Each day is written whole, then rolled up."""
+    if days < 1:
+        raise DomainError("Give at least one day.", field="days")
+    for name, value in (("prefill_share", prefill_share), ("prefill_saving", prefill_saving)):
+        if value is not None and not 0 <= value <= (1 if name == "prefill_share" else 0.95):
+            raise DomainError("%(name)s is out of range.", field=name, name=name)
+    site = Site.objects.filter(code=site_code).first()
+    if site is None:
+        raise DomainError("No site %(code)s in the catalogue.", field="site", code=site_code)
+    office = selectors.simulation_office(site_code)
+    history = demo_model.load_history_profile()
+    if scale is not None:
+        history = history.model_copy(update={"scale": scale})
+    base = demo_model.base_profile(history, office)
+    calendar = selectors.office_calendar()
+    counters = dict(Counter.objects.filter(site=site).values_list("code", "id"))
+    procedures = dict(Procedure.objects.values_list("code", "id"))
+    end = end or timezone.localdate()
+    result = DemoResult()
+    prefillable, codes = rollups.prefillable_procedure_ids(), dict(Procedure.objects.values_list("id", "code"))
+    for offset in range(days, 0, -1):
+        day = end - timedelta(days=offset)
+        if Visit.objects.filter(service_date=day).exclude(origin=Origin.DEMO).exists():
+            result.days_skipped.append(day)
+            continue
+        with transaction.atomic():
+            Visit.objects.filter(service_date=day, origin=Origin.DEMO).delete()
+            if calendar.is_open(day):
+                demo = demo_model.demo_day(history, base, office, calendar, day, seed=seed, anchor=end,
+                                           prefill_share=prefill_share, prefill_saving=prefill_saving)
+                rng = random.Random(f"madoguchi-demo-prefill:{seed}:{day.isoformat()}")
+                result.visits += write_visits(
+                    _history_visits(day, site.pk, demo, counters=counters, procedures=procedures, rng=rng),
+                    origin=Origin.DEMO)
+                result.days_written.append(day)
+            rollups.rollup_day(day=day, prefillable=prefillable, procedure_codes=codes)
+        if progress:
+            progress(day)
+    audit.demo_history_written(days=len(result.days_written), visits=result.visits, seed=seed)
+    return result
+
+
+def demo_history_delete(*, progress=None) -> int:
+    """Delete every demo visit (with its Steps and events) and roll its days up again."""
+    days = sorted(set(Visit.objects.filter(origin=Origin.DEMO).values_list("service_date", flat=True)))
+    deleted = 0
+    for day in days:
+        with transaction.atomic():
+            deleted += Visit.objects.filter(service_date=day, origin=Origin.DEMO).count()
+            Visit.objects.filter(service_date=day, origin=Origin.DEMO).delete()
+            if Visit.objects.filter(service_date=day).exists():
+                rollups.rollup_day(day=day)
+            else:
+                for _name, model in rollups.TABLES:
+                    model.objects.filter(day=day).delete()
+                RollupDay.objects.filter(day=day).delete()
+        if progress:
+            progress(day)
+    audit.demo_history_deleted(days=len(days), visits=deleted)
+    return deleted
+
+
+def has_history() -> bool:
+    return Visit.objects.exists()
+
+
+# --- interventions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intervention_record(*, day: date, title: str, description: str = "", service: str, site: Site | None = None,
+                        counter: Counter | None = None, actor=None, now: datetime | None = None) -> Intervention:
+    """Record what the ward did and when (効果検証). MUST refuse an individual number in the free text."""
+    errors = []
+    title, description = title.strip(), description.strip()
+    if not title:
+        errors.append(DomainError("Say what was done.", field="title"))
+    for name, text in (("title", title), ("description", description)):
+        if contains_individual_number(text):
+            errors.append(DomainError("An individual number (12 digits) may not be written here.", field=name))
+    if counter is not None and site is not None and counter.site_id != site.pk:
+        errors.append(DomainError("The counter is not at that site.", field="counter"))
+    if day > timezone.localdate(now):
+        errors.append(DomainError("The date is in the future: record an intervention once it has begun.",
+                                  field="day"))
+    if errors:
+        raise DomainError.collect(errors)
+    intervention = Intervention.objects.create(
+        day=day, title=title[:200], description=description[:2000], service=service,
+        site=site if site is not None else (counter.site if counter else None), counter=counter,
+        recorded_by=actor if getattr(actor, "pk", None) else None, recorded_at=now or timezone.now())
+    audit.intervention_recorded(actor=actor, intervention=intervention)
+    return intervention
+
+
+@transaction.atomic
+def intervention_delete(*, intervention: Intervention, actor=None) -> None:
+    audit.intervention_deleted(actor=actor, intervention=intervention)
+    intervention.delete()
