@@ -76,7 +76,8 @@ class DayModel:
 
 
 def _design(calendar: OfficeCalendar, days: Sequence[date], series_key: str | None,
-            weekdays: Sequence[int], penalty: Mapping[str, float] = PENALTY) -> tuple[np.ndarray, list[str], np.ndarray]:
+            weekdays: Sequence[int], penalty: Mapping[str, float] = PENALTY
+            ) -> tuple[np.ndarray, list[str], np.ndarray]:
     names = ["intercept"]
     penalties = [0.0]
     base_weekday = weekdays[0] if weekdays else 0
@@ -304,14 +305,17 @@ def reasons_of(calendar: OfficeCalendar, day: date, series_key: str | None) -> l
 
 
 def forecast_series(series: Series, calendar: OfficeCalendar, days: Sequence[date], *, until: date,
-                    counters: Mapping[str, "SeriesForecast"] | None = None,
+                    counters: Mapping[str, "SeriesForecast"] | None = None, site: DayModel | None = None,
                     level_minutes: tuple[float, float] = LEVEL_MINUTES) -> SeriesForecast:
     """The forecast of ``days`` from history before ``until``. For the site (key None), ``counters``
-    (their forecasts) give the expected waits, weighted by each counter's arrivals."""
-    model = fit_series(series, calendar, until=until)
+    (their forecasts) give the expected waits, weighted by each counter's arrivals; for a counter,
+    ``site`` is the site's model its effects start from."""
+    model = fit_series(series, calendar, until=until, site=site)
     waits = fit_waits(series, until=until) if series.key is not None else None
     hours_open = open_hours(series)
-    predicted = predict_days(model, calendar, days, series.key, weekdays_of(series, until)) if model else {}
+    if model is None:
+        return SeriesForecast(series.key, [DayForecast(day, False, 0.0, None, None) for day in days], None, waits)
+    predicted = predict_days(model, calendar, days, series.key, weekdays_of(series, until))
     out = []
     for day in days:
         hours = predicted.get(day)

@@ -4,23 +4,27 @@ Each function is keyword-only and atomic (a demo or imported day is written whol
 writes its audit event.
 """
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.core.errors import DomainError
 from madoguchi.prefill.mynumber import contains_individual_number
-from madoguchi.reception.models import Origin, Step, StepEvent, Visit
+from madoguchi.reception.models import Channel, Origin, Step, StepEvent, Visit
 from madoguchi.reception.selectors import day_bounds
 from madoguchi.reception.services import ticket_prefix
 
 from . import rollups, selectors
 from .history import demo as demo_model
+from .history import ticketlog
 from .history.store import CARD, MANUAL, PREAPPLICATION, HistoryEvent, HistoryStep, HistoryVisit, write_visits
 from .models import Intervention, RollupDay
 
@@ -136,6 +140,92 @@ def demo_history_delete(*, progress=None) -> int:
 
 def has_history() -> bool:
     return Visit.objects.exists()
+
+
+# --- imported history (the old reception system's ticket log) ---------------------------------------
+
+IMPORTED_SEQ_BASE = 1_000_000  # imported tickets keep their own numbers; their sequence stays clear of today's
+
+
+@dataclass
+class ImportResult:
+    visits: int
+    steps: int
+    already: int  # visits of the file imported before (left as they are)
+    days: list[date]
+
+
+def _imported_step(row: ticketlog.LogRow, priority: datetime, procedures: dict[str, int],
+                   counters: dict[str, int]) -> HistoryStep:
+    events = [HistoryEvent(StepEvent.Kind.QUEUED, row.issued_at)]
+    if row.called_at is None:
+        status, completed = Step.Status.CANCELLED, None
+        events.append(HistoryEvent(StepEvent.Kind.CANCELLED, row.issued_at))
+    else:
+        events.append(HistoryEvent(StepEvent.Kind.CALLED, row.called_at))
+        if row.started_at is not None:
+            events.append(HistoryEvent(StepEvent.Kind.SERVING, row.started_at))
+        if row.completed_at is not None:
+            status, completed = Step.Status.DONE, row.completed_at
+            events.append(HistoryEvent(StepEvent.Kind.DONE, row.completed_at))
+        else:
+            status, completed = Step.Status.NO_SHOW, row.called_at
+            events.append(HistoryEvent(StepEvent.Kind.NO_SHOW, row.called_at))
+    return HistoryStep(counters[row.counter], [procedures[c] for c in row.procedures], status, priority,
+                       row.issued_at, row.called_at, row.started_at, completed, None, events)
+
+
+def events_import(*, path: Path, progress=None) -> ImportResult:
+    """Load the old system's ticket log at ``path`` (see ``history.ticketlog``): all or nothing — any bad
+    row refuses the file (``ticketlog.LogInvalid`` names FILE:LINE: field). A visit already imported (same
+    site, day and ticket) is left as it is, so importing the same file twice changes nothing. The days
+    touched are rolled up again."""
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ticketlog.LogInvalid([f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"]) from error
+    counters = {code: site for code, site in Counter.objects.values_list("code", "site__code")}
+    visits = ticketlog.read_log(
+        text, name=str(path), counters=counters, procedures=set(Procedure.objects.values_list("code", flat=True)),
+        channels=set(Channel.values), timezone=timezone.get_current_timezone(),
+        refuse_text=contains_individual_number)
+    sites = dict(Site.objects.values_list("code", "id"))
+    counter_ids = dict(Counter.objects.values_list("code", "id"))
+    procedure_ids = dict(Procedure.objects.values_list("code", "id"))
+    with transaction.atomic():
+        existing = set(Visit.objects.filter(origin=Origin.IMPORTED, service_date__in=ticketlog.days_of(visits))
+                       .values_list("site__code", "service_date", "ticket_number"))
+        next_seq: dict[tuple, int] = {}
+        rows, steps, already = [], 0, 0
+        for visit in sorted(visits, key=lambda v: (v.day, v.site, v.arrived_at, v.ticket)):
+            if (visit.site, visit.day, visit.ticket) in existing:
+                already += 1
+                continue
+            key = (visit.site, visit.day)
+            if key not in next_seq:
+                top = Visit.objects.filter(site_id=sites[visit.site], service_date=visit.day,
+                                           ticket_seq__gte=IMPORTED_SEQ_BASE).aggregate(top=Max("ticket_seq"))["top"]
+                next_seq[key] = (top or IMPORTED_SEQ_BASE) + 1
+            seq = next_seq[key]
+            next_seq[key] += 1
+            arrived = visit.arrived_at
+            history_steps = [_imported_step(r, arrived, procedure_ids, counter_ids)
+                             for r in sorted(visit.rows, key=lambda r: r.issued_at)]
+            served = [s for s in history_steps if s.status != Step.Status.CANCELLED]
+            done = [s.completed_at for s in history_steps if s.completed_at is not None]
+            rows.append(HistoryVisit(
+                sites[visit.site], visit.day, seq, visit.ticket, visit.channel, arrived, arrived,
+                Visit.Status.DONE if served else Visit.Status.CANCELLED, max(done) if done else None, 0,
+                history_steps))
+            steps += len(history_steps)
+        write_visits(rows, origin=Origin.IMPORTED)
+        days = sorted({row.service_date for row in rows})
+        rollups.rollup_days(days)
+        audit.events_imported(file_name=path.name, sha256=hashlib.sha256(raw).hexdigest(), visits=len(rows),
+                              steps=steps, already=already)
+    return ImportResult(len(rows), steps, already, days)
 
 
 # --- interventions -------------------------------------------------------------------------------

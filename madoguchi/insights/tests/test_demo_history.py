@@ -50,8 +50,8 @@ def test_the_same_seed_writes_the_same_days_again_and_delete_removes_them(starte
 
 
 def test_recorded_days_are_left_alone(starter_catalog):
-    from madoguchi.reception.services import visit_register
     from madoguchi.reception.selectors import day_bounds
+    from madoguchi.reception.services import visit_register
 
     recorded_day = END - timedelta(days=2)
     visit_register(site=Site.objects.get(code="honcho"), procedure_codes=["cert.juminhyo"],

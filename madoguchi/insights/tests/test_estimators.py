@@ -1,7 +1,6 @@
 """The effect estimates are honest: their 95% intervals cover a planted effect about 95% of the time."""
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
