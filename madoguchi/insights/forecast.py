@@ -39,8 +39,8 @@ LEVEL_MINUTES = (10.0, 25.0)  # expected wait below 10 minutes: low; 25 or more:
 LEVEL_VOLUME = (1.0, 1.25)  # without waits: the day's arrivals ÷ an ordinary day's
 RECENT_WEEKS = 4
 PROFILE_WEEKS = 12
-LEVEL_SHRINK = 50.0  # arrivals: how much evidence the recent level needs to move away from 1
-PROFILE_SHRINK = 300.0  # arrivals: the weekday hour profile's pull towards the all-weekday profile
+LEVEL_SHRINK = 200.0  # arrivals: how much evidence the recent level needs to move away from its prior
+PROFILE_SHRINK = 100.0  # arrivals: a weekday hour profile's pull towards its prior (see fit_series)
 PENALTY = {"weekday": 1.0, "flag": 4.0, "month": 8.0, "ward": 4.0}
 # A counter's effects are the site's plus its own deviations, held closer to zero: a counter with ten
 # visitors a day borrows the site's Mondays and month ends instead of guessing them from its own few.
@@ -154,9 +154,10 @@ def fit_series(series: Series, calendar: OfficeCalendar, *, until: date, site: D
         beta = prior + deviation
     fitted = np.exp(matrix @ beta)
     recent = [i for i, d in enumerate(days) if d >= until - timedelta(weeks=RECENT_WEEKS)]
-    level = 1.0
+    level = site.level if site is not None else 1.0
     if recent:
-        level = (counts[recent].sum() + LEVEL_SHRINK) / (fitted[recent].sum() + LEVEL_SHRINK)
+        # The site's recent level, then the series' own (shrunk towards it: a counter's few arrivals).
+        level *= (counts[recent].sum() + LEVEL_SHRINK) / (level * fitted[recent].sum() + LEVEL_SHRINK)
     overall = np.zeros(HOURS)
     for day in days:
         if day >= until - timedelta(weeks=OVERALL_PROFILE_WEEKS):
@@ -166,8 +167,12 @@ def fit_series(series: Series, calendar: OfficeCalendar, *, until: date, site: D
         by_weekday.setdefault(day.weekday(), np.zeros(HOURS))
         by_weekday[day.weekday()] += np.asarray(series.arrivals[day], dtype=float)
     overall_share = overall / overall.sum() if overall.sum() > 0 else np.full(HOURS, 1 / HOURS)
-    profiles = {weekday: (hours + PROFILE_SHRINK * overall_share) / (hours.sum() + PROFILE_SHRINK)
-                for weekday, hours in by_weekday.items()}
+    # Each weekday's hours are pulled towards the site's same weekday (a counter) or all weekdays (the
+    # site): a Saturday morning opening keeps its shape, a small counter borrows the site's.
+    profiles = {}
+    for weekday, hours in by_weekday.items():
+        prior = site.profiles.get(weekday, site.overall_profile) if site is not None else overall_share
+        profiles[weekday] = (hours + PROFILE_SHRINK * prior) / (hours.sum() + PROFILE_SHRINK)
     ordinary = [totals[d] for d in days if d >= until - timedelta(weeks=8)] or list(counts)
     return DayModel(names, beta, float(level), profiles, overall_share, float(np.median(ordinary)))
 
@@ -360,12 +365,22 @@ def _wait(key, waits: WaitModel | None, counters, day: date, hour: int, visits: 
 # --- backtest ------------------------------------------------------------------------------------
 
 
+def poisson_mean_absolute_deviation(rate: float) -> float:
+    """E|Y − rate| for Y ~ Poisson(rate): 2 e^(−rate) rate^(n+1) / n!, n = ⌊rate⌋. The error no forecast
+    of the mean avoids when the counts are as random as independent arrivals make them."""
+    if rate <= 0:
+        return 0.0
+    n = math.floor(rate)
+    return 2 * math.exp(-rate + (n + 1) * math.log(rate) - math.lgamma(n + 1))
+
+
 @dataclass
 class BacktestWeek:
     start: date
     cells: int
     forecast_abs_error: float
     baseline_abs_error: float
+    noise_floor: float = 0.0  # Σ E|Y − forecast| were the counts Poisson at the forecast's rates
 
 
 @dataclass
@@ -388,6 +403,10 @@ class Backtest:
     @property
     def ratio(self) -> float | None:
         return self.mae / self.baseline_mae if self.cells and self.baseline_mae else None
+
+    @property
+    def noise_floor(self) -> float | None:
+        return sum(w.noise_floor for w in self.weeks) / self.cells if self.cells else None
 
 
 def seasonal_naive(series: Series, day: date, hour: int, *, before: date, calendar: OfficeCalendar) -> float:
@@ -415,7 +434,7 @@ def backtest(series: Series, calendar: OfficeCalendar, *, weeks: int, end: date,
             continue
         predicted = predict_days(model, calendar, days, series.key, weekdays_of(series, start))
         cells = 0
-        forecast_error = baseline_error = 0.0
+        forecast_error = baseline_error = floor = 0.0
         for day in days:
             actual = series.arrivals.get(day)
             if actual is None or not calendar.is_open(day):
@@ -426,8 +445,9 @@ def backtest(series: Series, calendar: OfficeCalendar, *, weeks: int, end: date,
                 naive = seasonal_naive(series, day, hour, before=start, calendar=calendar)
                 forecast_error += abs(expected - actual[hour])
                 baseline_error += abs(naive - actual[hour])
+                floor += poisson_mean_absolute_deviation(expected)
                 cells += 1
-        result.weeks.append(BacktestWeek(start, cells, forecast_error, baseline_error))
+        result.weeks.append(BacktestWeek(start, cells, forecast_error, baseline_error, floor))
     return result
 
 
@@ -440,4 +460,5 @@ def combined(backtests: Sequence[Backtest]) -> Backtest:
             cell.cells += week.cells
             cell.forecast_abs_error += week.forecast_abs_error
             cell.baseline_abs_error += week.baseline_abs_error
+            cell.noise_floor += week.noise_floor
     return Backtest("counters", [weeks[k] for k in sorted(weeks)])

@@ -38,12 +38,13 @@ class Command(BaseCommand):
         write = self.stdout.write
         write(f"Forecast backtest at {place.name_ja} ({place.code}): the {weeks} weeks before {report.end}, "
               "each forecast from the days before it.")
-        write(f"{'hourly arrivals':<36}{'MAE forecast':>14}{'MAE baseline':>14}{'ratio':>8}{'cells':>8}")
+        write(f"{'hourly arrivals':<36}{'MAE forecast':>14}{'MAE baseline':>14}{'ratio':>8}{'cells':>8}"
+              f"{'noise floor':>13}")
         rows = [("site: visits arriving", report.site_test), ("counters: queue joins (all)", report.counters)]
         rows += [(f"  {test.key}", test) for test in report.counter_tests]
         for label, test in rows:
             write(f"{label:<36}{_figure(test.mae):>14}{_figure(test.baseline_mae):>14}{_figure(test.ratio):>8}"
-                  f"{test.cells:>8}")
+                  f"{test.cells:>8}{_figure(test.noise_floor):>13}")
         if per_week:
             for label, test in rows[:2]:
                 for week in test.weeks:
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                         forecast, naive = week.forecast_abs_error / week.cells, week.baseline_abs_error / week.cells
                         write(f"  {label.split(':')[0]} week of {week.start}: {forecast:.2f} vs {naive:.2f}")
         write("Baseline: the mean of the same weekday and hour over the four previous weeks (office days only).")
+        write("Noise floor: the MAE no forecast of the mean avoids if arrivals are as random as independent "
+              "arrivals (Poisson) at the forecast's rates; small counters cannot go far below it.")
         for label, test in rows[:2]:
             if test.ratio is None:
                 write(f"{label}: not enough history to backtest.")
