@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from madoguchi.catalog.models import Procedure
@@ -22,6 +22,7 @@ from madoguchi.reception.models import Step, StepEvent, Visit
 from madoguchi.reception.selectors import day_bounds
 
 from . import rollup as pure
+from .bulk import insert
 from .models import (
     ChannelWaitRollup,
     CounterHourRollup,
@@ -112,9 +113,12 @@ def rollup_day(*, day: date, now: datetime | None = None, prefillable: set[int] 
     marker, _created = RollupDay.objects.select_for_update().get_or_create(
         day=day, defaults={"computed_at": now, "visits": 0})
     rows = day_rows(day, prefillable=prefillable, procedure_codes=procedure_codes)
+    adapted_day = connection.ops.adapt_datefield_value(day)
     for attribute, model in TABLES:
-        model.objects.filter(day=day).delete()
-        model.objects.bulk_create([model(day=day, **row) for row in getattr(rows, attribute)], batch_size=2000)
+        model.objects.filter(day=day)._raw_delete(model.objects.db)  # no signals, no cascade: plain rows
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "day"]
+        insert(model, ["day", *(f.name for f in fields)], [
+            (adapted_day, *(row.get(f.attname, f.get_default()) for f in fields)) for row in getattr(rows, attribute)])
     marker.computed_at = now
     marker.visits = sum(row["visits"] for row in rows.visits)
     marker.save(update_fields=["computed_at", "visits"])
