@@ -21,6 +21,7 @@ api.add_router("", counters_router)
 api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
+api.add_router("", "madoguchi.insights.api.router")
 api.add_exception_handler(StepStateError, on_step_state_error)
 
 admin.site.site_header = admin.site.site_title = "madoguchi"

@@ -87,6 +87,7 @@ class ScopeForm(forms.Form):
             **self.fields,
         }
         self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
         self.fields["site"].to_field_name = "code"
         self.fields["counter"].queryset = Counter.objects.filter(active=True).select_related("site")
         self.fields["counter"].to_field_name = "code"
@@ -129,6 +130,7 @@ class InterventionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = Service.choices
         self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
         self.fields["counter"].queryset = Counter.objects.filter(active=True).select_related("site")
         self.fields["counter"].label_from_instance = lambda c: f"{c.number} {c.name}"
 
@@ -144,6 +146,7 @@ class ForecastForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
         self.fields["site"].to_field_name = "code"
         self.fields["counter"].queryset = Counter.objects.filter(active=True).select_related("site")
         self.fields["counter"].to_field_name = "code"
@@ -168,4 +171,5 @@ class MonthForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
         self.fields["site"].to_field_name = "code"

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, Procedure, Site
@@ -78,13 +79,13 @@ def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefi
     the site, replacing demo data already there; days holding recorded or imported visits are left
     alone. Each day is written whole, then rolled up."""
     if days < 1:
-        raise DomainError("Give at least one day.", field="days")
+        raise DomainError(_("Give at least one day."), field="days")
     for name, value in (("prefill_share", prefill_share), ("prefill_saving", prefill_saving)):
         if value is not None and not 0 <= value <= (1 if name == "prefill_share" else 0.95):
-            raise DomainError("%(name)s is out of range.", field=name, name=name)
+            raise DomainError(_("%(name)s is out of range."), field=name, name=name)
     site = Site.objects.filter(code=site_code).first()
     if site is None:
-        raise DomainError("No site %(code)s in the catalogue.", field="site", code=site_code)
+        raise DomainError(_("No site %(site)s in the catalogue."), field="site", site=site_code)
     office = selectors.simulation_office(site_code)
     history = demo_model.load_history_profile()
     if scale is not None:
@@ -238,14 +239,14 @@ def intervention_record(*, day: date, title: str, description: str = "", service
     errors = []
     title, description = title.strip(), description.strip()
     if not title:
-        errors.append(DomainError("Say what was done.", field="title"))
+        errors.append(DomainError(_("Say what was done."), field="title"))
     for name, text in (("title", title), ("description", description)):
         if contains_individual_number(text):
-            errors.append(DomainError("An individual number (12 digits) may not be written here.", field=name))
+            errors.append(DomainError(_("An individual number (12 digits) may not be written here."), field=name))
     if counter is not None and site is not None and counter.site_id != site.pk:
-        errors.append(DomainError("The counter is not at that site.", field="counter"))
+        errors.append(DomainError(_("The counter is not at that site."), field="counter"))
     if day > timezone.localdate(now):
-        errors.append(DomainError("The date is in the future: record an intervention once it has begun.",
+        errors.append(DomainError(_("The date is in the future: record an intervention once it has begun."),
                                   field="day"))
     if errors:
         raise DomainError.collect(errors)
