@@ -7,7 +7,8 @@
 - one day's roll-up (``rollups.rollup_day``) on the busiest days (target ≤ 5 s).
 
 The year is written by the demo history machinery (``services.demo_history_write``: every office day
-drawn and run through the SimPy model, scale 2 ≈ 1,800 visits on an ordinary weekday) and today's
+drawn and run through the SimPy model — policy (b), the fixed route, twice as fast as the live routing
+and the same rows — scale 2 ≈ 1,800 visits on an ordinary weekday) and today's
 morning beside it, so "today live" has something to refresh. Generation takes several minutes and is
 timed too. Run by `make bench` through scripts/with_postgres.sh (it needs DATABASE_URL=postgres://…).
 Each figure is the median of RUNS runs, with the spread (min–max) of the runs.
@@ -69,7 +70,7 @@ def write_history():
         if len(done) % 30 == 0:
             print(f"  … {len(done)} days written ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    result = services.demo_history_write(days=DAYS, seed=1, scale=SCALE, progress=progress)
+    result = services.demo_history_write(days=DAYS, seed=1, scale=SCALE, policy="b", progress=progress)
     # Today's morning, so that the dashboard has a live day to refresh.
     today = timezone.localdate()
     office = selectors.simulation_office("honcho")

@@ -163,13 +163,14 @@ def strata_table(item: ServiceEffect) -> Table:
         Column("mean_without", _("Without: mean"), "share" if share else "minutes"),
         Column("relative", _("Relative difference"), "change"),
         Column("ci95_relative", _("Interval (95%), relative"), "ci")])
+    too_few = _("too few to say")
     for stratum in item.strata:
         effect = stratum.effect
         enough = stratum.enough
         with_, without = ((effect.share_with, effect.share_without) if share else
                           (effect.mean_with, effect.mean_without))
         table.rows.append({
-            "stratum": stratum.label if enough else f"{stratum.label} — {_('too few to say')}",
+            "stratum": stratum.label if enough else f"{stratum.label} — {too_few}",
             "counter": stratum.counter.name if stratum.counter else "", "usage_rate": stratum.usage_rate,
             "n_with": effect.n_with or None, "n_without": effect.n_without or None,
             "mean_with": with_ if enough else None, "mean_without": without if enough else None,

@@ -74,7 +74,7 @@ def _history_visits(day: date, site_id: int, demo: demo_model.DemoDay, *, counte
 
 def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefill_share: float | None = None,
                        prefill_saving: float | None = None, scale: float | None = None, end: date | None = None,
-                       progress=None) -> DemoResult:
+                       policy: str = "c", progress=None) -> DemoResult:
     """Write ``days`` past calendar days (ending the day before ``end``, default today) of demo visits at
     the site, replacing demo data already there; days holding recorded or imported visits are left
     alone. Each day is written whole, then rolled up."""
@@ -106,7 +106,8 @@ def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefi
             Visit.objects.filter(service_date=day, origin=Origin.DEMO).delete()
             if calendar.is_open(day):
                 demo = demo_model.demo_day(history, base, office, calendar, day, seed=seed, anchor=end,
-                                           prefill_share=prefill_share, prefill_saving=prefill_saving)
+                                           prefill_share=prefill_share, prefill_saving=prefill_saving,
+                                           policy=policy)
                 rng = random.Random(f"madoguchi-demo-prefill:{seed}:{day.isoformat()}")
                 result.visits += write_visits(
                     _history_visits(day, site.pk, demo, counters=counters, procedures=procedures, rng=rng),

@@ -71,10 +71,11 @@ def _plain(value, kind: str):
 def _flat_columns(table: Table) -> list[tuple[str, str, str, int | None]]:
     """(header, key, kind, index) with each interval split into its low and high ends."""
     out = []
+    low, high = _("low"), _("high")
     for column in table.columns:
         if column.kind in ("ci", "ci_points"):
-            out.append((f"{column.label} ({_('low')})", column.key, column.kind, 0))
-            out.append((f"{column.label} ({_('high')})", column.key, column.kind, 1))
+            out.append((f"{column.label} ({low})", column.key, column.kind, 0))
+            out.append((f"{column.label} ({high})", column.key, column.kind, 1))
         else:
             out.append((column.label, column.key, column.kind, None))
     return out

@@ -217,8 +217,10 @@ def day_profile(history: HistoryProfile, base: Profile, office: Office, calendar
 
 def demo_day(history: HistoryProfile, base: Profile, office: Office, calendar: OfficeCalendar, day: date, *,
              seed: int, anchor: date, prefill_share: float | None = None,
-             prefill_saving: float | None = None) -> DemoDay:
-    """One office day of demo visits, drawn with ``seed`` (the same seed and day draw the same visitors)."""
+             prefill_saving: float | None = None, policy: str = "c") -> DemoDay:
+    """One office day of demo visits, drawn with ``seed`` (the same seed and day draw the same visitors).
+    ``policy``: the simulator's handoff policy, (c) the live one; (b), the fixed route, runs twice as fast
+    (the benchmark's year of history uses it)."""
     profile = day_profile(history, base, office, calendar, day, anchor=anchor, prefill_share=prefill_share,
                           prefill_saving=prefill_saving)
     planned = draw_visits(office, profile, seed * 1_000_000 + day.toordinal() % 1_000_000)
@@ -237,7 +239,7 @@ def demo_day(history: HistoryProfile, base: Profile, office: Office, calendar: O
                                                                     history.appointment_advance_minutes))
         attributes[visit.visit_id] = (channel, added)
         adjusted.append(visit)
-    run = run_policy(office, profile, adjusted, "c")
+    run = run_policy(office, profile, adjusted, policy)
     by_visit: dict[int, list] = {}
     for step in run.steps:
         by_visit.setdefault(step.visit_id, []).append(step)
