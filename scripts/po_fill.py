@@ -49,6 +49,14 @@ def _field(block: list[str], keyword: str) -> tuple[int, int] | None:
     return None
 
 
+def _without_fuzzy(line: str) -> str:
+    """A flags line without "fuzzy" ("#, fuzzy, python-format" → "#, python-format"; "#, fuzzy" → "#,")."""
+    if not line.startswith("#,"):
+        return line
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
+
+
 def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
     blocks = po.read_text(encoding="utf-8").split("\n\n")
     seen = set()
@@ -72,7 +80,8 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
         if target is None:
             continue
         block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
-        block = [line for line in block if line != "#, fuzzy"]
+        block = [_without_fuzzy(line) for line in block]
+        block = [line for line in block if line != "#,"]
         blocks[number] = "\n".join(block)
         seen.add(msgid)
     po.write_text("\n\n".join(blocks), encoding="utf-8")

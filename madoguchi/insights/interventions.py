@@ -76,7 +76,7 @@ def tables(comparison: BeforeAfter) -> list[Table]:
     usage = Table("usage", _("Usage before and after"), [
         Column("service", _("Service")), Column("before", _("Before"), "share"),
         Column("n_before", _("Out of (before)"), "int"), Column("after", _("After"), "share"),
-        Column("n_after", _("Out of (after)"), "int"), Column("change", _("Change"), "points"),
+        Column("n_after", _("Out of (after)"), "int"), Column("change", _("Change in points"), "points"),
         Column("ci95", _("Interval (95%) of the change"), "ci_points"), Column("verdict", _("What it says"))],
         note=_("Pre-filled forms: share of the handled steps with a pre-fillable form; the other services: share of "
                "visits. Interval: Newcombe's hybrid score method."))
