@@ -166,8 +166,8 @@ def _overview(scope: figures.Scope, previous: figures.Scope) -> Table:
     now_v, now_c = figures.totals(scope)
     before_v, before_c = figures.totals(previous)
     table = Table("overview", _("The month at a glance"), [
-        Column("figure", _("Figure")), Column("month", _("This month"), "number"),
-        Column("previous", _("The month before"), "number")])
+        Column("figure", _("Figure")), Column("month", _("This month")),
+        Column("previous", _("The month before"))])
     rows = [
         (_("Visits"), now_v.visits, before_v.visits),
         (_("Share with several procedures (%)"), _pct(now_v.share("multi_procedure")),
@@ -183,8 +183,15 @@ def _overview(scope: figures.Scope, previous: figures.Scope) -> Table:
         (_("Utilisation (%)"), _pct(now_c.utilisation), _pct(before_c.utilisation)),
         (_("Wait estimate: mean absolute error (min)"), now_c.estimate_mae, before_c.estimate_mae),
     ]
-    table.rows = [{"figure": label, "month": now, "previous": before} for label, now, before in rows]
+    table.rows = [{"figure": label, "month": _figure(now), "previous": _figure(before)} for label, now, before in rows]
     return table
+
+
+def _figure(value) -> str:
+    """Counts as counts, minutes and percentages with one decimal."""
+    if value is None:
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
 def method_note() -> str:
