@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.core.errors import DomainError
-from madoguchi.prefill.mynumber import contains_individual_number
+from madoguchi.core.mynumber import contains_individual_number
 from madoguchi.reception.models import Channel, Origin, Step, StepEvent, Visit
 from madoguchi.reception.selectors import day_bounds
-from madoguchi.reception.services import ticket_prefix
 
 from . import rollups, selectors
 from .history import demo as demo_model
@@ -37,6 +37,11 @@ class DemoResult:
     days_written: list[date] = field(default_factory=list)
     days_skipped: list[date] = field(default_factory=list)  # days holding visits that are not demo data
     visits: int = 0
+
+
+def _ticket_prefix(channel: str) -> str:
+    # The prefix the live reception would print for the channel (settings.TICKET_PREFIXES).
+    return settings.TICKET_PREFIXES.get(channel, settings.TICKET_PREFIXES["reception"])
 
 
 def _history_visits(day: date, site_id: int, demo: demo_model.DemoDay, *, counters: dict[str, int],
@@ -66,7 +71,7 @@ def _history_visits(day: date, site_id: int, demo: demo_model.DemoDay, *, counte
                 at(step.joined), at(step.called), at(step.started), at(step.done), step.desk, events, source,
                 captured_here=bool(source) and not captured))
             captured = captured or bool(source)
-        out.append(HistoryVisit(site_id, day, seq, f"{ticket_prefix(visit.channel)}-{seq:03d}", visit.channel,
+        out.append(HistoryVisit(site_id, day, seq, f"{_ticket_prefix(visit.channel)}-{seq:03d}", visit.channel,
                                 arrived, priority, Visit.Status.DONE, at(visit.departure), visit.procedures_added,
                                 steps))
     return out

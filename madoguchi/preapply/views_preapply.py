@@ -18,18 +18,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.selectors import departments_with_procedures
+from madoguchi.core import qr
 from madoguchi.core.access import public, requires
+from madoguchi.core.mynumber import IndividualNumberRefused, contains_individual_number
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
-from madoguchi.counters.forms import ReceptionForm
 from madoguchi.navigator.qr import decode_selection
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures
-from madoguchi.prefill.mynumber import IndividualNumberRefused, contains_individual_number
+from madoguchi.prefill.answers import answer_specs
+from madoguchi.prefill.layouts import forms_for_procedures
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.prefill.wareki import WarekiError, format_wareki
+from madoguchi.reception.forms import ReceptionForm
 
-from . import keyring, qr, sealed, selectors, services
+from . import keyring, sealed, selectors, services
 from .application import ApplicationInvalid, check_application
 from .entry_forms import (
     NUMBER_WARNING,
@@ -47,7 +50,7 @@ from .throttle import FORM_RATE, rate_limited
 
 def _active_codes() -> list[str]:
     """Active procedure codes in the catalogue's order (the order forms and routes list them)."""
-    return list(Procedure.objects.filter(active=True).values_list("code", flat=True))
+    return catalog.active_procedure_codes()
 
 
 def _with_forms() -> set[str]:
@@ -155,7 +158,8 @@ class _Page:
             reasons = [reasons] if isinstance(reasons, str) else reasons
             if field.startswith("household[") and "]." in field:
                 index, name = field[len("household["):].split("].", 1)
-                row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+                number = int_or_none(index, low=0, high=len(rows) - 1)
+                row = rows[number] if number is not None else None
                 if row is not None and name in self.household.forms[row].fields:
                     self._add(self.household.forms[row], name, reasons)
                     continue
@@ -172,7 +176,7 @@ class _Page:
 def _post_field(key: str) -> str:
     """``household-2-name`` → ``household[2].name``, ``answers-phone`` → ``answers.phone``."""
     parts = key.split("-")
-    if len(parts) == 3 and parts[0] == "household" and parts[1].isdigit():
+    if len(parts) == 3 and parts[0] == "household" and int_or_none(parts[1], low=0) is not None:
         return f"household[{parts[1]}].{parts[2]}"
     if key.startswith("answers-"):
         return "answers." + key.removeprefix("answers-")
@@ -199,8 +203,8 @@ def _result_page(request, page: _Page, application, texts: list[str], now):
     expires = timezone.localtime(now + selectors.max_age())
     procedures = selectors.procedures_by_code(page.codes)
     return render(request, "preapply/result.html", {
-        "codes": [{"number": n, "text": text, "svg": qr.svg(text), "png": qr.png_data_uri(text)}
-                  for n, text in enumerate(texts, start=1)],
+        "codes": [{"number": n, "text": text, "svg": qr.svg(text, css_class="preapply-qr__svg"),
+                   "png": qr.png_data_uri(text)} for n, text in enumerate(texts, start=1)],
         "total": len(texts), "expires": expires, "expires_wareki": _wareki(expires.date()),
         "application": application, "procedures": [procedures[c] for c in page.codes if c in procedures],
         "answer_rows": [(spec, application.answers[spec.key]) for spec in page.specs
@@ -228,7 +232,7 @@ def fill(request):
     chosen = set(request.POST.getlist("procedures"))
     codes = [code for code in known if code in chosen]
     life_event = request.POST.get("life_event", "")[:64]
-    if life_event and not LifeEvent.objects.filter(code=life_event, active=True).exists():
+    if life_event and catalog.life_event_by_code(life_event) is None:
         life_event = ""
     action = request.POST.get("action", "")
     if not codes:
@@ -243,9 +247,9 @@ def fill(request):
     page = _Page(codes, life_event, data, validate=True, add_row=False)
     forms_valid = page.is_valid()
     if refused:
-        message = str(IndividualNumberRefused([_post_field(key) for key in refused]))
-        leftovers = page.place({_post_field(key): [message] for key in refused}, list(range(len(page.household))))
-        return _form_page(request, page, errors=leftovers or [message], status=422)
+        refusal = IndividualNumberRefused([_post_field(key) for key in refused])
+        leftovers = page.place(refusal.message_dict, list(range(len(page.household))))
+        return _form_page(request, page, errors=leftovers or [refusal.first()[1]], status=422)
     # The counter's own checks run on what was typed even when a field is missing, so every problem
     # shows at once (a date that does not read beside a blank name).
     rows = [i for i, form in enumerate(page.household.forms) if _typed(form)]
@@ -257,7 +261,7 @@ def fill(request):
             specs=page.specs, today=timezone.localdate(now), life_event=life_event,
         )
     except ApplicationInvalid as error:
-        return _form_page(request, page, errors=page.place(error.problems, rows), status=422)
+        return _form_page(request, page, errors=page.place(error.message_dict, rows), status=422)
     if not forms_valid:
         return _form_page(request, page, status=422)
     try:
@@ -278,7 +282,7 @@ REGISTER_FORM_FIELDS = ("site", "needs", "interpreter_language")
 
 def _registration_form(data=None) -> ReceptionForm:
     """Reception's own form, for what the code does not carry: the site and the visitor's needs."""
-    form = ReceptionForm(data, initial={"site": Site.objects.filter(kind=Site.Kind.MAIN).first()})
+    form = ReceptionForm(data, initial={"site": catalog.site_or_main()})
     for name in list(form.fields):
         if name not in REGISTER_FORM_FIELDS:
             del form.fields[name]
@@ -348,4 +352,4 @@ def register(request):
         return _reception_page(request, parts=[], error=" ".join(error.messages), status=422)
     messages.success(request, _("Ticket %(ticket)s registered from the pre-application: its identity and answers "
                                 "are ready, so the forms print filled in.") % {"ticket": visit.ticket_number})
-    return redirect("counters:route_sheet", visit_id=visit.pk)
+    return redirect("reception:route_sheet", visit_id=visit.pk)

@@ -7,14 +7,15 @@ import pytest
 
 from madoguchi.catalog.schema import parse_catalog
 from madoguchi.catalog.yamlsource import read_yaml
+from madoguchi.core.mynumber import IndividualNumberRefused
 from madoguchi.preapply.application import (
     ApplicationInvalid,
     ContentInvalid,
     check_application,
     read_content,
 )
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures, load_forms
-from madoguchi.prefill.mynumber import IndividualNumberRefused
+from madoguchi.prefill.answers import answer_specs
+from madoguchi.prefill.layouts import forms_for_procedures, load_forms
 
 from .conftest import HOUSEHOLD, MOVE_ANSWERS, MOVE_PROCEDURES, RESIDENT
 
@@ -53,10 +54,10 @@ def test_the_content_reads_back_to_the_same_application(specs):
 
 def test_a_twelve_digit_number_anywhere_is_refused_naming_the_field_not_the_digits(specs):
     with pytest.raises(IndividualNumberRefused) as error:
-        check(specs, answers={**MOVE_ANSWERS, "phone": "1234 5678 9012"})
+        check(specs, answers={**MOVE_ANSWERS, "phone": "1234 5678 9018"})
     assert error.value.fields == ["answers.phone"] and "5678" not in str(error.value)
     with pytest.raises(IndividualNumberRefused):
-        check(specs, household=[{**HOUSEHOLD[0], "relationship": "123456789012"}])
+        check(specs, household=[{**HOUSEHOLD[0], "relationship": "123456789018"}])
 
 
 def test_every_problem_is_listed_at_once(specs):
@@ -64,7 +65,7 @@ def test_every_problem_is_listed_at_once(specs):
     answers.update(moved_on="R7.13.40", move_kind="引っ越し", unknown_key="x")
     with pytest.raises(ApplicationInvalid) as error:
         check(specs, identity={**RESIDENT, "birth_date": "2099-01-01"}, answers=answers)
-    problems = error.value.problems
+    problems = error.value.fields
     assert {"birth_date", "answers.moved_on", "answers.move_kind", "answers.new_address", "answers.unknown_key"} \
         <= set(problems)
 
@@ -72,7 +73,7 @@ def test_every_problem_is_listed_at_once(specs):
 def test_no_procedure_or_a_household_too_large_is_refused(specs):
     with pytest.raises(ApplicationInvalid) as error:
         check(specs, procedure_codes=[], household=HOUSEHOLD * 6)
-    assert {"procedures", "household"} <= set(error.value.problems)
+    assert {"procedures", "household"} <= set(error.value.fields)
 
 
 @pytest.mark.parametrize("content", [
