@@ -89,7 +89,7 @@ def test_a_later_export_adds_only_its_new_visits(starter_catalog, tmp_path):
     ("A-9,2025-04-01T09:00:00+09:00,koseki-cert,,,2025-04-01T08:00:00+09:00,,",
      "old.csv:6: called_at: is before issued_at"),
     ("A-9,2025-04-01T09:00:00+09:00,koseki-cert,,", "old.csv:6: : 5 columns instead of 8"),
-    ("1234 5678 9012,2025-04-01T09:00:00+09:00,koseki-cert,,,,,", "old.csv:6: ticket: looks like an individual number"),
+    ("1234 5678 9018,2025-04-01T09:00:00+09:00,koseki-cert,,,,,", "old.csv:6: ticket: looks like an individual number"),
     ("A-001,2025-04-01T09:00:00+09:00,koseki-move,,,,,", "old.csv:6: ticket: the same step as line 2"),
 ])
 def test_a_bad_row_refuses_the_whole_file_naming_file_line_and_field(starter_catalog, tmp_path, row, problem):
