@@ -2,6 +2,9 @@
 
 Every figure is a sum over roll-up rows in SQL (``GROUP BY``), then means, shares and percentiles in
 Python from those sums: a year of history is a few thousand grouped rows, never the raw step events.
+Each table is read once at the finest grouping a page needs (counter × hour), the coarser figures
+(per hour, per counter, in total) added up from it in Python; histograms are read from the coarsest
+table that answers (per counter, per site hour; per counter and hour only for one counter).
 """
 
 import math
@@ -15,7 +18,15 @@ from django.db.models.functions import TruncWeek
 from madoguchi.catalog.models import Counter, Procedure, Site
 
 from .distribution import quantile
-from .models import CounterHourRollup, HourDistribution, ProcedureDistribution, ProcedureRollup, VisitRollup
+from .models import (
+    CounterDistribution,
+    CounterHourRollup,
+    HourDistribution,
+    ProcedureDistribution,
+    ProcedureRollup,
+    SiteHourDistribution,
+    VisitRollup,
+)
 
 
 @dataclass(frozen=True)
@@ -164,50 +175,94 @@ def _counter_names(ids) -> dict[int, Counter]:
     return {c.pk: c for c in Counter.objects.filter(pk__in=list(ids)).select_related("site")}
 
 
+def _add_sums(into: dict, sums: dict) -> dict:
+    for key, value in sums.items():
+        into[key] = into.get(key, 0) + (value or 0)
+    return into
+
+
+def _merge_buckets(into: dict, buckets: dict) -> dict:
+    for metric in ("wait", "handling"):
+        target = into.setdefault(metric, {})
+        for bucket, count in buckets.get(metric, {}).items():
+            target[bucket] = target.get(bucket, 0) + count
+    return into
+
+
+def _distributions(scope: Scope) -> tuple[dict, dict, dict]:
+    """(buckets in total, per hour, per counter) — {metric: {bucket: count}} each."""
+    per_counter = _buckets(scope.rows(CounterDistribution), ("counter_id",))
+    if scope.counter is None:
+        per_hour = _buckets(scope.rows(SiteHourDistribution), ("hour",))
+    else:
+        per_hour = _buckets(scope.rows(HourDistribution), ("hour",))
+    total: dict = {"wait": {}, "handling": {}}
+    for buckets in per_counter.values():
+        _merge_buckets(total, buckets)
+    return total, per_hour, per_counter
+
+
 def totals(scope: Scope) -> tuple[VisitFigures, CounterFigures]:
     visits = scope.rows(VisitRollup).aggregate(**{f: Sum(f) for f in VISIT_SUMS})
     counters = {k: v or 0 for k, v in scope.rows(CounterHourRollup).aggregate(
         **{f: Sum(f) for f in COUNTER_SUMS}).items()}
-    buckets = _buckets(scope.rows(HourDistribution), ())
-    return VisitFigures.of(visits), CounterFigures.of(counters, buckets.get((), None))
+    total: dict = {"wait": {}, "handling": {}}
+    for buckets in _buckets(scope.rows(CounterDistribution), ("counter_id",)).values():
+        _merge_buckets(total, buckets)
+    return VisitFigures.of(visits), CounterFigures.of(counters, total)
 
 
 def dashboard(scope: Scope) -> Dashboard:
-    visits, total = totals(scope)
-    previous_visits, previous_total = totals(scope.previous())
     visit_rows = scope.rows(VisitRollup)
     counter_rows = scope.rows(CounterHourRollup)
+    previous_visits = VisitFigures.of(scope.previous().rows(VisitRollup).aggregate(**{f: Sum(f) for f in VISIT_SUMS}))
 
-    per_day_visits = _sums(visit_rows, ("day",), VISIT_SUMS)
-    per_day_counter = _sums(counter_rows, ("day",), COUNTER_SUMS)
-    open_days = len(set(per_day_visits) | set(per_day_counter))
-    by_day = []
-    for (day,) in sorted(set(per_day_visits) | set(per_day_counter)):
-        v = VisitFigures.of(per_day_visits.get((day,), {}))
-        c = CounterFigures.of(per_day_counter.get((day,), {}))
-        by_day.append({"day": day, "visits": v, "counters": c})
+    # Visits: one read by (hour, channel, origin) gives the total, the hours, the channels and the origins.
+    visit_cells = _sums(visit_rows, ("hour", "channel", "origin"), VISIT_SUMS)
+    visit_total: dict = {}
+    per_hour_visits: dict = defaultdict(int)
+    per_channel: dict = defaultdict(dict)
+    per_origin: dict = defaultdict(int)
+    for (hour, channel, origin), sums in visit_cells.items():
+        _add_sums(visit_total, sums)
+        per_hour_visits[hour] += sums["visits"]
+        _add_sums(per_channel[channel], sums)
+        per_origin[origin] += sums["visits"]
+    visits = VisitFigures.of(visit_total)
 
-    per_hour_visits = _sums(visit_rows, ("hour",), ("visits",))
-    per_hour = _sums(counter_rows, ("hour",), COUNTER_SUMS)
-    hour_buckets = _buckets(scope.rows(HourDistribution), ("hour",))
+    # Counters: one read by (counter, hour) gives the total, the hours and the counters.
+    counter_cells = _sums(counter_rows, ("counter_id", "hour"), COUNTER_SUMS)
+    total_sums: dict = {}
+    per_hour: dict = defaultdict(dict)
+    per_counter: dict = defaultdict(dict)
+    for (counter_id, hour), sums in counter_cells.items():
+        _add_sums(total_sums, sums)
+        _add_sums(per_hour[hour], sums)
+        _add_sums(per_counter[counter_id], sums)
+    total_buckets, hour_buckets, counter_buckets = _distributions(scope)
+    total = CounterFigures.of(total_sums, total_buckets)
+
+    per_day_visits = _sums(visit_rows, ("day",), ("visits", "multi_procedure", "multi_counter"))
+    per_day_counter = _sums(counter_rows, ("day",), ("joins", "no_shows", "wait_count", "wait_sum",
+                                                     "handling_count", "handling_sum"))
+    days = sorted(set(per_day_visits) | set(per_day_counter))
+    open_days = len(days)
+    by_day = [{"day": day, "visits": VisitFigures.of(per_day_visits.get((day,), {})),
+               "counters": CounterFigures.of(per_day_counter.get((day,), {}))} for (day,) in days]
+
     by_hour = []
-    for hour in sorted({k[0] for k in per_hour} | {k[0] for k in per_hour_visits}):
-        figures = CounterFigures.of(per_hour.get((hour,), {}), hour_buckets.get((hour,)))
-        arrivals = per_hour_visits.get((hour,), {}).get("visits", 0)
-        by_hour.append({"hour": hour, "visits_per_day": arrivals / open_days if open_days else None,
-                        "counters": figures})
+    for hour in sorted(set(per_hour) | set(per_hour_visits)):
+        by_hour.append({"hour": hour,
+                        "visits_per_day": per_hour_visits.get(hour, 0) / open_days if open_days else None,
+                        "counters": CounterFigures.of(per_hour.get(hour, {}), hour_buckets.get((hour,)))})
 
-    channel_sums = _sums(visit_rows, ("channel",), VISIT_SUMS)
-    by_channel = [{"channel": k[0], "visits": VisitFigures.of(s)} for k, s in
-                  sorted(channel_sums.items(), key=lambda kv: -kv[1]["visits"])]
-    by_origin = [{"origin": k[0], "visits": int(s["visits"])} for k, s in
-                 sorted(_sums(visit_rows, ("origin",), ("visits",)).items())]
+    by_channel = [{"channel": channel, "visits": VisitFigures.of(sums)} for channel, sums in
+                  sorted(per_channel.items(), key=lambda kv: -kv[1].get("visits", 0))]
+    by_origin = [{"origin": origin, "visits": int(n)} for origin, n in sorted(per_origin.items())]
 
-    per_counter = _sums(counter_rows, ("counter_id",), COUNTER_SUMS)
-    counter_buckets = _buckets(scope.rows(HourDistribution), ("counter_id",))
-    names = _counter_names(k[0] for k in per_counter)
-    by_counter = [{"counter": names[k[0]], "figures": CounterFigures.of(s, counter_buckets.get(k))}
-                  for k, s in per_counter.items() if k[0] in names]
+    names = _counter_names(per_counter)
+    by_counter = [{"counter": names[counter_id], "figures": CounterFigures.of(sums, counter_buckets.get((counter_id,)))}
+                  for counter_id, sums in per_counter.items() if counter_id in names]
     by_counter.sort(key=lambda r: (r["counter"].site.sort_order, r["counter"].floor, r["counter"].number))
 
     procedure_sums = _sums(scope.rows(ProcedureRollup), ("procedure_id",),
@@ -227,12 +282,11 @@ def dashboard(scope: Scope) -> Dashboard:
                      .values("counter_id", "week").annotate(n=Sum("estimates"), abs_error=Sum("estimate_abs_error"),
                                                             error=Sum("estimate_error"), waits=Sum("wait_sum"),
                                                             joins=Sum("wait_count")).order_by("week", "counter_id"))
-    accuracy_names = _counter_names({r["counter_id"] for r in accuracy_rows})
-    accuracy = [{"counter": accuracy_names[r["counter_id"]], "week": r["week"], "estimates": r["n"],
-                 "mae": r["abs_error"] / r["n"], "bias": r["error"] / r["n"],
+    accuracy = [{"counter": names.get(r["counter_id"]) or _counter_names([r["counter_id"]])[r["counter_id"]],
+                 "week": r["week"], "estimates": r["n"], "mae": r["abs_error"] / r["n"], "bias": r["error"] / r["n"],
                  "mean_wait": r["waits"] / r["joins"] if r["joins"] else None} for r in accuracy_rows]
-    return Dashboard(scope, visits, total, previous_visits, previous_total, open_days, by_day, by_hour, by_channel,
-                     by_origin, by_counter, by_procedure, accuracy)
+    return Dashboard(scope, visits, total, previous_visits, CounterFigures(), open_days, by_day, by_hour,
+                     by_channel, by_origin, by_counter, by_procedure, accuracy)
 
 
 def daily_summary(scope: Scope) -> list[dict]:
@@ -240,7 +294,7 @@ def daily_summary(scope: Scope) -> list[dict]:
     keys = ("day", "site_id")
     visits = _sums(scope.rows(VisitRollup), keys, VISIT_SUMS) if scope.counter is None else {}
     counters = _sums(scope.rows(CounterHourRollup), keys, COUNTER_SUMS)
-    buckets = _buckets(scope.rows(HourDistribution), keys)
+    buckets = _buckets(scope.rows(CounterDistribution), keys)
     sites = {s.pk: s for s in Site.objects.all()}
     rows = []
     for key in sorted(set(visits) | set(counters)):

@@ -216,6 +216,25 @@ def counter_usage_table(cells: list[dict]) -> Table:
     return table
 
 
+def counter_week_usage_table(cells: list[dict]) -> Table:
+    """Usage over time per counter: each week's pre-fill, pre-application and appointment shares."""
+    table = Table("usage_counter_weeks", _("Usage per counter and week"), [
+        Column("week", _("Week of"), "date"), Column("counter", _("Counter")), Column("steps", _("Handled"), "int"),
+        Column("prefill_rate", _("Pre-filled (of those with a pre-fillable form)"), "share"),
+        Column("preapplication_rate", _("From a pre-application"), "share"),
+        Column("appointment_rate", _("With an appointment"), "share")])
+    for cell in cells:
+        counter = cell["counter"]
+        if counter is None:
+            continue
+        table.rows.append({
+            "week": cell["week"], "counter": f"{counter.number} {counter.name}", "steps": cell["steps"],
+            "prefill_rate": cell["prefilled"] / cell["prefillable"] if cell["prefillable"] else None,
+            "preapplication_rate": cell["preapplication"] / cell["steps"] if cell["steps"] else None,
+            "appointment_rate": cell["appointment"] / cell["steps"] if cell["steps"] else None})
+    return table
+
+
 def forecast_days_table(days: list[forecast_model.DayForecast], reason_labels: dict[str, str]) -> Table:
     table = Table("forecast_days", _("Congestion forecast per day"), [
         Column("day", _("Date"), "date"), Column("weekday", _("Weekday")), Column("level", _("Level")),

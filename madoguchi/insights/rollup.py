@@ -58,6 +58,8 @@ class DayRows:
     visits: list[dict] = field(default_factory=list)
     counter_hours: list[dict] = field(default_factory=list)
     hour_distributions: list[dict] = field(default_factory=list)
+    counter_distributions: list[dict] = field(default_factory=list)
+    site_hour_distributions: list[dict] = field(default_factory=list)
     procedures: list[dict] = field(default_factory=list)
     procedure_distributions: list[dict] = field(default_factory=list)
     strata: list[dict] = field(default_factory=list)
@@ -229,6 +231,15 @@ def rollup(*, visits: Iterable[VisitIn], steps: Iterable[StepIn], events: Iterab
     out.hour_distributions = [
         {"site_id": s, "counter_id": c, "hour": h, "metric": m, "bucket": b, "count": n}
         for (s, c, h, m, b), n in hour_dist.items()]
+    by_counter: dict[tuple, int] = defaultdict(int)
+    by_site_hour: dict[tuple, int] = defaultdict(int)
+    for (s, c, h, m, b), n in hour_dist.items():
+        by_counter[(s, c, m, b)] += n
+        by_site_hour[(s, h, m, b)] += n
+    out.counter_distributions = [{"site_id": s, "counter_id": c, "metric": m, "bucket": b, "count": n}
+                                 for (s, c, m, b), n in by_counter.items()]
+    out.site_hour_distributions = [{"site_id": s, "hour": h, "metric": m, "bucket": b, "count": n}
+                                   for (s, h, m, b), n in by_site_hour.items()]
     out.procedures = list(procedure_rows.values())
     out.procedure_distributions = [
         {"site_id": s, "counter_id": c, "procedure_id": p, "metric": m, "bucket": b, "count": n}

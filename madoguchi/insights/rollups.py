@@ -25,17 +25,20 @@ from . import rollup as pure
 from .bulk import insert
 from .models import (
     ChannelWaitRollup,
+    CounterDistribution,
     CounterHourRollup,
     HourDistribution,
     ProcedureDistribution,
     ProcedureRollup,
     RollupDay,
+    SiteHourDistribution,
     StratumRollup,
     VisitRollup,
 )
 
 TABLES = (
     ("visits", VisitRollup), ("counter_hours", CounterHourRollup), ("hour_distributions", HourDistribution),
+    ("counter_distributions", CounterDistribution), ("site_hour_distributions", SiteHourDistribution),
     ("procedures", ProcedureRollup), ("procedure_distributions", ProcedureDistribution),
     ("strata", StratumRollup), ("channel_waits", ChannelWaitRollup),
 )

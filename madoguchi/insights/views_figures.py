@@ -122,9 +122,10 @@ def effects_page(request):
     if scope is not None:
         items = effects.service_effects(scope)
         summary = reports.effect_summary_table(items)
+        by_counter_week = effects.weekly_usage_by_counter(scope)
         tables = [summary, *[reports.strata_table(item) for item in items if item.strata],
                   reports.weekly_usage_table(figures.weekly_usage(scope)),
-                  reports.counter_usage_table(effects.weekly_usage_by_counter(scope))]
+                  reports.counter_usage_table(by_counter_week), reports.counter_week_usage_table(by_counter_week)]
         download = export_response(request, tables, filename="effects")
         if download:
             return download

@@ -121,10 +121,10 @@ def test_the_command_reports_what_it_imported_and_refuses_with_every_problem(sta
 
 
 def test_imported_days_are_the_forecasts_history_as_the_log_says(starter_catalog, tmp_path, capsys):
-    """Three months of a branch-like office's log imported and rolled up: the forecast reads, hour by hour,
+    """Six weeks of a branch-like office's log imported and rolled up: the forecast reads, hour by hour,
     the arrivals the log holds (test_forecast shows the model beats the baseline on a year of the same
     office's log read by the same reader), and the backtest command runs on it."""
-    text = ticket_log(date(2026, 5, 1), date(2026, 7, 31), seed=5)
+    text = ticket_log(date(2026, 6, 20), date(2026, 7, 31), seed=5)
     path = tmp_path / "months.csv"
     path.write_text(text, encoding="utf-8")
     services.events_import(path=path)
@@ -142,6 +142,6 @@ def test_imported_days_are_the_forecasts_history_as_the_log_says(starter_catalog
 
     assert site_series.arrivals == expected_site
     assert {code: series.arrivals for code, series in counter_series.items()} == expected_counters
-    call_command("forecast_backtest", "--weeks", "4", "--end", "2026-08-01")
+    call_command("forecast_backtest", "--weeks", "2", "--end", "2026-08-01")
     out = capsys.readouterr().out
     assert "site: visits arriving" in out and "counters: queue joins (all)" in out and "ratio" in out
