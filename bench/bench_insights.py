@@ -80,7 +80,7 @@ def write_history():
     morning = demo_model.demo_day(history, base, office, calendar, today, seed=1, anchor=today)
     morning.visits[:] = [v for v in morning.visits if v.arrival < 12 * 60]
     site = Site.objects.get(code="honcho")
-    write_visits(services._history_visits(
+    write_visits(services.demo_visits(
         today, site.pk, morning, counters=dict(Counter.objects.filter(site=site).values_list("code", "id")),
         procedures=dict(Procedure.objects.values_list("code", "id")), rng=random.Random(1)), origin=Origin.DEMO)
     rollups.rollup_day(day=today)

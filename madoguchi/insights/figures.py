@@ -159,8 +159,7 @@ class Dashboard:
     scope: Scope
     visits: VisitFigures
     counters_total: CounterFigures
-    previous_visits: VisitFigures
-    previous_total: CounterFigures
+    previous_visits: VisitFigures  # the same number of days just before, for the change
     open_days: int
     by_day: list[dict]
     by_hour: list[dict]
@@ -285,8 +284,8 @@ def dashboard(scope: Scope) -> Dashboard:
     accuracy = [{"counter": names.get(r["counter_id"]) or _counter_names([r["counter_id"]])[r["counter_id"]],
                  "week": r["week"], "estimates": r["n"], "mae": r["abs_error"] / r["n"], "bias": r["error"] / r["n"],
                  "mean_wait": r["waits"] / r["joins"] if r["joins"] else None} for r in accuracy_rows]
-    return Dashboard(scope, visits, total, previous_visits, CounterFigures(), open_days, by_day, by_hour,
-                     by_channel, by_origin, by_counter, by_procedure, accuracy)
+    return Dashboard(scope, visits, total, previous_visits, open_days, by_day, by_hour, by_channel, by_origin,
+                     by_counter, by_procedure, accuracy)
 
 
 def daily_summary(scope: Scope) -> list[dict]:

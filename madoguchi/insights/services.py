@@ -44,8 +44,10 @@ def _ticket_prefix(channel: str) -> str:
     return settings.TICKET_PREFIXES.get(channel, settings.TICKET_PREFIXES["reception"])
 
 
-def _history_visits(day: date, site_id: int, demo: demo_model.DemoDay, *, counters: dict[str, int],
-                    procedures: dict[str, int], rng: random.Random) -> list[HistoryVisit]:
+def demo_visits(day: date, site_id: int, demo: demo_model.DemoDay, *, counters: dict[str, int],
+                procedures: dict[str, int], rng: random.Random) -> list[HistoryVisit]:
+    """A simulated day as the rows the live services would have written (the estimate shown at each
+    queue join in its ``queued`` event, pre-filled forms where the visit used them)."""
     start, _end = day_bounds(day)
 
     def at(minute: float) -> datetime:
@@ -115,7 +117,7 @@ def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefi
                                            policy=policy)
                 rng = random.Random(f"madoguchi-demo-prefill:{seed}:{day.isoformat()}")
                 result.visits += write_visits(
-                    _history_visits(day, site.pk, demo, counters=counters, procedures=procedures, rng=rng),
+                    demo_visits(day, site.pk, demo, counters=counters, procedures=procedures, rng=rng),
                     origin=Origin.DEMO)
                 result.days_written.append(day)
             rollups.rollup_day(day=day, prefillable=prefillable, procedure_codes=codes)

@@ -5,7 +5,7 @@ Every page takes the same GET filter (``from``, ``to``, ``site``, ``counter``); 
 downloads one of its tables, ``?export=xlsx`` all of them. No page shows a person: counts and minutes.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -22,6 +22,7 @@ from madoguchi.core.roles import Capability
 from . import charts, effects, figures, interventions, reports, rollups, services
 from .forms import InterventionForm, MonthForm, ScopeForm
 from .models import Intervention
+from .monthly import month_bounds, render_monthly_pdf
 from .tables import Table, to_csv, to_xlsx
 
 
@@ -226,8 +227,6 @@ def intervention_delete(request, pk: int):
 @requires(Capability.INSIGHTS_VIEW)
 @never_cache
 def monthly_report(request):
-    from .monthly import month_bounds, render_monthly_pdf
-
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     form = MonthForm(request.GET or None, initial={"month": last_month})
@@ -240,10 +239,3 @@ def monthly_report(request):
         response["Content-Disposition"] = f'inline; filename="monthly-{site.code}-{start:%Y-%m}.pdf"'
         return response
     return render(request, "insights/monthly.html", {"form": form, "section": "monthly"})
-
-
-def parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
