@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("MADOGUCHI_VAR_DIR", BASE_DIR / "var"))
+# var/ holds the SQLite database, the development secret and the pre-application keys: owner only.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_mode & 0o077 and os.access(VAR_DIR, os.W_OK):
+    VAR_DIR.chmod(0o700)
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -38,6 +42,8 @@ INSTALLED_APPS = [
     "madoguchi.prefill",
     "madoguchi.insights",
     "madoguchi.preapply",
+    "madoguchi.talent",
+    "madoguchi.dxdesk",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,10 +54,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "madoguchi.core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "madoguchi.core.middleware.AccessPolicyMiddleware",
+    # After access (a stranger is sent to the login page first), before any view reads what was typed.
+    "madoguchi.core.middleware.TypedTextGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,6 +116,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches. "default" is each process's own memory: hot, read-mostly data (the routing index, the
+# handling speeds) that may be a few seconds old. "shared" is one store for every process and
+# survives restarts: the rate limits (per client, however many workers and servers) and what must be
+# computed once for all. The database cache table by default (created by `migrate`'s companion
+# `createcachetable`, run by `make setup`); CACHE_URL=redis://… or memcached://… uses that server
+# (with its Python client installed: redis, or pymemcache).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+
+
+def _shared_cache(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("memcached://"):
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                "LOCATION": url.removeprefix("memcached://")}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "madoguchi_cache"}
+
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": _shared_cache(CACHE_URL),
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -126,6 +160,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "madoguchi.accounts.views.locked_out"
+# The lockout table keeps login names: never one that holds an individual number.
+AXES_USERNAME_CALLABLE = "madoguchi.accounts.forms.lockout_username"
 AXES_VERBOSE = False
 # axes.W006 warns that locking by client fingerprint can be dodged by rotating user agents;
 # we lock the user name itself, which no rotation gets around.
@@ -176,6 +212,28 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 30)
 # The no-writing counter's card reader agent on the counter PC (python -m madoguchi.cardreader). The
 # console page's JavaScript sends the card PIN there directly; it never reaches this server.
 CARD_READER_AGENT_URL = os.environ.get("CARD_READER_AGENT_URL", "http://127.0.0.1:8765")
+
+# The largest request body the JSON API reads (a visit's identity with a full household is a few kB).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+
+# Content-Security-Policy on every response: everything from this origin only, no inline script or
+# style, no framing. The no-writing counter's page adds the card reader agent to connect-src (and
+# only that page: see prefill.views). Data URIs for images: the pre-application QR codes to save.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 100
 

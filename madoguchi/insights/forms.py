@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.forms import Form as GuardedForm
 
 from .figures import Scope
 from .models import Service
@@ -29,7 +30,7 @@ def counter_name(office: Office, code: str) -> str:
     return counter.name_en if (get_language() or "ja").startswith("en") else counter.name_ja
 
 
-class SimulationForm(forms.Form):
+class SimulationForm(GuardedForm):
     profile = forms.ChoiceField(label=_("Day profile"))
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=999_999, initial=1,
                               help_text=_("The same seed draws the same visitors: change it to see another day."))
@@ -69,7 +70,7 @@ class SimulationForm(forms.Form):
 MAX_RANGE_DAYS = 3 * 366
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(GuardedForm):
     """The date range, site and counter of every insights page (GET ``from``, ``to``, ``site``, ``counter``)."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All sites"))
@@ -115,7 +116,7 @@ class ScopeForm(forms.Form):
         return Scope(data["from"], data["to"], site, data.get("counter"))
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(GuardedForm):
     day = forms.DateField(label=_("Date it began"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("What was done"), max_length=200,
                             help_text=_("For example: posters at reception; a line on the route sheet."))
@@ -135,7 +136,7 @@ class InterventionForm(forms.Form):
         self.fields["counter"].label_from_instance = lambda c: f"{c.number} {c.name}"
 
 
-class ForecastForm(forms.Form):
+class ForecastForm(GuardedForm):
     """The forecast pages: which site and counter, and which day's hours to show."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=None)
@@ -162,7 +163,7 @@ class ForecastForm(forms.Form):
         return data
 
 
-class MonthForm(forms.Form):
+class MonthForm(GuardedForm):
     month = forms.RegexField(label=_("Month"), regex=r"^\d{4}-(0[1-9]|1[0-2])$",
                              widget=forms.TextInput(attrs={"type": "month"}),
                              error_messages={"invalid": _("Give the month as YYYY-MM.")})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.core.access import requires
 from madoguchi.core.errors import DomainError, add_to_form
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import charts, effects, figures, interventions, reports, rollups, services
@@ -173,6 +174,7 @@ def chart(request, name: str):
 
 
 @requires(Capability.INSIGHTS_VIEW)
+@form_guarded
 @never_cache
 def intervention_list(request):
     form = InterventionForm(request.POST or None, initial={"day": timezone.localdate()})

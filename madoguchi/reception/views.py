@@ -13,6 +13,7 @@ from madoguchi.catalog import selectors as catalog
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
@@ -24,6 +25,7 @@ STATUS_REFRESH_SECONDS = 20
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @never_cache
 def reception(request):
     """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""
@@ -31,7 +33,8 @@ def reception(request):
     event = catalog.life_event_by_code(request.GET.get("life_event"))
     if event is not None:
         initial.update(life_event=event, procedures=list(event.procedures.all()))
-    scan = ScanForm(request.GET if "navigator_qr" in request.GET else None)
+    scanning = request.method == "POST" and "navigator_qr" in request.POST
+    scan = ScanForm(request.POST if scanning else None)
     if scan.is_valid():
         selection = scan.cleaned_data["navigator_qr"]
         initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
@@ -40,8 +43,8 @@ def reception(request):
         messages.info(request, ngettext(
             "The navigator's %(count)d procedure is ticked: check it and register.",
             "The navigator's %(count)d procedures are ticked: check them and register.", count) % {"count": count})
-    form = ReceptionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = ReceptionForm(request.POST if request.method == "POST" and not scanning else None, initial=initial)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             visit = services.visit_register(
