@@ -26,7 +26,7 @@ from ..calendar import OfficeCalendar
 from ..simulation import Office, Profile, ProfileInvalid, draw_visits, load_profile, run_policy
 from ..simulation.inputs import PROFILES_DIR
 
-DEMO_HISTORY = PROFILES_DIR / "demo_history.yaml"
+DEMO_HISTORY = Path(__file__).resolve().parent / "demo_history.yaml"
 CHANNELS = ("reception", "kiosk", "navigator", "preapplication", "appointment", "api")
 
 

@@ -115,14 +115,21 @@ def test_recording_an_intervention_shows_its_before_and_after(analyst, history):
     assert 'id="t-usage"' in html and 'id="t-effects"' in html and "★" in html
 
 
-def test_an_intervention_refuses_an_individual_number_and_a_future_date(analyst, starter_catalog):
+def test_an_intervention_refuses_an_individual_number_without_echoing_it(analyst, starter_catalog):
     response = analyst.post(reverse("insights:interventions"), {
-        "day": (timezone.localdate() + timedelta(days=3)).isoformat(), "title": "番号 1234 5678 9018",
-        "service": "prefill"})
+        "day": timezone.localdate().isoformat(), "title": "番号 1234 5678 9018", "service": "prefill"})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and not Intervention.objects.exists()
+    assert html.count('class="field__errors"') == 1 and "9018" not in html
+
+
+def test_an_intervention_is_recorded_once_it_has_begun(analyst, starter_catalog):
+    response = analyst.post(reverse("insights:interventions"), {
+        "day": (timezone.localdate() + timedelta(days=3)).isoformat(), "title": "来週のポスター", "service": "prefill"})
 
     assert response.status_code == 200 and not Intervention.objects.exists()
-    html = response.content.decode()
-    assert html.count('class="field__errors"') == 2  # the title and the date, each next to its field
+    assert 'id="id_day_errors"' in response.content.decode()
 
 
 def test_the_monthly_report_is_a_japanese_pdf_with_the_figures(analyst, history):
