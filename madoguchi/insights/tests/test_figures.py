@@ -12,8 +12,9 @@ from django.utils import timezone
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.roles import Role
-from madoguchi.insights import effects, figures, interventions, rollups, services
+from madoguchi.insights import effects, figures, interventions, reports, rollups, services
 from madoguchi.insights.figures import Scope
+from madoguchi.prefill.selectors import ward_forms
 from madoguchi.reception import services as reception
 from madoguchi.reception.models import StepEvent
 
@@ -121,3 +122,27 @@ def test_too_few_visits_are_said_to_be_too_few_on_the_page_and_in_the_api(client
         assert service["difference_minutes"] is None and service["relative_difference"] is None
         assert service["ci95_relative"] is None
         assert service["n_with"] + service["n_without"] >= 0  # the counts are still given
+
+
+def test_usage_over_time_is_shown_per_procedure_and_week(client, starter_catalog):
+    _demo(14, timezone.localdate(), 0.6)
+    prefillable = {code for form in ward_forms() for code in form.procedures}
+    end = timezone.localdate() - timedelta(days=1)
+
+    cells = effects.weekly_usage_by_procedure(Scope(end - timedelta(days=13), end))
+
+    assert len({c["week"] for c in cells}) >= 2
+    with_form = [c for c in cells if c["prefillable"]]
+    assert with_form and {c["code"] for c in with_form} <= prefillable
+    share = sum(c["prefilled"] for c in with_form) / sum(c["steps"] for c in with_form)
+    assert 0.45 <= share <= 0.75  # the planted share, read per procedure
+    without_form = [c for c in cells if not c["prefillable"]]
+    assert without_form and all(c["prefilled"] == 0 for c in without_form)
+    table = reports.procedure_week_usage_table(cells)
+    assert all(row["prefill_rate"] is None for row, cell in zip(table.rows, cells, strict=True)
+               if not cell["prefillable"])
+
+    client.force_login(UserFactory(role=Role.ANALYST))
+    assert 'id="t-usage_procedure_weeks"' in client.get(reverse("insights:effects")).content.decode()
+    csv = client.get(reverse("insights:effects") + "?export=csv&table=usage_procedure_weeks")
+    assert len(csv.content.decode("utf-8-sig").splitlines()) == 1 + len(cells)
