@@ -236,8 +236,9 @@ def weekly_usage_by_counter(scope: Scope) -> list[dict]:
 
 def weekly_usage_by_procedure(scope: Scope) -> list[dict]:
     """Per ISO week and procedure: the Steps carrying it, how many pre-filled (always 0 for a procedure
-    without a pre-fillable form, even on a Step whose other procedure's forms were pre-filled), how many came from a pre-application or an appointment. A Step carrying two
-    procedures counts for each (as in the dashboard's procedure table)."""
+    without a pre-fillable form, even on a Step whose other procedure's forms were pre-filled), how many
+    came from a pre-application or an appointment. A Step carrying two procedures counts for each (as in
+    the dashboard's procedure table)."""
     prefillable = {code for form in ward_forms() for code in form.procedures}
     rows = (scope.rows(StratumRollup).annotate(week=TruncWeek("day"))
             .values("week", "stratum", "prefilled", "channel").annotate(n=Sum("steps")))
