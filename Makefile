@@ -39,6 +39,8 @@ setup: $(VENV)/.runtime messages
 	$(PY) manage.py catalog_load
 	$(PY) manage.py dx_skills_load
 	@if [ "$(DEMO)" != 0 ]; then $(PY) manage.py demo_staff && $(PY) manage.py demo_talent && $(PY) manage.py demo_dxdesk; fi
+	@# Eight weeks of demo history through the simulator (about a minute), only on a machine with no visits yet.
+	@if [ "$(DEMO)" != 0 ]; then $(PY) manage.py demo_history --if-empty --days 56; fi
 	$(PY) manage.py collectstatic --noinput -v0
 
 run: setup

@@ -210,3 +210,13 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request activates its language for the rest of the thread (LocaleMiddleware never deactivates): a
+    test that asked for English must not leave the next test's messages in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

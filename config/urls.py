@@ -19,6 +19,7 @@ api.add_router("", counters_router)
 api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
+api.add_router("", "madoguchi.insights.api.router")
 api.add_router("", "madoguchi.talent.api.router")
 api.add_router("", "madoguchi.dxdesk.api.router")
 

@@ -215,3 +215,31 @@ def consultation_filed(*, actor, consultation) -> Event:
 def consultation_moved(*, actor, consultation, old: str, new: str) -> Event:
     return _record(actor=actor, action="dxdesk.status_changed", target=consultation, old=old, new=new)
 
+
+# --- insights: history and interventions (issue 15) ---
+
+
+def demo_history_written(*, days: int, visits: int, seed: int) -> Event:
+    return _record(actor=None, action="insights.demo_history_written", target_type="reception.visit",
+                   days=days, visits=visits, seed=seed)
+
+
+def demo_history_deleted(*, days: int, visits: int) -> Event:
+    return _record(actor=None, action="insights.demo_history_deleted", target_type="reception.visit",
+                   days=days, visits=visits)
+
+
+def events_imported(*, file_name: str, sha256: str, visits: int, steps: int, already: int) -> Event:
+    """The old reception system's ticket log loaded (manage.py import_events): which file, what it added."""
+    return _record(actor=None, action="insights.events_imported", target_type="reception.visit",
+                   target_id=sha256[:16], file=file_name[:200], visits=visits, steps=steps, already=already)
+
+
+def intervention_recorded(*, actor, intervention) -> Event:
+    return _record(actor=actor, action="insights.intervention_recorded", target=intervention,
+                   day=intervention.day.isoformat(), service=intervention.service)
+
+
+def intervention_deleted(*, actor, intervention) -> Event:
+    return _record(actor=actor, action="insights.intervention_deleted", target=intervention,
+                   day=intervention.day.isoformat(), service=intervention.service)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
+from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site, WardDay
 
 
 @admin.register(Site)
@@ -56,4 +56,16 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WardDay)
+class WardDayAdmin(admin.ModelAdmin):
+    """Read-only rules: a day is changed in catalog/calendar.yaml, where the loader checks it."""
+
+    list_display = ["code", "name_ja", "kind", "active"]
+    list_filter = ["kind", "active"]
+    readonly_fields = ["kind", "definition"]
+
+    def has_add_permission(self, request):
         return False

@@ -189,3 +189,24 @@ class EligibilityRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} #{self.position}"
+
+
+class WardDay(Named):
+    """A day the ward knows to be unusual (catalog/calendar.yaml): a busy day the congestion forecast
+    learns an effect for, or a closed or opened office day. ``definition`` is the rule as written
+    (dates, or day and months, when_closed, lasts_days, counters, valid_from, valid_until); the
+    catalogue loader has checked it, ``insights.forecast.calendar`` expands it into dates."""
+
+    class Kind(models.TextChoices):
+        BUSY = "busy", _("Busy day")
+        CLOSED = "closed", _("Office closed")
+        OPEN = "open", _("Office open (exceptionally)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BUSY)
+    definition = models.JSONField(_("definition"), default=dict)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("ward calendar day")
+        verbose_name_plural = _("ward calendar days")
+        ordering = ["sort_order", "code"]

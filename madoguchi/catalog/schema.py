@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from . import eligibility
 from .yamlsource import Located, Path, Problem, dotted
@@ -120,6 +120,47 @@ class RuleEntry(BaseModel):
         return self.model_dump(mode="json", exclude={"procedure"}, exclude_defaults=True)
 
 
+class WardDayEntry(Entry):
+    """A day the ward knows to be unusual (catalog/calendar.yaml), for the congestion forecast.
+
+    ``busy`` days (pension and allowance pay days, the days after tax notices go out …) are a feature
+    the forecast learns an effect for; ``closed`` and ``open`` days override the usual office days
+    (weekdays that are not public holidays nor 12/29–1/3), e.g. a Sunday opening in March.
+
+    The days: explicit ``dates``, or ``day`` of the month (-1: the last day) in ``months`` (all when
+    empty). A ``day`` that falls on a closed day moves to the office day ``before`` or ``after`` it,
+    or is ``skip``ped. The effect lasts ``lasts_days`` office days from that day. ``counters``: the
+    counters it concerns (all when empty); ``valid_from``/``valid_until`` bound a rule that changed.
+    """
+
+    kind: Literal["busy", "closed", "open"] = "busy"
+    dates: list[date] = []
+    day: int | None = Field(default=None, ge=-1, le=31)
+    months: list[Annotated[int, Field(ge=1, le=12)]] = []
+    when_closed: Literal["before", "after", "skip"] = "before"
+    lasts_days: int = Field(default=1, ge=1, le=20)
+    counters: list[Code] = []
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_name_the_days(self) -> "WardDayEntry":
+        if bool(self.dates) == (self.day is not None):
+            raise ValueError("give either dates or day (with months), not both nor neither")
+        if self.day == 0:
+            raise ValueError("day is 1–31, or -1 for the last day of the month")
+        if self.kind != "busy" and not self.dates:
+            raise ValueError(f"a {self.kind} day lists its dates")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        return self
+
+    def definition(self) -> dict:
+        """The rule as stored beside its names (what was written, defaults left out)."""
+        return self.model_dump(mode="json", exclude={"code", "name_ja", "name_en", "name_easy", "kind"},
+                               exclude_defaults=True)
+
+
 SECTIONS: dict[str, type[BaseModel]] = {
     "sites": SiteEntry,
     "departments": DepartmentEntry,
@@ -128,6 +169,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "life_events": LifeEventEntry,
     "relations": RelationEntry,
     "rules": RuleEntry,
+    "ward_days": WardDayEntry,
 }
 
 
@@ -161,6 +203,7 @@ class CatalogData:
     life_events: list[LifeEventEntry] = field(default_factory=list)
     relations: list[RelationEntry] = field(default_factory=list)
     rules: list[RuleEntry] = field(default_factory=list)
+    ward_days: list[WardDayEntry] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in SECTIONS}
@@ -339,6 +382,9 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
     for item in life_events.values():
         _check_refs(item, "procedures", item.entry.procedures, procedures, "procedure", problems)
     relations = _index(merged["relations"], "relation", problems)
+    ward_days = _index(merged["ward_days"], "ward day", problems)
+    for item in ward_days.values():
+        _check_refs(item, "counters", item.entry.counters, counters, "counter", problems)
     _check_life_events(life_events, problems)
     _check_rules(merged["rules"], relations, procedures, life_events, problems)
 
@@ -359,4 +405,5 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
         life_events=[p.entry for p in life_events.values()],
         relations=[p.entry for p in relations.values()],
         rules=[p.entry for p in merged["rules"]],
+        ward_days=[p.entry for p in ward_days.values()],
     )

@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from madoguchi.audit import services as audit
 
-from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
+from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site, WardDay
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import read_yaml_directory
 
@@ -114,9 +114,11 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
         up.relation(life_event.procedures, [procedures[c] for c in e.procedures])
     relations = {e.code: up.row(Relation, e, sort_order=i) for i, e in enumerate(data.relations)}
     up.rules(data.rules, procedures)
+    ward_days = {e.code: up.row(WardDay, e, kind=e.kind, definition=e.definition(), sort_order=i)
+                 for i, e in enumerate(data.ward_days)}
     for model, codes in (
         (Site, sites), (Department, departments), (Counter, counters), (Procedure, procedures),
-        (LifeEvent, {e.code for e in data.life_events}), (Relation, relations),
+        (LifeEvent, {e.code for e in data.life_events}), (Relation, relations), (WardDay, ward_days),
     ):
         up.deactivate_missing(model, set(codes))
     counts = data.counts()
@@ -188,12 +190,16 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
         {"procedure": r.procedure.code, **r.definition}
         for r in EligibilityRule.objects.select_related("procedure").order_by("position")
     ]
+    ward_days = [{**_names(w), **({"kind": w.kind} if w.kind != WardDay.Kind.BUSY else {}), **w.definition}
+                 for w in WardDay.objects.filter(active=True)]
     return {"sites": sites, "departments": departments, "counters": counters,
-            "procedures": procedures, "life_events": life_events, "relations": relations, "rules": rules}
+            "procedures": procedures, "life_events": life_events, "relations": relations, "rules": rules,
+            "ward_days": ward_days}
 
 
-# The navigator's rules and the relation names they use travel with the procedures they decide.
-DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml"}
+# The navigator's rules and the relation names they use travel with the procedures they decide; the
+# ward's calendar days live in calendar.yaml.
+DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml", "ward_days": "calendar.yaml"}
 
 
 def catalog_dump(*, directory: Path) -> list[Path]:

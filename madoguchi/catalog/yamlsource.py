@@ -68,6 +68,24 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
+def _failing_scalar_line(node: yaml.Node | None) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.endswith(":timestamp"):
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError:
+                return node.start_mark.line + 1
+        return None
+    children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+    for child in children:
+        line = _failing_scalar_line(child)
+        if line is not None:
+            return line
+    return None
+
+
 # libyaml's loader (when PyYAML was built with it) reads the catalogue about four times faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -83,6 +101,11 @@ def read_yaml(text: str, filename: str) -> Located:
         raise YamlSyntaxError(Problem(filename, line, "", f"not valid YAML: {error.problem}")) from error
     except yaml.YAMLError as error:
         raise YamlSyntaxError(Problem(filename, None, "", f"not valid YAML: {error}")) from error
+    except ValueError as error:
+        # A scalar YAML reads as a date but no calendar has (2026-02-30): the constructor raises a bare
+        # ValueError without a position, so find the scalar that fails to name its line.
+        line = _failing_scalar_line(node)
+        raise YamlSyntaxError(Problem(filename, line, "", f"not a valid date: {error}")) from error
     finally:
         loader.dispose()
     lines: dict[Path, int] = {}

@@ -1,11 +1,17 @@
 """The simulator page's form: which day, which seed and policies, and the what-if (desks, pre-fill)."""
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.forms import Form as GuardedForm
 
+from .figures import Scope
+from .models import Service
 from .simulation import POLICIES, Office, Profile
 from .simulation.inputs import staffing_of
 
@@ -57,3 +63,114 @@ class SimulationForm(GuardedForm):
         """The what-if staffing: desks all day per counter, for the counters given."""
         return {name[len(DESK_PREFIX):]: value for name, value in self.cleaned_data.items()
                 if name.startswith(DESK_PREFIX) and value is not None}
+
+
+# --- the insights pages' filters and the intervention form -------------------------------------------
+
+MAX_RANGE_DAYS = 3 * 366
+
+
+class ScopeForm(GuardedForm):
+    """The date range, site and counter of every insights page (GET ``from``, ``to``, ``site``, ``counter``)."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All sites"))
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=None, required=False,
+                                     empty_label=_("All counters"))
+
+    def __init__(self, data=None, *, default_days: int = 28, today=None, **kwargs):
+        super().__init__(data, **kwargs)
+        today = today or timezone.localdate()
+        self.fields = {
+            "from": forms.DateField(label=_("From"), required=False, initial=today - timedelta(days=default_days - 1),
+                                    widget=forms.DateInput(attrs={"type": "date"})),
+            "to": forms.DateField(label=_("To"), required=False, initial=today,
+                                  widget=forms.DateInput(attrs={"type": "date"})),
+            **self.fields,
+        }
+        self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
+        self.fields["site"].to_field_name = "code"
+        self.fields["counter"].queryset = Counter.objects.filter(active=True).select_related("site")
+        self.fields["counter"].to_field_name = "code"
+        self.fields["counter"].label_from_instance = lambda c: f"{c.number} {c.name}"
+        self.defaults = {"from": self.fields["from"].initial, "to": self.fields["to"].initial}
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("from") or self.defaults["from"]
+        end = data.get("to") or self.defaults["to"]
+        if end < start:
+            self.add_error("to", _("The end date is before the start date."))
+        elif (end - start).days >= MAX_RANGE_DAYS:
+            self.add_error("to", _("Choose at most three years."))
+        counter, site = data.get("counter"), data.get("site")
+        if counter is not None and site is not None and counter.site_id != site.pk:
+            self.add_error("counter", _("This counter is not at the chosen site."))
+        data["from"], data["to"] = start, end
+        return data
+
+    def scope(self):
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {
+            "from": self.defaults["from"], "to": self.defaults["to"], "site": None, "counter": None}
+        site = data.get("site") or (data["counter"].site if data.get("counter") else None)
+        return Scope(data["from"], data["to"], site, data.get("counter"))
+
+
+class InterventionForm(GuardedForm):
+    day = forms.DateField(label=_("Date it began"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("What was done"), max_length=200,
+                            help_text=_("For example: posters at reception; a line on the route sheet."))
+    description = forms.CharField(label=_("Details"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    service = forms.ChoiceField(label=_("Service it aims at"))
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All sites"))
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=None, required=False,
+                                     empty_label=_("All counters"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = Service.choices
+        self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
+        self.fields["counter"].queryset = Counter.objects.filter(active=True).select_related("site")
+        self.fields["counter"].label_from_instance = lambda c: f"{c.number} {c.name}"
+
+
+class ForecastForm(GuardedForm):
+    """The forecast pages: which site and counter, and which day's hours to show."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=None)
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=None, required=False,
+                                     empty_label=_("The whole building"))
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
+        self.fields["site"].to_field_name = "code"
+        self.fields["counter"].queryset = Counter.objects.filter(active=True).select_related("site")
+        self.fields["counter"].to_field_name = "code"
+        self.fields["counter"].label_from_instance = lambda c: f"{c.number} {c.name}"
+
+    def clean(self):
+        data = super().clean()
+        counter, site = data.get("counter"), data.get("site")
+        if counter is not None and site is not None and counter.site_id != site.pk:
+            self.add_error("counter", _("This counter is not at the chosen site."))
+        if data.get("site") is None:
+            data["site"] = counter.site if counter else self.fields["site"].queryset.first()
+        return data
+
+
+class MonthForm(GuardedForm):
+    month = forms.RegexField(label=_("Month"), regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+                             widget=forms.TextInput(attrs={"type": "month"}),
+                             error_messages={"invalid": _("Give the month as YYYY-MM.")})
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(active=True)
+        self.fields["site"].label_from_instance = lambda site: site.name
+        self.fields["site"].to_field_name = "code"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from madoguchi.catalog.models import Procedure
+from madoguchi.catalog.models import Procedure, WardDay
 from madoguchi.reception.models import Step, StepEvent, Visit
 from madoguchi.reception.selectors import day_bounds, typical_minutes
 
+from .calendar import OfficeCalendar, WardDaySpec
 from .simulation import Office, Profile, available_profiles, load_inputs, load_office
 from .simulation import inputs as model_inputs
 from .simulation.replay import RecordedDay, RecordedEvent
@@ -75,3 +76,16 @@ def recorded_day(*, day: date) -> RecordedDay:
         visit_priority=priority, typical=typical_minutes(),
         counter_typical={code: sum(values) / len(values) for code, values in counter_minutes.items()},
     )
+
+
+def ward_day_specs() -> list[WardDaySpec]:
+    """The ward's days of ``catalog/calendar.yaml`` (as loaded into the catalogue)."""
+    return [WardDaySpec.from_definition(code, kind, definition) for code, kind, definition in
+            WardDay.objects.filter(active=True).values_list("code", "kind", "definition")]
+
+
+def office_calendar(*, open_weekdays=None) -> OfficeCalendar:
+    """The office calendar with the ward's days; ``open_weekdays`` as learnt from a site's history."""
+    if open_weekdays is None:
+        return OfficeCalendar(ward_day_specs())
+    return OfficeCalendar(ward_day_specs(), frozenset(open_weekdays))

@@ -13,7 +13,7 @@ procedure has recently taken at this office.
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from statistics import mean
+from math import fsum
 
 # A serving visitor past their expected time still needs a little longer.
 MINIMUM_REMAINING_MINUTES = 1.0
@@ -96,7 +96,9 @@ def procedure_speed_factors(
             bucket = ratios.setdefault(code, [])
             if len(bucket) < window:
                 bucket.append(ratio)
-    return {code: mean(values) for code, values in ratios.items()}
+    # fsum/len, not statistics.mean: the same value (to the last bit, bar one rounding) without turning every
+    # float into a fraction first — the simulator calls this thousands of times a day and spent half its time there.
+    return {code: fsum(values) / len(values) for code, values in ratios.items()}
 
 
 def expected_handling_minutes(

@@ -52,6 +52,15 @@ class Need(models.TextChoices):
     INTERPRETER = "interpreter", _("Interpreter")
 
 
+class Origin(models.TextChoices):
+    """Where a visit's record comes from. Imported and demo visits count in every figure like recorded
+    ones; the mark lets the insights tell them apart and remove demo data again."""
+
+    RECORDED = "recorded", _("Recorded here")
+    IMPORTED = "imported", _("Imported from the previous system")
+    DEMO = "demo", _("Demo data")
+
+
 class TicketSequence(models.Model):
     """The last ticket number issued at a site on a day. Locked row per (site, day)."""
 
@@ -94,6 +103,9 @@ class Visit(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    origin = models.CharField(_("record origin"), max_length=10, choices=Origin.choices, default=Origin.RECORDED)
+    # Procedures added after registration (visit_add_procedures): what the navigator should have found.
+    procedures_added = models.PositiveSmallIntegerField(_("procedures added mid-visit"), default=0)
 
     class Meta:
         verbose_name = _("visit")

@@ -386,6 +386,8 @@ def visit_add_procedures(*, visit: Visit, procedure_codes: Sequence[str], actor=
     if not new:
         raise DomainError(_("These procedures are already in the visit."), field="procedures")
     plan = _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps])
+    visit.procedures_added += len(new)
+    visit.save(update_fields=["procedures_added"])
     touched = []
     by_counter = {s.counter_id: s for s in open_steps}
     for counter, counter_procedures in plan.items():

@@ -61,6 +61,7 @@ class StepRecord:
     desks_open: int
     estimate: float  # the product's estimate of the wait, made on joining
     naive: float  # the naive estimate, made on joining
+    desk: int | None = None  # the desk (1, 2 …) that called the visitor
 
     @property
     def wait(self) -> float:
@@ -99,7 +100,7 @@ class PolicyRun:
 
 
 class _Step:
-    __slots__ = ("called", "desks_open", "done", "estimate", "expected", "expected_version", "joined", "key",
+    __slots__ = ("called", "desk", "desks_open", "done", "estimate", "expected", "expected_version", "joined", "key",
                  "naive", "plan", "position", "ready", "started", "visit")
 
     def __init__(self, plan: PlannedStep, visit: "_Visit"):
@@ -107,7 +108,7 @@ class _Step:
         self.visit = visit
         self.expected_version = -1
         self.expected = 0.0
-        self.called = self.started = self.done = None
+        self.called = self.started = self.done = self.desk = None
 
 
 class _Visit:
@@ -251,6 +252,7 @@ class _Run:
             counter.keys.pop(0)
             step = counter.waiting.pop(0)
             step.called = now
+            step.desk = index + 1
             step.started = max(now, step.ready)
             counter.active[step.plan.step_id] = step
             yield env.timeout(step.started - now + step.plan.handling_minutes)
@@ -287,7 +289,7 @@ class _Run:
                 steps.append(StepRecord(
                     step.plan.step_id, visit.plan.visit_id, step.plan.counter, step.plan.procedures, step.joined,
                     step.called, step.started, step.done, step.position, step.desks_open, step.estimate,
-                    step.naive))
+                    step.naive, step.desk))
             visits.append(VisitRecord(
                 visit.plan.visit_id, visit.plan.arrival, visit.departure,
                 tuple(code for s in visit.served for code in s.plan.procedures),

@@ -162,6 +162,17 @@ def test_adding_a_procedure_mid_visit_joins_an_open_step_or_makes_a_new_one(site
     assert steps == {"koseki-move": ["juki.move_in", "mynumber.card_update"], "kokuho": ["nhi.enroll"]}
 
 
+def test_a_visit_counts_the_procedures_added_after_registration(site, clerk):
+    visit = register(site, ["juki.move_in"])
+    assert visit.procedures_added == 0
+
+    services.visit_add_procedures(visit=visit, procedure_codes=["mynumber.card_update", "nhi.enroll"], actor=clerk)
+    services.visit_add_procedures(visit=visit, procedure_codes=["nhi.enroll", "kosodate.child_allowance"], actor=clerk)
+
+    visit.refresh_from_db()
+    assert visit.procedures_added == 3  # nhi.enroll was already there the second time
+
+
 def test_adding_to_a_finished_visit_reopens_it(site, clerk):
     visit = register(site, ["cert.juminhyo"])
     serve(visit.steps.get(), clerk, timezone.now())
