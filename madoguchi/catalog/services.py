@@ -8,7 +8,18 @@ from django.db import models, transaction
 
 from madoguchi.audit import services as audit
 
-from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site
+from .models import (
+    Counter,
+    Department,
+    EligibilityRule,
+    FeeExemption,
+    FeeItem,
+    LifeEvent,
+    Procedure,
+    Relation,
+    RevenueItem,
+    Site,
+)
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import read_yaml_directory
 
@@ -82,7 +93,7 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     departments = {e.code: up.row(Department, e) for e in data.departments}
     counters = {
         e.code: up.row(Counter, e, site=sites[e.site], department=departments[e.department],
-                       floor=e.floor, number=e.number, desks=e.desks)
+                       floor=e.floor, number=e.number, desks=e.desks, is_cashier=e.cashier)
         for e in data.counters
     }
     procedures = {}
@@ -91,7 +102,7 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
             Procedure, e, department=departments[e.department], handling_minutes=e.handling_minutes,
             fee_yen=e.fee_yen, documents=[d.model_dump() for d in e.documents],
             deadline_days=e.deadline_days, deadline_counts_event_day=e.deadline_counts_event_day,
-            online_url=e.online_url, sort_order=i,
+            online_url=e.online_url, sort_order=i, paid_at_cashier=e.paid_at == "cashier",
         )
     for e in data.procedures:
         up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
@@ -101,9 +112,19 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
         up.relation(life_event.procedures, [procedures[c] for c in e.procedures])
     relations = {e.code: up.row(Relation, e, sort_order=i) for i, e in enumerate(data.relations)}
     up.rules(data.rules, procedures)
+    revenue_items = {e.code: up.row(RevenueItem, e, account_code=e.account_code) for e in data.revenue_items}
+    fee_items = {
+        e.code: up.row(FeeItem, e, procedure=procedures[e.procedure], amount_yen=e.yen,
+                       revenue_item=revenue_items[e.revenue], sort_order=i)
+        for i, e in enumerate(data.fee_items)
+    }
+    for i, e in enumerate(data.fee_exemptions):
+        exemption = up.row(FeeExemption, e, note_required=e.note_required, sort_order=i)
+        up.relation(exemption.fee_items, [fee_items[c] for c in e.fee_items])
     for model, codes in (
         (Site, sites), (Department, departments), (Counter, counters), (Procedure, procedures),
         (LifeEvent, {e.code for e in data.life_events}), (Relation, relations),
+        (RevenueItem, revenue_items), (FeeItem, fee_items), (FeeExemption, {e.code for e in data.fee_exemptions}),
     ):
         up.deactivate_missing(model, set(codes))
     counts = data.counts()
@@ -135,7 +156,7 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
     departments = [_names(d) for d in Department.objects.filter(active=True)]
     counters = [
         {**_names(c), "site": c.site.code, "department": c.department.code, "floor": c.floor,
-         "number": c.number, "desks": c.desks}
+         "number": c.number, "desks": c.desks, **({"cashier": True} if c.is_cashier else {})}
         for c in Counter.objects.filter(active=True).select_related("site", "department")
     ]
     procedures = []
@@ -153,6 +174,8 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["deadline_counts_event_day"] = True
         if p.online_url:
             item["online_url"] = p.online_url
+        if p.paid_at_cashier:
+            item["paid_at"] = "cashier"
         prerequisites = sorted(q.code for q in p.prerequisites.all())
         if prerequisites:
             item["prerequisites"] = prerequisites
@@ -166,12 +189,29 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
         {"procedure": r.procedure.code, **r.definition}
         for r in EligibilityRule.objects.select_related("procedure").order_by("position")
     ]
+    revenue_items = [{**_names(r), "account_code": r.account_code} for r in RevenueItem.objects.filter(active=True)]
+    fee_items = [
+        {**_names(f), "procedure": f.procedure.code, "yen": f.amount_yen, "revenue": f.revenue_item.code}
+        for f in FeeItem.objects.filter(active=True).select_related("procedure", "revenue_item")
+    ]
+    fee_exemptions = []
+    for x in FeeExemption.objects.filter(active=True).prefetch_related("fee_items"):
+        item = _names(x)
+        if x.note_required:
+            item["note_required"] = True
+        items = [f.code for f in x.fee_items.order_by("sort_order", "code")]
+        if items:
+            item["fee_items"] = items
+        fee_exemptions.append(item)
     return {"sites": sites, "departments": departments, "counters": counters,
-            "procedures": procedures, "life_events": life_events, "relations": relations, "rules": rules}
+            "procedures": procedures, "life_events": life_events, "relations": relations, "rules": rules,
+            "revenue_items": revenue_items, "fee_items": fee_items, "fee_exemptions": fee_exemptions}
 
 
-# The navigator's rules and the relation names they use travel with the procedures they decide.
-DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml"}
+# The navigator's rules and the relation names they use travel with the procedures they decide; the
+# fees, their revenue items and exemptions share one file.
+DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml", "revenue_items": "fees.yaml",
+              "fee_items": "fees.yaml", "fee_exemptions": "fees.yaml"}
 
 
 def catalog_dump(*, directory: Path) -> list[Path]:

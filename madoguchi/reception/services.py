@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Procedure, Site
-from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, routing_index
+from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, routing_index
 
 from . import routing, selectors
 from .models import Channel, Desk, Need, Step, StepEvent, TicketSequence, Visit
@@ -74,6 +74,16 @@ def _counter_plan(
     return {by_code[counter]: [by_procedure[c] for c in codes] for counter, codes in assignment.items()}
 
 
+def _with_cashier(site: Site, procedures: list[ProcedureInfo],
+                  plan: dict[CounterInfo, list[ProcedureInfo]]) -> dict[CounterInfo, list[ProcedureInfo]]:
+    """The plan with a Step at the site's cashier (会計窓口, no procedures of its own) when a procedure
+    is paid there (the catalogue says which); a site without a cashier takes fees at the desk."""
+    cashier = cashier_counters().get(site.pk)
+    if cashier is None or cashier in plan or not any(p.paid_at_cashier for p in procedures):
+        return plan
+    return {**plan, cashier: []}
+
+
 def _validate_needs(needs: Sequence[str], interpreter_language: str) -> list[str]:
     unknown = [n for n in needs if n not in Need.values]
     if unknown:
@@ -130,12 +140,13 @@ def visit_register(
         raise ValidationError({"channel": f"Unknown channel {channel!r}"})
     procedures = _procedures_for(procedure_codes)
     needs = _validate_needs(list(needs), interpreter_language)
-    plan = _counter_plan(site, procedures)
+    plan = _with_cashier(site, procedures, _counter_plan(site, procedures))
     advance = priority_advance_minutes
     if Need.PRIORITY in needs:
         advance = max(advance, settings.PRIORITY_NEED_ADVANCE_MINUTES)
     # Everything slow (validation, routing's wait figures) is decided before a ticket number is taken.
-    plain = [routing.PendingStep(index, counter.code, frozenset(p.code for p in counter_procedures))
+    plain = [routing.PendingStep(index, counter.code, frozenset(p.code for p in counter_procedures),
+                                 last=counter.is_cashier)
              for index, (counter, counter_procedures) in enumerate(plan.items())]
     prerequisites = {p.code: p.prerequisites for p in procedures}
     first = routing.choose_next_step(plain, prerequisites, selectors.expected_waits_by_code(list(plan), now=now))
@@ -196,7 +207,8 @@ def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) ->
             visit.completed_at = now
             visit.save(update_fields=["status", "completed_at"])
         return None
-    plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all())) for s in pending]
+    plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
+                                 last=s.counter.is_cashier) for s in pending]
     all_codes = {code for s in plain for code in s.procedures}
     waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
     chosen = routing.choose_next_step(plain, _prerequisites_of(all_codes), waits)
@@ -221,8 +233,8 @@ def planned_route(visit: Visit, *, now: datetime | None = None) -> list[Step]:
     current = [s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)]
     pending = [s for s in steps if s.status == Step.Status.PENDING]
     if pending:
-        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()))
-                 for s in pending]
+        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
+                                     last=s.counter.is_cashier) for s in pending]
         waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
         order = routing.planned_order(plain, _prerequisites_of({c for s in plain for c in s.procedures}), waits)
         by_id = {s.pk: s for s in pending}
@@ -372,7 +384,7 @@ def visit_add_procedures(*, visit: Visit, procedure_codes: Sequence[str], actor=
     new = [p for p in procedures if p.code not in already]
     if not new:
         raise ValidationError({"procedures": "These procedures are already in the visit."})
-    plan = _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps])
+    plan = _with_cashier(visit.site, new, _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps]))
     touched = []
     by_counter = {s.counter_id: s for s in open_steps}
     for counter, counter_procedures in plan.items():
