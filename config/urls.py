@@ -21,6 +21,7 @@ api.add_router("", counters_router)
 api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
+api.add_router("", "madoguchi.payments.api.router")
 api.add_exception_handler(StepStateError, on_step_state_error)
 
 admin.site.site_header = admin.site.site_title = "madoguchi"
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("madoguchi.counters.urls")),
     path("", include("madoguchi.navigator.urls")),
     path("", include("madoguchi.prefill.urls")),
+    path("", include("madoguchi.payments.urls")),
     path("", include("madoguchi.insights.urls")),
     path("", include("madoguchi.preapply.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

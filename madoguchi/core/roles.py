@@ -41,13 +41,16 @@ class Capability(StrEnum):
     SURVEY_TABLET_USE = "survey_tablet.use"  # the exit tablet's survey screen
     DX_DESK_WORK = "dx_desk.work"  # triage and work every help-desk consultation
     TALENT_ALL = "talent.all"  # every staff member's DX skills, training and the targets
+    PAYMENT_TAKE = "payment.take"  # charge fees at the desk, print receipts, void one's own charge the same day
+    PAYMENT_REFUND = "payment.refund"  # refund a fee on a later day, void anyone's charge the same day
+    CASHIER_CLOSE = "cashier.close"  # the day's payments, close a register (日計・精算), settlement, accounting export
 
 
 _STAFF = {Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.NAVIGATOR_ASSIST}
 
 GRANTS: dict[str, frozenset[Capability]] = {
     Role.RECEPTION: frozenset(_STAFF | {Capability.RECEPTION_REGISTER}),
-    Role.COUNTER: frozenset(_STAFF | {Capability.COUNTER_SERVE}),
+    Role.COUNTER: frozenset(_STAFF | {Capability.COUNTER_SERVE, Capability.PAYMENT_TAKE}),
     Role.SUPERVISOR: frozenset(
         _STAFF
         | {
@@ -56,6 +59,9 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.SUPERVISE,
             Capability.AUDIT_VIEW,
             Capability.INSIGHTS_VIEW,
+            Capability.PAYMENT_TAKE,
+            Capability.PAYMENT_REFUND,
+            Capability.CASHIER_CLOSE,
         }
     ),
     Role.ANALYST: frozenset({Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.INSIGHTS_VIEW}),
