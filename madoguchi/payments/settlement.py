@@ -76,6 +76,8 @@ def parse_settlement_csv(text: str) -> list[SettlementLine]:
             problems.append(CsvProblem(number, "transaction_id", "required"))
         elif values["transaction_id"] in seen:
             problems.append(CsvProblem(number, "transaction_id", "duplicate", values["transaction_id"]))
+        else:
+            seen[values["transaction_id"]] = number
         try:
             at = datetime.fromisoformat(values["datetime"])
         except ValueError:
@@ -92,7 +94,6 @@ def parse_settlement_csv(text: str) -> list[SettlementLine]:
             if (values["kind"] == "sale" and amount <= 0) or (values["kind"] == "refund" and amount >= 0):
                 problems.append(CsvProblem(number, "amount_yen", "sign", values["amount_yen"]))
         if len(problems) == before:
-            seen[values["transaction_id"]] = number
             lines.append(SettlementLine(values["transaction_id"], values["terminal_id"], at, values["method"],
                                         amount, values["kind"], number))
     if problems:
