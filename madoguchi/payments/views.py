@@ -117,7 +117,10 @@ def charge(request, visit_id: int):
         raise PermissionDenied
     panel = selectors.visit_panel(visit, step=step)
     form = ChargeForm(request.POST, methods=panel.methods)
-    items, item_problems = charge_items(request.POST, [c.fee_item.code for c in panel.choices])
+    # The rows as posted (not as the panel would offer them now): a double submit then carries the
+    # same content as the first and is answered with the first's payment.
+    posted_codes = [name[4:] for name in request.POST if name.startswith("qty-")]
+    items, item_problems = charge_items(request.POST, posted_codes)
     outcome = None
     if form.is_valid() and not item_problems:
         try:

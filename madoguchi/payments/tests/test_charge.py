@@ -49,7 +49,7 @@ def test_receipt_numbers_follow_each_other_without_gaps(starter_catalog):
 
 
 def test_the_same_key_again_answers_the_same_payment_and_charges_nothing_more(at_desk, simulated_terminal):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     first = charge(visit, register, clerk, [("juminhyo", 1)], method="card", key="retry-key-0001")
 
     again = charge(visit, register, clerk, [("juminhyo", 1)], method="card", key="retry-key-0001")
@@ -60,7 +60,7 @@ def test_the_same_key_again_answers_the_same_payment_and_charges_nothing_more(at
 
 
 def test_a_key_sent_again_with_other_content_is_refused(at_desk):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     charge(visit, register, clerk, [("juminhyo", 1)], key="retry-key-0002")
 
     with pytest.raises(ConflictError) as refused:
@@ -70,7 +70,7 @@ def test_a_key_sent_again_with_other_content_is_refused(at_desk):
 
 
 def test_a_fee_item_already_paid_is_refused_naming_the_receipt(at_desk):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     paid = charge(visit, register, clerk, [("juminhyo", 1)]).payment
 
     with pytest.raises(ConflictError) as refused:
@@ -83,7 +83,7 @@ def test_a_fee_item_already_paid_is_refused_naming_the_receipt(at_desk):
 def test_the_database_refuses_a_second_live_line_for_a_fee_item(at_desk):
     from django.db import IntegrityError, transaction
 
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     paid = charge(visit, register, clerk, [("juminhyo", 1)]).payment
     line = paid.lines.get()
     line.pk = None
@@ -92,7 +92,7 @@ def test_the_database_refuses_a_second_live_line_for_a_fee_item(at_desk):
 
 
 def test_a_card_payment_is_approved_through_the_terminal(at_desk, simulated_terminal):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
 
     payment = charge(visit, register, clerk, [("tax", 1)], method="card").payment
 
@@ -108,7 +108,7 @@ def test_a_card_payment_is_approved_through_the_terminal(at_desk, simulated_term
                                                     ("cancel", Payment.Status.CANCELLED)])
 def test_a_declined_or_cancelled_charge_frees_its_fees_for_another_try(at_desk, simulated_terminal, behaviour,
                                                                         status):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     simulated_terminal.script([behaviour])
 
     failed = charge(visit, register, clerk, [("tax", 1)], method="emoney").payment
@@ -120,7 +120,7 @@ def test_a_declined_or_cancelled_charge_frees_its_fees_for_another_try(at_desk, 
 
 
 def test_the_terminal_timing_out_then_approving_is_paid_once_from_its_status(at_desk, simulated_terminal):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     simulated_terminal.script(["timeout"])
 
     payment = charge(visit, register, clerk, [("juminhyo", 1)], method="qr").payment
@@ -130,7 +130,7 @@ def test_the_terminal_timing_out_then_approving_is_paid_once_from_its_status(at_
 
 
 def test_a_lost_request_stays_pending_until_it_cannot_arrive_then_is_given_up(at_desk, simulated_terminal, settings):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     simulated_terminal.script(["lost"])
     payment = charge(visit, register, clerk, [("juminhyo", 1)], method="card").payment
     assert payment.status == Payment.Status.PENDING
@@ -153,7 +153,7 @@ def test_a_lost_request_stays_pending_until_it_cannot_arrive_then_is_given_up(at
 
 
 def test_a_pending_payment_is_resolved_when_its_key_is_sent_again(at_desk, simulated_terminal):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     pending = Payment.objects.none()
     simulated_terminal.script(["timeout"])
     # The terminal approved but both its answer and the status check were lost: still pending here.
@@ -174,7 +174,7 @@ def test_a_pending_payment_is_resolved_when_its_key_is_sent_again(at_desk, simul
 
 
 def test_every_line_exempt_is_recorded_as_cash_of_zero_without_the_terminal(at_desk, simulated_terminal):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
 
     payment = charge(visit, register, clerk, [ChargeItem("juminhyo", 2, "public_request", "年金事務所 第123号")],
                      method="card").payment
@@ -186,7 +186,7 @@ def test_every_line_exempt_is_recorded_as_cash_of_zero_without_the_terminal(at_d
 
 
 def test_refusals_name_their_field(at_desk):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     cases = [
         ([("juminhyo", 0)], {}, "items[0].quantity"),
         ([("nosuch", 1)], {}, "items[0].fee_item"),
@@ -206,7 +206,7 @@ def test_refusals_name_their_field(at_desk):
 
 
 def test_an_individual_number_in_a_note_is_refused_without_repeating_it(at_desk):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     with pytest.raises(ValidationError) as refused:
         charge(visit, register, clerk, [ChargeItem("juminhyo", 1, "public_request", "番号 123456789012")])
     assert "123456789012" not in refused.value.text()
@@ -214,7 +214,7 @@ def test_an_individual_number_in_a_note_is_refused_without_repeating_it(at_desk)
 
 
 def test_cashless_is_refused_when_the_office_has_no_terminal(at_desk, settings):
-    visit, step, register, clerk = at_desk
+    visit, _step, register, clerk = at_desk
     settings.PAYMENT_TERMINAL = {"backend": "none", "options": {}}
     with pytest.raises(ValidationError) as refused:
         charge(visit, register, clerk, [("juminhyo", 1)], method="card")

@@ -24,7 +24,7 @@ def text_of(pdf: bytes) -> str:
 @pytest.fixture
 def koseki_payment(starter_catalog, settings):
     settings.WARD_NAME = "板橋区"
-    visit, step, register, clerk = visit_at_desk(["cert.koseki"], site="kita", counter="kita-cert")
+    visit, _step, register, clerk = visit_at_desk(["cert.koseki"], site="kita", counter="kita-cert")
     return charge(visit, register, clerk, [("koseki.full", 2), ("koseki.removed", 1),
                                            ChargeItem("koseki.acceptance", 1, "public_request", "年金事務所 第5号")],
                   tendered=2000, addressee="髙橋 𠮷子").payment
@@ -55,7 +55,7 @@ def test_a_second_print_is_marked_reissued_and_every_print_is_logged(koseki_paym
 
 
 def test_a_card_receipt_names_the_method_and_the_transaction(starter_catalog):
-    visit, step, register, clerk = visit_at_desk(["cert.juminhyo"])
+    visit, _step, register, clerk = visit_at_desk(["cert.juminhyo"])
     payment = charge(visit, register, clerk, [("juminhyo", 1)], method="card").payment
 
     text = text_of(services.receipt_issue(payment=payment, actor=clerk)[0])

@@ -100,7 +100,7 @@ def test_nothing_is_given_back_twice(paid):
 
 
 def test_a_cash_void_needs_no_terminal(starter_catalog, simulated_terminal):
-    visit, step, register, clerk = visit_at_desk(["cert.juminhyo"])
+    visit, _step, register, clerk = visit_at_desk(["cert.juminhyo"])
     payment = charge(visit, register, clerk, [("juminhyo", 1)]).payment
     assert services.payment_void(payment=payment, actor=clerk, reason="取り違え").status == Payment.Status.VOIDED
     assert simulated_terminal.charges() == []
