@@ -49,6 +49,11 @@ def _field(block: list[str], keyword: str) -> tuple[int, int] | None:
     return None
 
 
+def _unfuzzy(line: str) -> str:
+    """``#, fuzzy, python-format`` → ``#, python-format``."""
+    return line.replace("#, fuzzy, ", "#, ") if line.startswith("#, fuzzy, ") else line
+
+
 def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
     blocks = po.read_text(encoding="utf-8").split("\n\n")
     seen = set()
@@ -63,7 +68,8 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
             continue
         entry = wanted[msgid]
         value = entry.get(language)  # no easy wording: the page falls back to the Japanese
-        if value is None:
+        fuzzy = any(line.startswith("#, fuzzy") for line in block)
+        if value is None and not fuzzy:
             seen.add(msgid)
             continue
         plural = _field(block, "msgid_plural")
@@ -71,8 +77,9 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
         target = _field(block, keyword)
         if target is None:
             continue
-        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
-        block = [line for line in block if line != "#, fuzzy"]
+        # A fuzzy guess by msgmerge is never kept: without a wording of its own it becomes empty.
+        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value or ''))}"]
+        block = [_unfuzzy(line) for line in block if line != "#, fuzzy"]
         blocks[number] = "\n".join(block)
         seen.add(msgid)
     po.write_text("\n\n".join(blocks), encoding="utf-8")

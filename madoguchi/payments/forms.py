@@ -60,7 +60,7 @@ class ReasonForm(forms.Form):
 
 
 class RefundForm(ReasonForm):
-    register = forms.ChoiceField(label=_("Register paying the cash back"), required=False)
+    register = forms.ChoiceField(label=_("Cash register paying the cash back"), required=False)
 
     def __init__(self, *args, registers: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,4 +102,4 @@ class TerminalControlForm(forms.Form):
     ]
     next = forms.ChoiceField(label=_("The next charge"), choices=BEHAVIOURS, widget=forms.RadioSelect,
                              initial="approve")
-    default = forms.ChoiceField(label=_("After that"), choices=BEHAVIOURS[:3], initial="approve")
+    default = forms.ChoiceField(label=_("Every charge after that"), choices=BEHAVIOURS[:3], initial="approve")

@@ -25,7 +25,7 @@ CASHLESS = (Method.CARD, Method.EMONEY, Method.QR)
 class Register(models.Model):
     """A cash drawer and its payment terminal at one desk (レジ). Made on the first charge at a desk."""
 
-    code = models.CharField(_("register"), max_length=80, unique=True)
+    code = models.CharField(_("cash register"), max_length=80, unique=True)
     counter = models.ForeignKey("catalog.Counter", verbose_name=_("counter"), on_delete=models.PROTECT,
                                 related_name="registers")
     desk = models.PositiveSmallIntegerField(_("desk"))
@@ -38,8 +38,8 @@ class Register(models.Model):
     )
 
     class Meta:
-        verbose_name = _("register")
-        verbose_name_plural = _("registers")
+        verbose_name = _("cash register")
+        verbose_name_plural = _("cash registers")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["counter", "desk"], name="one_register_per_desk")]
 
@@ -77,7 +77,7 @@ class Payment(models.Model):
                               related_name="payments")
     step = models.ForeignKey("reception.Step", verbose_name=_("step"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="payments")
-    register = models.ForeignKey(Register, verbose_name=_("register"), on_delete=models.PROTECT,
+    register = models.ForeignKey(Register, verbose_name=_("cash register"), on_delete=models.PROTECT,
                                  related_name="payments")
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT,
                               related_name="+")
@@ -171,7 +171,7 @@ class Refund(models.Model):
     """A paid fee given back on a later day (還付), by a supervisor, from a register."""
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
-    register = models.ForeignKey(Register, verbose_name=_("register"), on_delete=models.PROTECT,
+    register = models.ForeignKey(Register, verbose_name=_("cash register"), on_delete=models.PROTECT,
                                  related_name="refunds")
     amount_yen = models.PositiveIntegerField(_("amount (yen)"))
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
@@ -230,7 +230,7 @@ class DayClose(models.Model):
     """日計・精算 of one register on one day: the cash counted by denomination against what the payments
     say, the variance and its reason, and the cashless totals against the terminal's report."""
 
-    register = models.ForeignKey(Register, verbose_name=_("register"), on_delete=models.PROTECT,
+    register = models.ForeignKey(Register, verbose_name=_("cash register"), on_delete=models.PROTECT,
                                  related_name="closes")
     service_date = models.DateField(_("date"))
     counts = models.JSONField(_("counted by denomination"), default=dict)

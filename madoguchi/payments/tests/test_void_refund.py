@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import Event
@@ -66,7 +66,7 @@ def test_a_void_needs_a_reason(paid):
 
 def test_the_next_day_the_clerk_cannot_void_nor_refund(paid, simulated_terminal):
     paid = backdate(paid, simulated_terminal)
-    with pytest.raises(ConflictError, match="supervisor"):
+    with translation.override("en"), pytest.raises(ConflictError, match="supervisor"):
         services.payment_void(payment=paid, actor=paid.clerk, reason="間違い")
     with pytest.raises(PermissionDenied):
         services.payment_refund(payment=paid, actor=paid.clerk, reason="間違い", register=paid.register)
@@ -88,7 +88,7 @@ def test_a_supervisor_refunds_a_later_day_through_the_terminal(paid, simulated_t
 
 
 def test_a_same_day_refund_is_refused_in_favour_of_a_void(paid):
-    with pytest.raises(ConflictError, match="void"):
+    with translation.override("en"), pytest.raises(ConflictError, match="void"):
         services.payment_refund(payment=paid, actor=UserFactory(role=Role.SUPERVISOR), reason="x",
                                 register=paid.register)
 
