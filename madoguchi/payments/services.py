@@ -206,8 +206,7 @@ def payment_charge(*, visit: Visit, items: list[ChargeItem], method: str, idempo
         # The backstop: another payment took one of these fee items between our check and our insert.
         raise ConflictError(_("These fees are already being paid at another desk."), field="items") from None
     if payment.status == Payment.Status.PENDING:
-        _ask_terminal(payment, terminal=terminal, actor=clerk)
-        payment.refresh_from_db()
+        payment = _ask_terminal(payment, terminal=terminal, actor=clerk)
     return ChargeResult(payment, created=True)
 
 
@@ -290,7 +289,7 @@ def _mark_paid(payment: Payment, *, transaction_id: str, now: datetime) -> None:
     payment.save(update_fields=["status", "transaction_id", "finalised_at", "receipt_number"])
 
 
-def _ask_terminal(payment: Payment, *, terminal, actor) -> None:
+def _ask_terminal(payment: Payment, *, terminal, actor) -> Payment:
     try:
         result = terminal.charge(key=payment.idempotency_key, terminal_id=payment.register.terminal_id,
                                  amount_yen=payment.total_yen, method=payment.method)
@@ -302,7 +301,8 @@ def _ask_terminal(payment: Payment, *, terminal, actor) -> None:
     # Only a final word finalises here. NOT_FOUND right after a timeout may be a request still on its
     # way: payment_resolve gives it up later, once it cannot arrive any more.
     if result is not None and result.outcome.is_final:
-        _finalise(payment.pk, result, actor=actor, now=timezone.now())
+        return _finalise(payment.pk, result, actor=actor, now=timezone.now())
+    return payment
 
 
 def _status_or_none(terminal, payment: Payment) -> TerminalResult | None:
@@ -315,7 +315,7 @@ def _status_or_none(terminal, payment: Payment) -> TerminalResult | None:
 @transaction.atomic
 def _finalise(payment_id: int, result: TerminalResult, *, actor, now: datetime, resolved: bool = False) -> Payment:
     """Apply the terminal's final word to a pending payment (idempotent: a payment already final stays)."""
-    payment = Payment.objects.select_for_update().select_related("register").get(pk=payment_id)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("register", "visit").get(pk=payment_id)
     decided = result.outcome.is_final or result.outcome == Outcome.NOT_FOUND
     if payment.status != Payment.Status.PENDING or not decided:
         return payment

@@ -37,7 +37,7 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
 
 
 def test_a_clerk_takes_a_fee_by_keyboard_alone(page, live_server, axe, starter_catalog):
-    visit, step, register, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
+    _visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
     sign_in(page, live_server, clerk)
     page.goto("/staff/counters/koseki-cert/")
     page.wait_for_selector("#payment-form")
@@ -71,7 +71,7 @@ def test_a_clerk_takes_a_fee_by_keyboard_alone(page, live_server, axe, starter_c
 
 def test_a_declined_card_then_another_method_by_keyboard(page, live_server, axe, starter_catalog,
                                                          simulated_terminal):
-    visit, step, register, clerk = visit_at_desk(["cert.tax"])
+    _visit, _step, _register, clerk = visit_at_desk(["cert.tax"])
     simulated_terminal.script(["decline"])
     sign_in(page, live_server, clerk)
     page.goto("/staff/counters/koseki-cert/")
