@@ -144,3 +144,29 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def site(starter_catalog):
+    """The main office of the starter catalogue (本庁舎, ``honcho``)."""
+    from madoguchi.catalog.models import Site
+
+    return Site.objects.get(code="honcho")
+
+
+@pytest.fixture
+def clerk(starter_catalog):
+    """A counter clerk serving the counters of a move-in: resident records, health insurance, certificates."""
+    from madoguchi.accounts.tests.factories import UserFactory
+    from madoguchi.core.roles import Role
+
+    return UserFactory(role=Role.COUNTER, counters=["koseki-move", "kokuho", "koseki-cert"])
+
+
+@pytest.fixture
+def english():
+    """Messages in English for the test (they are translated when shown, in the active language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

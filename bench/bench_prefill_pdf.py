@@ -12,8 +12,8 @@ sys.path.insert(0, str(ROOT))
 from madoguchi.catalog.schema import parse_catalog  # noqa: E402
 from madoguchi.catalog.yamlsource import read_yaml  # noqa: E402
 from madoguchi.prefill.fill import VisitInfo  # noqa: E402
-from madoguchi.prefill.forms import forms_for_procedures, load_forms  # noqa: E402
 from madoguchi.prefill.identity import validate_household, validate_identity  # noqa: E402
+from madoguchi.prefill.layouts import forms_for_procedures, load_forms  # noqa: E402
 from madoguchi.prefill.pdf import render_bundle  # noqa: E402
 
 RUNS = 50

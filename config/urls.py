@@ -9,9 +9,7 @@ from madoguchi.core.access import public
 from madoguchi.core.api import api
 from madoguchi.core.views import landing
 from madoguchi.counters.api import router as counters_router
-from madoguchi.reception.api import on_step_state_error
 from madoguchi.reception.api import router as reception_router
-from madoguchi.reception.services import StepStateError
 
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
@@ -22,7 +20,6 @@ api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
 api.add_router("", "madoguchi.payments.api.router")
-api.add_exception_handler(StepStateError, on_step_state_error)
 
 admin.site.site_header = admin.site.site_title = "madoguchi"
 
@@ -34,6 +31,7 @@ urlpatterns = [
     path("", include("madoguchi.core.urls")),
     path("", include("madoguchi.catalog.urls")),
     path("", include("madoguchi.audit.urls")),
+    path("", include("madoguchi.reception.urls")),
     path("", include("madoguchi.counters.urls")),
     path("", include("madoguchi.navigator.urls")),
     path("", include("madoguchi.prefill.urls")),

@@ -50,8 +50,11 @@ def _field(block: list[str], keyword: str) -> tuple[int, int] | None:
 
 
 def _unfuzzy(line: str) -> str:
-    """``#, fuzzy, python-format`` → ``#, python-format``."""
-    return line.replace("#, fuzzy, ", "#, ") if line.startswith("#, fuzzy, ") else line
+    """Drop msgmerge's guess marker (and the previous msgid it guessed from) once a translation is given."""
+    if not line.startswith("#,"):
+        return line
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
 
 
 def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
@@ -68,8 +71,7 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
             continue
         entry = wanted[msgid]
         value = entry.get(language)  # no easy wording: the page falls back to the Japanese
-        fuzzy = any(line.startswith("#, fuzzy") for line in block)
-        if value is None and not fuzzy:
+        if value is None:
             seen.add(msgid)
             continue
         plural = _field(block, "msgid_plural")
@@ -77,11 +79,23 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
         target = _field(block, keyword)
         if target is None:
             continue
-        # A fuzzy guess by msgmerge is never kept: without a wording of its own it becomes empty.
-        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value or ''))}"]
-        block = [_unfuzzy(line) for line in block if line != "#, fuzzy"]
+        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
+        block = [_unfuzzy(line) for line in block if not line.startswith("#|")]
+        block = [line for line in block if line != "#,"]
         blocks[number] = "\n".join(block)
         seen.add(msgid)
+    # What msgmerge guessed and nobody confirmed is not a translation: empty it, so the test lists it
+    # as untranslated (Japanese) or the page falls back to Japanese (やさしい日本語).
+    for number, text in enumerate(blocks):
+        block = text.split("\n")
+        if not any(line.startswith("#,") and "fuzzy" in line for line in block):
+            continue
+        for keyword in ("msgstr", "msgstr[0]"):
+            target = _field(block, keyword)
+            if target is not None:
+                block[target[0]:target[1]] = [f'{keyword} ""']
+        block = [_unfuzzy(line) for line in block if not line.startswith("#|")]
+        blocks[number] = "\n".join(line for line in block if line != "#,")
     po.write_text("\n\n".join(blocks), encoding="utf-8")
     return sorted(set(wanted) - seen)
 
@@ -89,7 +103,7 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
 def main() -> int:
     wanted = yaml.safe_load(Path(sys.argv[1]).read_text(encoding="utf-8")) or {}
     missing = set()
-    for language in ("ja", "ja_Easy"):
+    for language in ("ja", "ja_Easy", "en"):
         missing |= set(fill(LOCALE / language / "LC_MESSAGES" / "django.po", wanted, language))
     for msgid in sorted(missing):
         print(f"not in the catalogue (run `make translations` first?): {msgid!r}", file=sys.stderr)

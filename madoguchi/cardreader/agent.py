@@ -1,7 +1,7 @@
 """What the agent does, apart from HTTP: status and reading, as plain data. No PIN is kept."""
 
-from madoguchi.prefill.card.errors import CardError
-from madoguchi.prefill.card.reader import CardSession
+from madoguchi.cardreader.card.errors import CardError
+from madoguchi.cardreader.card.reader import CardSession
 from madoguchi.prefill.wareki import WarekiError, format_wareki
 
 from .sources import CardSource

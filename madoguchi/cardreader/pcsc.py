@@ -3,8 +3,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from madoguchi.prefill.card.errors import CardAbsent, ReaderAbsent
-from madoguchi.prefill.card.reader import Transport, TransportError
+from madoguchi.cardreader.card.errors import CardAbsent, ReaderAbsent
+from madoguchi.cardreader.card.reader import Transport, TransportError
 
 from .sources import ReaderState
 

@@ -30,7 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from madoguchi.prefill.card.errors import CardError, InvalidPin
+from madoguchi.cardreader.card.errors import CardError, InvalidPin
 
 from .agent import card_status, read_facts
 from .sources import CardSource

@@ -5,9 +5,9 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from madoguchi.prefill.card.errors import CardAbsent
-from madoguchi.prefill.card.reader import Transport
-from madoguchi.prefill.card.simulator import SimulatedCard
+from madoguchi.cardreader.card.errors import CardAbsent
+from madoguchi.cardreader.card.reader import Transport
+from madoguchi.cardreader.card.simulator import SimulatedCard
 
 
 @dataclass(frozen=True)

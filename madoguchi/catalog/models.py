@@ -109,6 +109,10 @@ class Procedure(Named):
         help_text=_("As the Family Register Act counts birth and death notifications."),
     )
     online_url = models.URLField(_("online route"), blank=True)
+    kiosk_direct = models.BooleanField(
+        _("offered alone at the kiosk"), default=False,
+        help_text=_("Listed on the kiosk's \"certificates and other procedures\" screen, without a life event."),
+    )
     prerequisites = models.ManyToManyField(
         "self",
         verbose_name=_("after these (if in the same visit)"),

@@ -65,6 +65,7 @@ class ProcedureEntry(Entry):
     # 戸籍法 counts the day of the birth or death as day 1; most other laws start the day after.
     deadline_counts_event_day: bool = False
     online_url: str = ""
+    kiosk_direct: bool = False  # on the kiosk's "certificates and other procedures" screen
     prerequisites: list[Code] = []
     # Where the resident pays the procedure's fees: at the desk that does it, or at the site's
     # cashier counter (会計窓口) when the site has one (a visit then ends there).

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
-from .models import Counter, Department, Procedure
+from .models import Counter, Department, LifeEvent, Procedure, Site
 
 
 def procedure_list(*, active_only: bool = True) -> QuerySet[Procedure]:
@@ -16,6 +16,29 @@ def procedure_list(*, active_only: bool = True) -> QuerySet[Procedure]:
 def counter_list(*, active_only: bool = True) -> QuerySet[Counter]:
     counters = Counter.objects.select_related("site", "department")
     return counters.filter(active=True) if active_only else counters
+
+
+def life_event_list() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.filter(active=True)
+
+
+def life_event_by_code(code: str | None) -> LifeEvent | None:
+    return LifeEvent.objects.filter(code=code or "", active=True).first() if code else None
+
+
+def site_list() -> QuerySet[Site]:
+    return Site.objects.filter(active=True)
+
+
+def site_or_main(code: str | None = None) -> Site | None:
+    """The active site ``code`` names, else the main office (what a screen without a choice shows)."""
+    site = Site.objects.filter(code=code, active=True).first() if code else None
+    return site or Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
+
+
+def kiosk_procedures() -> QuerySet[Procedure]:
+    """What the kiosk offers alone, without a life event (the catalogue's ``kiosk_direct``)."""
+    return Procedure.objects.filter(active=True, kiosk_direct=True)
 
 
 def departments_with_procedures() -> list[tuple[Department, list[Procedure]]]:

@@ -102,7 +102,8 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
             Procedure, e, department=departments[e.department], handling_minutes=e.handling_minutes,
             fee_yen=e.fee_yen, documents=[d.model_dump() for d in e.documents],
             deadline_days=e.deadline_days, deadline_counts_event_day=e.deadline_counts_event_day,
-            online_url=e.online_url, sort_order=i, paid_at_cashier=e.paid_at == "cashier",
+            online_url=e.online_url, kiosk_direct=e.kiosk_direct, sort_order=i,
+            paid_at_cashier=e.paid_at == "cashier",
         )
     for e in data.procedures:
         up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
@@ -174,6 +175,8 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["deadline_counts_event_day"] = True
         if p.online_url:
             item["online_url"] = p.online_url
+        if p.kiosk_direct:
+            item["kiosk_direct"] = True
         if p.paid_at_cashier:
             item["paid_at"] = "cashier"
         prerequisites = sorted(q.code for q in p.prerequisites.all())

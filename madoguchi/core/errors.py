@@ -46,9 +46,17 @@ class DomainError(ValidationError):
                 merged.setdefault(field, []).extend(items)
         return cls(merged)
 
+    def at(self, field: str) -> "DomainError":
+        """The same problems reported at ``field`` (a date error becomes ``household[1].birth_date``'s)."""
+        return type(self)({field: [item for items in _by_field(self).values() for item in items]})
+
     @property
     def fields(self) -> list[str]:
         return list(self.error_dict)
+
+    def as_dict(self) -> dict[str, str]:
+        """``{field: first message}``, translated now (a form's or an API body's view of it)."""
+        return {field: messages[0] for field, messages in self.message_dict.items()}
 
     def first(self) -> tuple[str, str]:
         """(field, message) of the first problem, translated now."""
@@ -58,6 +66,9 @@ class DomainError(ValidationError):
     def text(self) -> str:
         """Every message, translated now, for a flash message or a log line."""
         return " ".join(message for messages in self.message_dict.values() for message in messages)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class ConflictError(DomainError):

@@ -11,12 +11,17 @@ Unicode decimal digits included. The check digit is deliberately not required fo
 mistyped individual number is still the resident's number. ``is_valid_individual_number`` exists
 for scans that look for real numbers (e.g. across generated PDFs).
 
-Pure: no Django.
+Pure (Django only for the translation of the refusal).
 """
 
 import re
 import unicodedata
 from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core.errors import DomainError
 
 # Between two digits: up to three spaces or dash-like characters (hyphen, minus, dashes, ー as an
 # input-method slip). A dot or slash is not a separator here: dates such as 1977.4.1 would chain.
@@ -26,18 +31,18 @@ _GROUPED_4_4_4 = re.compile(rf"(?<![0-9])[0-9]{{4}}{_SEPARATOR}{{1,3}}[0-9]{{4}}
 _TWELVE_IN_A_ROW = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 
 
-class IndividualNumberRefused(ValueError):
-    """Raised when a 12-digit individual number is found. Names the fields, never the digits."""
+REFUSAL = _("This looks like an individual number (My Number, 12 digits). This system may not collect it: "
+              "please remove it.")
 
-    def __init__(self, fields: list[str]):
-        self.fields = fields
-        where = ", ".join(fields) if fields else "(input)"
-        super().__init__(
-            f"個人番号（マイナンバー、12桁）と思われる数字が含まれているため受け付けません。"
-            f"個人番号はこのシステムでは扱えません：{where}"
-            f"／A 12-digit number that looks like an individual number (My Number) was refused; "
-            f"this system may not collect it: {where}"
-        )
+
+class IndividualNumberRefused(DomainError):
+    """Raised when a 12-digit individual number is found: one problem per field, never the digits."""
+
+    def __init__(self, fields=None, *args):
+        if isinstance(fields, dict):  # a copy, or collect()
+            super().__init__(fields)
+            return
+        super().__init__({field: [ValidationError(REFUSAL, code="individual_number")] for field in (fields or [""])})
 
 
 def _ascii_digits(text: str) -> str:

@@ -37,5 +37,5 @@ def landing(request):
     if user.role == Role.DISPLAY:
         return redirect("counters:display")
     if user.role == Role.KIOSK:
-        return redirect("counters:kiosk")
+        return redirect("reception:kiosk")
     return redirect("core:staff_home")

@@ -1,4 +1,5 @@
-"""Japanese era dates (和暦): read what a clerk types, print what a form needs. Pure: no Django.
+"""Japanese era dates (和暦): read what a clerk types, print what a form needs. Pure (Django only for
+the translation of its messages), so the card reader agent and the simulator use it too.
 
 The table is our own and small on purpose: five eras, each with the exact first day of its
 Gregorian calendar use. A date before 明治 (1868-10-23) is refused: no living resident was born
@@ -10,13 +11,17 @@ Accepted input (full-width digits, letters and punctuation are folded first):
 - era name: ``昭和52年4月1日``, ``令和元年5月1日``, ``昭和五十二年四月一日``, ``㍼52年4月1日``
 - Western: ``1977-04-01``, ``1977/4/1``, ``1977.4.1``, ``1977年4月1日``, ``19770401``
 
-Errors are ``WarekiError`` (a ``ValueError``) with a bilingual message "日本語／English".
+Errors are ``WarekiError`` (a ``DomainError``): the reason, translated when shown.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date
+
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -39,13 +44,8 @@ _BY_NAME = {era.name: era for era in ERAS}
 _BY_INITIAL = {era.initial: era for era in ERAS}
 
 
-class WarekiError(ValueError):
-    """A date that cannot be read or does not exist. ``str()`` is "日本語／English"."""
-
-    def __init__(self, ja: str, en: str):
-        super().__init__(f"{ja}／{en}")
-        self.ja = ja
-        self.en = en
+class WarekiError(DomainError):
+    """A date that cannot be read or does not exist (reported at the whole input; ``at(field)`` moves it)."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,8 @@ def era_of(day: date) -> Era:
     for era in reversed(ERAS):
         if day >= era.first_day:
             return era
-    first = ERAS[0].first_day
-    raise WarekiError(
-        f"{day.isoformat()} は明治（{first.isoformat()}〜）より前の日付です",
-        f"{day.isoformat()} is before the Meiji era (from {first.isoformat()})",
-    )
+    raise WarekiError(_("%(date)s is before the Meiji era (which began on %(first)s)."),
+                      date=day.isoformat(), first=ERAS[0].first_day.isoformat())
 
 
 def to_wareki(day: date) -> WarekiDate:
@@ -92,25 +89,22 @@ def format_wareki(day: date) -> str:
 def from_wareki(era: Era, year: int, month: int, day: int) -> date:
     """The Gregorian date of era year/month/day, refusing a day outside the era."""
     label = f"{era.name}{'元' if year == 1 else year}年{month}月{day}日"
-    label_en = f"{era.romaji} {year}-{month:02d}-{day:02d}"
     if year < 1:
-        raise WarekiError(f"{label}：年は1（元年）以上です", f"{label_en}: the year starts at 1")
+        raise WarekiError(_("%(date)s: the year of an era starts at 1 (元年)."), date=label)
+    if era.first_day.year + year - 1 > MAXYEAR:
+        raise WarekiError(_("%(date)s is not a calendar date."), date=label)
     try:
         result = date(era.first_day.year + year - 1, month, day)
-    except ValueError as error:
-        raise WarekiError(f"{label}は存在しない日付です", f"{label_en} is not a calendar date") from error
+    except (ValueError, OverflowError) as error:
+        raise WarekiError(_("%(date)s is not a calendar date."), date=label) from error
     if result < era.first_day:
-        raise WarekiError(
-            f"{label}は存在しません（{era.name}は{format_wareki(era.first_day)}から）",
-            f"{label_en} does not exist: {era.romaji} began on {era.first_day.isoformat()}",
-        )
+        raise WarekiError(_("%(date)s does not exist: %(era)s began on %(first)s."),
+                          date=label, era=era.name, first=format_wareki(era.first_day))
     last = _last_day(era)
     if last is not None and result > last:
-        raise WarekiError(
-            f"{label}は存在しません（{era.name}は{era.name}{last.year - era.first_day.year + 1}年"
-            f"{last.month}月{last.day}日まで）",
-            f"{label_en} does not exist: {era.romaji} ended on {last.isoformat()}",
-        )
+        raise WarekiError(_("%(date)s does not exist: %(era)s ended on %(last)s."),
+                          date=label, era=era.name, last=str(WarekiDate(era, last.year - era.first_day.year + 1,
+                                                                        last.month, last.day)))
     return result
 
 
@@ -153,14 +147,14 @@ def _fold(text: str) -> str:
 def _gregorian(year: int, month: int, day: int, original: str) -> date:
     try:
         return date(year, month, day)
-    except ValueError as error:
-        raise WarekiError(f"「{original}」は存在しない日付です", f"{original!r} is not a calendar date") from error
+    except (ValueError, OverflowError) as error:
+        raise WarekiError(_("%(date)s is not a calendar date."), date=original) from error
 
 
 def parse_date(text: str) -> date:
     """Read a date typed in 和暦 or Western form. Raises ``WarekiError`` with the reason."""
     if not isinstance(text, str) or not text.strip():
-        raise WarekiError("日付が入力されていません", "no date given")
+        raise WarekiError(_("No date given."))
     original = text.strip()
     folded = _fold(text)
 
@@ -186,10 +180,7 @@ def parse_date(text: str) -> date:
         except (ValueError, KeyError) as error:
             raise _unreadable(original) from error
         if year < 1000:
-            raise WarekiError(
-                f"「{original}」：元号（昭和・平成など）か西暦4桁の年を入れてください",
-                f"{original!r}: give the era (Showa, Heisei …) or a 4-digit year",
-            )
+            raise WarekiError(_("%(text)s: give the era (昭和, 平成 …) or a 4-digit year."), text=original)
         result = _gregorian(year, month, day, original)
         era_of(result)
         return result
@@ -197,7 +188,5 @@ def parse_date(text: str) -> date:
 
 
 def _unreadable(original: str) -> WarekiError:
-    return WarekiError(
-        f"「{original}」は日付として読めません（例：S52.4.1、昭和52年4月1日、1977-04-01）",
-        f"cannot read {original!r} as a date (e.g. S52.4.1, 昭和52年4月1日, 1977-04-01)",
-    )
+    return WarekiError(_("%(text)s cannot be read as a date (e.g. S52.4.1, 昭和52年4月1日, 1977-04-01)."),
+                       text=original)

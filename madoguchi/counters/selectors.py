@@ -2,29 +2,20 @@
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.catalog.models import Counter, Site
 from madoguchi.reception import selectors as queues
-from madoguchi.reception.models import Step, StepEvent
-from madoguchi.reception.selectors import day_bounds
+from madoguchi.reception.models import Desk, Step, StepEvent
+from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
 
 CONGESTION_CACHE_SECONDS = 3
-
-
-def minutes_display(minutes: float) -> int | None:
-    """Whole minutes for people (rounded up); None when unknown (no desk open)."""
-    if math.isinf(minutes):
-        return None
-    return math.ceil(minutes)
 
 
 def congestion(*, now: datetime | None = None) -> dict:
@@ -73,7 +64,12 @@ class Call:
     recall: bool
 
 
-def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (), limit: int = 8) -> list[Call]:
+# A call display shows the newest calls: this many, the newest large.
+DISPLAY_CALLS = 8
+
+
+def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = (),
+                 limit: int = DISPLAY_CALLS) -> list[Call]:
     """The latest calls (and recalls) for a display board, newest first, for steps still called."""
     events = (
         StepEvent.objects.filter(kind__in=[StepEvent.Kind.CALLED, StepEvent.Kind.RECALLED], counter__site=site,
@@ -101,19 +97,18 @@ def counter_console(counter: Counter, *, now: datetime | None = None):
     return queue, sorted(queue.active, key=lambda step: step.desk or 0)
 
 
+def counter_version(counter: Counter) -> str:
+    """What changes whenever the counter's queue does: its last step event and its closed desks."""
+    last = StepEvent.objects.filter(counter=counter).order_by("-id").values_list("id", flat=True).first()
+    closed = Desk.objects.filter(counter=counter, is_open=False).order_by("number").values_list("number", flat=True)
+    return f"{last or 0}-{'.'.join(map(str, closed))}"
+
+
 def handoff_memos(step: Step) -> list[Step]:
     """Memos left by the visit's earlier counters, oldest first (what the next counter must know)."""
     return list(
         Step.objects.filter(visit_id=step.visit_id, status=Step.Status.DONE)
         .exclude(handoff_memo="").select_related("counter").order_by("completed_at")
-    )
-
-
-def waiting_steps_at(counter: Counter) -> list[Step]:
-    return list(
-        Step.objects.filter(counter=counter, status=Step.Status.QUEUED)
-        .select_related("visit").prefetch_related(Prefetch("procedures", queryset=Procedure.objects.only("code")))
-        .order_by("priority_at", "id")
     )
 
 
@@ -130,10 +125,3 @@ def daily_summary(*, day: date) -> list[summary_math.CounterDay]:
     for row in rows:
         row.counter = counters[row.counter_id]
     return sorted(rows, key=lambda r: (r.counter.site.sort_order, r.counter.floor, r.counter.number))
-
-
-def counters_with_waiting_counts() -> list[tuple[Counter, int]]:
-    counts = dict(
-        Step.objects.filter(status=Step.Status.QUEUED).values_list("counter_id").annotate(n=Count("id"))
-    )
-    return [(c, counts.get(c.pk, 0)) for c in Counter.objects.filter(active=True).select_related("site")]

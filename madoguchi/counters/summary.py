@@ -41,10 +41,6 @@ class CounterDay:
     def mean_handling(self) -> float | None:
         return mean(self.handling) if self.handling else None
 
-    @property
-    def median_handling(self) -> float | None:
-        return median(self.handling) if self.handling else None
-
 
 def summarise(events: list[tuple[int, int, int, str, datetime]]) -> list[CounterDay]:
     """``events``: (step id, visit id, counter id, kind, at) in time order."""

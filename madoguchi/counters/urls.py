@@ -4,11 +4,10 @@ from . import views
 
 app_name = "counters"
 urlpatterns = [
-    path("staff/reception/", views.reception, name="reception"),
-    path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
     path("staff/counters/", views.counter_list, name="counter_list"),
     path("staff/counters/serving-visit/add", views.add_to_serving_visit, name="add_to_serving_visit"),
     path("staff/counters/<str:code>/", views.console, name="console"),
+    path("staff/counters/<str:code>/queue", views.console_queue, name="console_queue"),
     path("staff/counters/<str:code>/call-next", views.console_call_next, name="call_next"),
     path("staff/counters/<str:code>/<str:action>", views.console_step_action, name="console_action"),
     path("staff/supervisor/", views.supervisor, name="supervisor"),
@@ -17,8 +16,5 @@ urlpatterns = [
     path("staff/supervisor/steps/<int:step_id>/move", views.supervisor_move, name="supervisor_move"),
     path("display/", views.display, name="display"),
     path("display/calls", views.display_calls, name="display_calls"),
-    path("kiosk/", views.kiosk, name="kiosk"),
-    path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("congestion/", views.congestion, name="congestion"),
-    path("v/<str:token>/", views.status, name="status"),
 ]

@@ -1,5 +1,7 @@
-"""Staff and device screens of the queue: reception, route sheet, console, supervisor, display, kiosk;
-and the residents' screens: congestion and a visit's own status page."""
+"""The screens of the queues: the counter console, the supervisor, the call display, and the public
+congestion page. (Reception, the kiosk, the route sheet and a visit's status page are reception's.)"""
+
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,135 +10,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
+from madoguchi.catalog import selectors as catalog
+from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.core.access import public, requires
+from madoguchi.core.errors import error_text
 from madoguchi.core.roles import Capability
 from madoguchi.reception import selectors as queues
 from madoguchi.reception import services
-from madoguchi.reception.models import Channel, Need, Step, Visit
+from madoguchi.reception.models import Step, Visit
 from madoguchi.reception.permissions import may_serve
 
-from . import qr, selectors
+from . import selectors
 from .context_processors import SERVING_VISIT_KEY
-from .forms import AddProcedureForm, MemoForm, MoveForm, ReceptionForm, ScanForm
+from .forms import AddProcedureForm, MemoForm, MoveForm
 
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, reasons in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, reasons)
-
-
-# --- reception ------------------------------------------------------------------------------
-
-
-def _procedure_groups():
-    groups: dict = {}
-    for procedure in Procedure.objects.filter(active=True).select_related("department"):
-        groups.setdefault(procedure.department, []).append(procedure)
-    return list(groups.items())
-
-
-@requires(Capability.RECEPTION_REGISTER)
-@never_cache
-def reception(request):
-    """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""
-    initial = {"site": Site.objects.filter(kind=Site.Kind.MAIN).first()}
-    event_code = request.GET.get("life_event")
-    if event_code:
-        event = LifeEvent.objects.filter(code=event_code, active=True).first()
-        if event is not None:
-            initial.update(life_event=event, procedures=list(event.procedures.all()))
-    scan = ScanForm(request.GET if "navigator_qr" in request.GET else None)
-    if scan.is_valid():
-        selection = scan.cleaned_data["navigator_qr"]
-        initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
-                       life_event=LifeEvent.objects.filter(code=selection.life_event, active=True).first())
-        count = len(selection.procedure_codes)
-        messages.info(request, ngettext(
-            "The navigator's %(count)d procedure is ticked: check it and register.",
-            "The navigator's %(count)d procedures are ticked: check them and register.", count) % {"count": count})
-    form = ReceptionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = services.visit_register(
-                site=data["site"], procedure_codes=[p.code for p in data["procedures"]],
-                channel=data["channel"] or Channel.RECEPTION,
-                needs=data["needs"], interpreter_language=data["interpreter_language"],
-                life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Ticket %(ticket)s registered.") % {"ticket": visit.ticket_number})
-            return redirect("counters:route_sheet", visit_id=visit.pk)
-    return render(request, "counters/reception.html", {
-        "form": form, "scan": scan if scan.is_bound else ScanForm(),
-        "life_events": LifeEvent.objects.filter(active=True), "groups": _procedure_groups(),
-        "selected": {p.code if hasattr(p, "code") else p for p in (form["procedures"].value() or [])},
-    })
-
-
-def _route_context(request, visit: Visit) -> dict:
-    route = services.planned_route(visit)
-    status_url = request.build_absolute_uri(visit_status_url(visit))
-    documents = []
-    for step in route:
-        for procedure in step.procedures.all():
-            documents.extend(procedure.documents_in(request.LANGUAGE_CODE))
-    return {"visit": visit, "route": route, "status_url": status_url, "qr_svg": qr.svg(status_url),
-            "documents": list(dict.fromkeys(documents))}
-
-
-def visit_status_url(visit: Visit) -> str:
-    from django.urls import reverse
-
-    return reverse("counters:status", args=[visit.status_token])
-
-
-@requires(Capability.RECEPTION_REGISTER)
-@never_cache
-def route_sheet(request, visit_id: int):
-    """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4."""
-    visit = get_object_or_404(Visit.objects.select_related("site"), pk=visit_id)
-    size = "a4" if request.GET.get("size") == "a4" else "ticket"
-    return render(request, "counters/route_sheet.html", {**_route_context(request, visit), "size": size})
-
-
-# --- the visitor's own status page ---------------------------------------------------------
-
-
-@public
-@never_cache
-def status(request, token: str):
-    """Where the visitor stands: position, estimated wait, where to go next. No personal data."""
-    visit = queues.visit_by_token(token)
-    if visit is None:
-        return render(request, "counters/status_unknown.html", status=404)
-    steps = services.planned_route(visit)
-    current = next((s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)), None)
-    position = queues.waiting_position(current) if current and current.status == Step.Status.QUEUED else None
-    context = {
-        "visit": visit, "steps": steps, "current": current, "position": position,
-        "wait_minutes": selectors.minutes_display(position.estimated_wait_minutes) if position else None,
-        "upcoming": [s for s in steps if s.status == Step.Status.PENDING],
-        "refresh_seconds": 20,
-    }
-    template = "counters/_status_body.html" if request.htmx else "counters/status.html"
-    return render(request, template, context)
-
+# How often the screens ask for news (htmx polling; each answer is a 304 while nothing changed).
+CONSOLE_REFRESH_SECONDS = 5
+DISPLAY_POLL_SECONDS = 1
+CONGESTION_REFRESH_SECONDS = 30
+# A board shows one floor or a group of counters; a longer list in the URL is cut here.
+DISPLAY_COUNTER_GROUP_MAX = 20
+_FLOOR = re.compile(r"^-?[0-9]{1,3}$")
 
 # --- counter console ---------------------------------------------------------------------------
 
@@ -177,11 +74,25 @@ def console(request, code: str):
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
         "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
-        "add_form": AddProcedureForm(), "now": timezone.now(),
+        "add_form": AddProcedureForm(), "now": timezone.now(), "refresh_seconds": CONSOLE_REFRESH_SECONDS,
     }
-    template = "counters/_console_queue.html" if request.htmx and request.GET.get("part") == "queue" else \
-        "counters/console.html"
-    return render(request, template, context)
+    return render(request, "counters/console.html", context)
+
+
+@requires(Capability.COUNTER_SERVE)
+def console_queue(request, code: str):
+    """The console's queue alone, polled every few seconds: 304 while nothing happened at the counter
+    (its last event and desks) within the same minute, so an idle poll costs two small queries."""
+    counter = _served_counter(request, code)
+    now = timezone.now()
+    etag = f'"{selectors.counter_version(counter)}-{now:%H%M}-{request.LANGUAGE_CODE}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    queue, active = selectors.counter_console(counter, now=now)
+    response = render(request, "counters/_console_queue.html", {"queue": queue, "active": active, "now": now})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _console_action(request, code: str, action) -> HttpResponse:
@@ -189,7 +100,7 @@ def _console_action(request, code: str, action) -> HttpResponse:
     try:
         result = action(counter)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if result:
             messages.success(request, result)
@@ -266,7 +177,7 @@ def add_to_serving_visit(request):
         try:
             services.visit_add_procedures(visit=visit, procedure_codes=missing, actor=request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Added to ticket %(ticket)s: %(codes)s") % {
                 "ticket": visit.ticket_number, "codes": ", ".join(missing)})
@@ -286,7 +197,7 @@ def supervisor(request):
     rows = []
     for queue in snapshot.values():
         rows.append({"queue": queue, "desks": queues.desk_states(queue.counter),
-                     "wait": selectors.minutes_display(queue.wait_for_new_arrival)})
+                     "wait": queues.minutes_display(queue.wait_for_new_arrival)})
     rows.sort(key=lambda r: (r["queue"].counter.site.sort_order, r["queue"].counter.floor, r["queue"].counter.number))
     return render(request, "counters/supervisor.html", {"rows": rows, "move_form": MoveForm()})
 
@@ -299,7 +210,7 @@ def supervisor_desk(request, code: str, number: int):
         services.desk_set_open(counter=counter, number=number, is_open=request.POST.get("open") == "1",
                                actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect("counters:supervisor")
 
 
@@ -313,7 +224,7 @@ def supervisor_move(request, step_id: int):
             raise ValidationError(form.errors["counter"])
         services.step_move(step=step, counter=form.cleaned_data["counter"], actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("%(ticket)s moved to %(counter)s.") % {
             "ticket": step.visit.ticket_number, "counter": form.cleaned_data["counter"].name})
@@ -333,11 +244,10 @@ def summary(request):
 def _display_scope(request) -> tuple[Site, int | None, list[str]]:
     """Which calls a board shows: a site, and a floor (``?floor=2``) or a counter group
     (``?counters=kokuho,kouki``); the whole site when neither is given."""
-    site = Site.objects.filter(code=request.GET.get("site") or "", active=True).first() or \
-        Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
-    floor = request.GET.get("floor")
-    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:20]
-    return site, int(floor) if floor and floor.lstrip("-").isdigit() else None, group
+    site = catalog.site_or_main(request.GET.get("site"))
+    floor = request.GET.get("floor") or ""
+    group = [code for code in (request.GET.get("counters") or "").split(",") if code][:DISPLAY_COUNTER_GROUP_MAX]
+    return site, int(floor) if _FLOOR.match(floor) else None, group
 
 
 @requires(Capability.DISPLAY_VIEW)
@@ -348,7 +258,7 @@ def display(request):
     return render(request, "counters/display.html", {
         "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
         "calls": selectors.recent_calls(site=site, floor=floor, counters=group),
-        "sites": Site.objects.filter(active=True),
+        "sites": catalog.site_list(), "poll_seconds": DISPLAY_POLL_SECONDS,
     })
 
 
@@ -366,46 +276,6 @@ def display_calls(request):
     return response
 
 
-# --- kiosk --------------------------------------------------------------------------------------
-
-
-@requires(Capability.KIOSK_USE)
-@never_cache
-def kiosk(request):
-    """Walk-in touch screen: pick what you came for → a ticket. Large targets, three languages."""
-    event = LifeEvent.objects.filter(code=request.GET.get("event") or "", active=True).first()
-    certificates = request.GET.get("event") == "certificates"
-    if request.method == "POST":
-        codes = request.POST.getlist("procedures")
-        needs = [n for n in request.POST.getlist("needs") if n in Need.values]
-        site = Site.objects.filter(code=request.POST.get("site") or "", active=True).first() or \
-            Site.objects.filter(kind=Site.Kind.MAIN).first()
-        try:
-            visit = services.visit_register(site=site, procedure_codes=codes, channel=Channel.KIOSK, needs=needs,
-                                            life_event=request.POST.get("life_event", "")[:64],
-                                            registered_by=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            return redirect("counters:kiosk_ticket", token=visit.status_token)
-    procedures = []
-    if event is not None:
-        procedures = list(event.procedures.all())
-    elif certificates:
-        procedures = list(Procedure.objects.filter(active=True, code__startswith="cert."))
-    return render(request, "counters/kiosk.html", {
-        "life_events": LifeEvent.objects.filter(active=True), "event": event, "certificates": certificates,
-        "procedures": procedures, "needs": Need.choices,
-    })
-
-
-@requires(Capability.KIOSK_USE)
-@never_cache
-def kiosk_ticket(request, token: str):
-    visit = get_object_or_404(Visit, status_token=token)
-    return render(request, "counters/kiosk_ticket.html", _route_context(request, visit))
-
-
 # --- congestion (public) -----------------------------------------------------------------------
 
 
@@ -413,6 +283,6 @@ def kiosk_ticket(request, token: str):
 def congestion(request):
     data = selectors.congestion()
     template = "counters/_congestion_body.html" if request.htmx else "counters/congestion.html"
-    response = render(request, template, {"data": data, "refresh_seconds": 30})
+    response = render(request, template, {"data": data, "refresh_seconds": CONGESTION_REFRESH_SECONDS})
     response["Cache-Control"] = "public, max-age=10"
     return response

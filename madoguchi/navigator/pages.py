@@ -3,7 +3,6 @@ questions the rules call for, and the result. No queries and no writes here."""
 
 from dataclasses import dataclass, field
 
-import segno
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -220,11 +219,3 @@ def result_cards(cards: list[ProcedureCard], selected: set[str]) -> list[ResultC
                    bool(card.deadline and card.deadline < today))
         for card in cards
     ]
-
-
-def qr_svg(text: str) -> str:
-    """The QR code as inline SVG, hidden from screen readers (the page names it and prints its text)."""
-    # A viewBox instead of a fixed size, so the stylesheet can size it; white quiet zone for scanners.
-    svg = segno.make(text, error="m").svg_inline(scale=5, border=4, light="#ffffff", omitsize=True,
-                                                 svgclass="nav-qr__code", lineclass=None)
-    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)

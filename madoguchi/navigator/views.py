@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.roles import Capability, Role
 
@@ -121,7 +122,8 @@ def _result(request, mode: Mode, life_event: str):
         cards=pages.result_cards(cards, set(selected)),
         required_count=sum(1 for f in findings if f.required),
         optional_count=sum(1 for f in findings if not f.required),
-        selected_codes=selected, qr_text=qr_text, qr_svg=pages.qr_svg(qr_text) if qr_text else "",
+        selected_codes=selected, qr_text=qr_text,
+        qr_svg=qr.svg(qr_text, css_class="nav-qr__code", scale=5) if qr_text else "",
     )
     return render(request, "navigator/result.html", context)
 

@@ -3,7 +3,6 @@ code (kiosk or reception). The booking code travels in the request body, never i
 
 from datetime import date, datetime
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Router, Schema, Status
@@ -13,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from madoguchi.core.api_auth import staff
 from madoguchi.core.roles import Capability
+from madoguchi.reception import selectors as reception_selectors
 
 from . import selectors, services
 
@@ -73,4 +73,4 @@ def slots(request, group_code: str, day: date | None = None):
 def check_in(request, payload: CheckInIn):
     visit = services.appointment_check_in(reference=payload.reference, actor=request.auth)
     return Status(201, CheckInOut(ticket_number=visit.ticket_number, status_url=request.build_absolute_uri(
-        reverse("counters:status", args=[visit.status_token]))))
+        reception_selectors.status_path(visit))))

@@ -2,7 +2,7 @@
 
 The same rules as the no-writing counter: identity and household through ``prefill.identity`` (a
 12-digit individual number is refused first, naming the fields and never the digits), answers as
-``prefill.services.answers_save`` reads them (和暦 or Western dates kept as ISO dates, a choice among
+``prefill.services.identity_answers_save`` reads them (和暦 or Western dates kept as ISO dates, a choice among
 its choices, at most 200 characters) — and here the answers a form requires are required, so the
 forms print at the counter with nothing more to ask.
 
@@ -17,7 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from madoguchi.prefill.forms import ANSWER_KEY, AnswerSpec, clean_answer
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core.errors import DomainError
+from madoguchi.prefill.answers import AnswerSpec, answer_field, clean_answer
 from madoguchi.prefill.identity import (
     HouseholdMember,
     Identity,
@@ -25,6 +28,7 @@ from madoguchi.prefill.identity import (
     validate_household,
     validate_identity,
 )
+from madoguchi.prefill.layouts import ANSWER_KEY
 from madoguchi.prefill.mynumber import IndividualNumberRefused, find_individual_numbers
 
 MAX_PROCEDURES = 40
@@ -35,17 +39,9 @@ _ANSWER_KEY = re.compile(rf"^{ANSWER_KEY}$")
 CONTENT_KEYS = {"procedures", "life_event", "identity", "household", "answers"}
 
 
-def _msg(ja: str, en: str) -> str:
-    return f"{ja}／{en}"
-
-
-class ApplicationInvalid(ValueError):
-    """Every problem at once: ``{field: message}`` with fields named as the counter names them
-    (``name``, ``household[1].birth_date``, ``answers.moved_on``, ``procedures``)."""
-
-    def __init__(self, problems: Mapping[str, str]):
-        self.problems = dict(problems)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in self.problems.items()))
+class ApplicationInvalid(DomainError):
+    """Every problem at once, with fields named as the counter names them (``name``,
+    ``household[1].birth_date``, ``answers.moved_on``, ``procedures``)."""
 
 
 class ContentInvalid(ValueError):
@@ -90,23 +86,26 @@ class RawApplication:
     answers: dict
 
 
-def _check_answers(specs: Sequence[AnswerSpec], answers: Mapping[str, object], problems: dict[str, str]) -> dict:
+def _check_answers(specs: Sequence[AnswerSpec], answers: Mapping[str, object], problems: list[DomainError]) -> dict:
     by_key = {spec.key: spec for spec in specs}
     clean: dict[str, str] = {}
+    refused: set[str] = set()
     for key, value in answers.items():
-        field = f"answers.{key}"
         spec = by_key.get(str(key))
         if spec is None:
-            problems[field] = _msg("この手続の申請書にない項目です", "no form of these procedures asks this")
+            problems.append(DomainError(_("No form of these procedures asks this."), field=answer_field(str(key))))
             continue
-        text, problem = clean_answer(spec, value)
-        if problem:
-            problems[field] = problem
-        elif text is not None:
+        try:
+            text = clean_answer(spec, value)
+        except DomainError as error:
+            problems.append(error)
+            refused.add(spec.key)
+            continue
+        if text is not None:
             clean[spec.key] = text
     for spec in specs:
-        if spec.required and spec.key not in clean and f"answers.{spec.key}" not in problems:
-            problems[f"answers.{spec.key}"] = _msg("入力してください", "required")
+        if spec.required and spec.key not in clean and spec.key not in refused:
+            problems.append(DomainError(_("Required."), field=answer_field(spec.key)))
     return clean
 
 
@@ -123,29 +122,30 @@ def check_application(
              *find_individual_numbers(dict(answers), ("answers",))]
     if found:
         raise IndividualNumberRefused(found)
-    problems: dict[str, str] = {}
+    problems: list[DomainError] = []
     codes = tuple(dict.fromkeys(procedure_codes))
     if not codes:
-        problems["procedures"] = _msg("手続を選んでください", "choose at least one procedure")
+        problems.append(DomainError(_("Choose at least one procedure."), field="procedures"))
     elif len(codes) > MAX_PROCEDURES or not all(isinstance(c, str) and _CODE.match(c) for c in codes):
-        problems["procedures"] = _msg("手続の指定が正しくありません", "these are not procedure codes")
+        problems.append(DomainError(_("These are not procedures of the catalogue."), field="procedures"))
     if life_event and not _LIFE_EVENT.match(life_event):
-        problems["life_event"] = _msg("ライフイベントの指定が正しくありません", "not a life event code")
+        problems.append(DomainError(_("This is not a life event of the catalogue."), field="life_event"))
     if len(household) > MAX_HOUSEHOLD:
-        problems["household"] = _msg(f"世帯員は{MAX_HOUSEHOLD}人までです。それより多い場合は窓口でお手続きください",
-                                     f"at most {MAX_HOUSEHOLD} people; a larger household is done at the counter")
+        problems.append(DomainError(
+            _("At most %(max)d people: a larger household is done at the counter."), field="household",
+            max=MAX_HOUSEHOLD))
     person = members = None
     try:
         person = validate_identity(identity, today=today)
     except IdentityInvalid as error:
-        problems.update(error.as_dict())
+        problems.append(error)
     try:
         members = validate_household(household, today=today)
     except IdentityInvalid as error:
-        problems.update(error.as_dict())
+        problems.append(error)
     clean_answers = _check_answers(specs, answers, problems)
     if problems or person is None or members is None:
-        raise ApplicationInvalid(problems)
+        raise ApplicationInvalid.collect(problems)
     return Application(codes, life_event, person, tuple(members), clean_answers)
 
 

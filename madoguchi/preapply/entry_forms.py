@@ -8,8 +8,8 @@ their fields say what they are for the browser's autofill (WCAG 1.3.5).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.prefill.answers import AnswerSpec
 from madoguchi.prefill.entry_forms import HouseholdMemberForm
-from madoguchi.prefill.forms import AnswerSpec
 from madoguchi.prefill.identity import ADDRESS_MAX, NAME_MAX, RELATIONSHIP_MAX
 from madoguchi.prefill.models import SexCode
 

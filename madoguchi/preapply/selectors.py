@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
-from madoguchi.prefill.forms import AnswerSpec, FormSpec, answer_specs, forms_for_procedures
+from madoguchi.prefill.answers import AnswerSpec, answer_specs
+from madoguchi.prefill.layouts import FormSpec, forms_for_procedures
 from madoguchi.prefill.mynumber import IndividualNumberRefused
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.reception.models import Visit
@@ -114,7 +115,7 @@ def preapplication_read(*, collection: sealed.Collection, now: datetime | None =
     except IndividualNumberRefused:
         raise _invalid("a 12-digit number") from None
     except ApplicationInvalid as error:
-        raise _invalid(", ".join(error.problems)) from None
+        raise _invalid(", ".join(error.fields)) from None
     redeemed = RedeemedPreapplication.objects.select_related("visit").filter(
         key_id=opened.key_id, set_id=opened.set_id).first()
     return ReadPreapplication(

@@ -78,7 +78,7 @@ def preapplication_register(
             prefill.identity_capture(visit=visit, source="preapplication", data=application.identity_data(),
                                      household=application.household_data(), actor=actor, now=now)
             if application.answers:
-                prefill.answers_save(visit=visit, answers=dict(application.answers), actor=actor, now=now)
+                prefill.identity_answers_save(visit=visit, answers=dict(application.answers), actor=actor, now=now)
             RedeemedPreapplication.objects.create(key_id=read.key_id, set_id=read.set_id, visit=visit,
                                                   code_created_at=read.created_at, redeemed_at=now)
             audit.preapplication_registered(actor=actor, visit=visit, key_id=read.key_id, set_id=read.set_id,
@@ -106,11 +106,11 @@ REFERENCE_RETRIES = 5
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{8,18}[0-9]$")
 
 
-def new_reference() -> str:
+def _new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def clean_contact(text: str) -> str:
+def _clean_contact(text: str) -> str:
     """An optional e-mail address or phone number, or ``ValidationError``. A 12-digit number is
     refused without being repeated (an individual number typed into the wrong field)."""
     value = unicodedata.normalize("NFKC", text or "").strip()
@@ -180,13 +180,13 @@ def appointment_book(*, group_code: str, starts_at: datetime, procedure_codes: S
     now = now or timezone.now()
     group = _group_or_refuse(group_code)
     codes = _check_procedures(group, procedure_codes)
-    contact = clean_contact(contact)
+    contact = _clean_contact(contact)
     for _attempt in range(REFERENCE_RETRIES):
         try:
             with transaction.atomic():
                 slot = _take_place(group, starts_at, now)
                 appointment = Appointment.objects.create(
-                    reference=new_reference(), slot=slot, procedure_codes=codes, contact=contact, booked_at=now)
+                    reference=_new_reference(), slot=slot, procedure_codes=codes, contact=contact, booked_at=now)
                 audit.appointment_booked(appointment=appointment, group=group.code)
                 return appointment
         except IntegrityError:
@@ -319,7 +319,7 @@ def appointment_no_show(*, appointment: Appointment, actor, now: datetime | None
     return appointment
 
 
-def appointments_release_no_shows(*, now: datetime | None = None) -> int:
+def appointment_no_shows_release(*, now: datetime | None = None) -> int:
     """Mark every booking not checked in past its grace as a no-show (the scheduled job). Returns how many."""
     now = now or timezone.now()
     count = 0

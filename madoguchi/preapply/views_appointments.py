@@ -194,7 +194,7 @@ def kiosk_check_in(request):
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
-            return redirect("counters:kiosk_ticket", token=visit.status_token)
+            return redirect("reception:kiosk_ticket", token=visit.status_token)
     return render(request, "preapply/kiosk_check_in.html", {"form": form, "error": error},
                   status=422 if error else 200)
 
@@ -230,7 +230,7 @@ def staff_check_in(request):
         return redirect("preapply:staff_day")
     messages.success(request, _("Checked in: ticket %(ticket)s, queued with appointment priority.")
                      % {"ticket": visit.ticket_number})
-    return redirect("counters:route_sheet", visit_id=visit.pk)
+    return redirect("reception:route_sheet", visit_id=visit.pk)
 
 
 @requires(*STAFF)

@@ -20,16 +20,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.catalog.models import LifeEvent, Procedure, Site
 from madoguchi.catalog.selectors import departments_with_procedures
+from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.roles import Capability
-from madoguchi.counters.forms import ReceptionForm
 from madoguchi.navigator.qr import decode_selection
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures
+from madoguchi.prefill.answers import answer_specs
+from madoguchi.prefill.layouts import forms_for_procedures
 from madoguchi.prefill.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.prefill.wareki import WarekiError, format_wareki
+from madoguchi.reception.forms import ReceptionForm
 
-from . import keyring, qr, sealed, selectors, services
+from . import keyring, sealed, selectors, services
 from .application import ApplicationInvalid, check_application
 from .entry_forms import (
     NUMBER_WARNING,
@@ -199,8 +201,8 @@ def _result_page(request, page: _Page, application, texts: list[str], now):
     expires = timezone.localtime(now + selectors.max_age())
     procedures = selectors.procedures_by_code(page.codes)
     return render(request, "preapply/result.html", {
-        "codes": [{"number": n, "text": text, "svg": qr.svg(text), "png": qr.png_data_uri(text)}
-                  for n, text in enumerate(texts, start=1)],
+        "codes": [{"number": n, "text": text, "svg": qr.svg(text, css_class="preapply-qr__svg"),
+                   "png": qr.png_data_uri(text)} for n, text in enumerate(texts, start=1)],
         "total": len(texts), "expires": expires, "expires_wareki": _wareki(expires.date()),
         "application": application, "procedures": [procedures[c] for c in page.codes if c in procedures],
         "answer_rows": [(spec, application.answers[spec.key]) for spec in page.specs
@@ -243,9 +245,9 @@ def fill(request):
     page = _Page(codes, life_event, data, validate=True, add_row=False)
     forms_valid = page.is_valid()
     if refused:
-        message = str(IndividualNumberRefused([_post_field(key) for key in refused]))
-        leftovers = page.place({_post_field(key): [message] for key in refused}, list(range(len(page.household))))
-        return _form_page(request, page, errors=leftovers or [message], status=422)
+        refusal = IndividualNumberRefused([_post_field(key) for key in refused])
+        leftovers = page.place(refusal.message_dict, list(range(len(page.household))))
+        return _form_page(request, page, errors=leftovers or [refusal.first()[1]], status=422)
     # The counter's own checks run on what was typed even when a field is missing, so every problem
     # shows at once (a date that does not read beside a blank name).
     rows = [i for i, form in enumerate(page.household.forms) if _typed(form)]
@@ -257,7 +259,7 @@ def fill(request):
             specs=page.specs, today=timezone.localdate(now), life_event=life_event,
         )
     except ApplicationInvalid as error:
-        return _form_page(request, page, errors=page.place(error.problems, rows), status=422)
+        return _form_page(request, page, errors=page.place(error.message_dict, rows), status=422)
     if not forms_valid:
         return _form_page(request, page, status=422)
     try:
@@ -348,4 +350,4 @@ def register(request):
         return _reception_page(request, parts=[], error=" ".join(error.messages), status=422)
     messages.success(request, _("Ticket %(ticket)s registered from the pre-application: its identity and answers "
                                 "are ready, so the forms print filled in.") % {"ticket": visit.ticket_number})
-    return redirect("counters:route_sheet", visit_id=visit.pk)
+    return redirect("reception:route_sheet", visit_id=visit.pk)

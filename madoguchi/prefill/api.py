@@ -19,10 +19,10 @@ from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
 from . import services
+from .answers import missing_answers
 from .fonts import unprintable_characters
-from .forms import missing_answers
 from .models import CaptureSource
-from .mynumber import find_individual_numbers
+from .mynumber import IndividualNumberRefused, find_individual_numbers
 from .permissions import may_handle_visit
 from .responses import pdf_response
 from .selectors import visit_forms
@@ -38,7 +38,7 @@ SEX_HELP = "ISO 5218: 1 male, 2 female, 9 not applicable, 0 unknown (or 男 / �
 def _refuse_individual_number(data: object, prefix: tuple = ()) -> object:
     found = find_individual_numbers(data, prefix)
     if found:
-        raise services.individual_number_refusal(found)
+        raise IndividualNumberRefused(found)
     return data
 
 
@@ -142,7 +142,7 @@ def identity_capture(request, visit_id: int, payload: IdentityIn):
 def answers_save(request, visit_id: int, payload: AnswersIn):
     """Merge answers (keys from the visit's forms); a blank value removes one. Dates in Western or 和暦."""
     visit = _visit_for(request, visit_id)
-    record = services.answers_save(visit=visit, answers=payload.answers, actor=request.auth)
+    record = services.identity_answers_save(visit=visit, answers=payload.answers, actor=request.auth)
     forms = visit_forms(visit)
     return AnswersOut(visit=visit.pk, forms=[f.code for f in forms],
                       answers_missing=[spec.key for spec in missing_answers(forms, record.answers)])

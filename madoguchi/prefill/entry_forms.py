@@ -11,7 +11,7 @@ one resident's name to the next.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AnswerSpec
+from .answers import AnswerSpec
 from .identity import ADDRESS_MAX, NAME_MAX, RELATIONSHIP_MAX
 from .models import CaptureSource, SexCode
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .forms import FieldSpec
 from .identity import HouseholdMember, Identity, Sex, parse_sex
+from .layouts import FieldSpec
 from .wareki import format_wareki, parse_date
 
 

@@ -1,9 +1,9 @@
 """Identity captured at the counter (本人確認情報): validation of what a clerk types or a card gives.
 
-Pure: no Django. ``validate_identity(raw)`` returns an ``Identity`` or raises ``IdentityInvalid``
-listing every field and its reason, so the clerk fixes the entry in one go. Any 12-digit
-individual number in any field is refused first (``IndividualNumberRefused``), before anything
-else looks at the data.
+Pure (Django only for the translation of its messages). ``validate_identity(raw)`` returns an
+``Identity`` or raises ``IdentityInvalid`` listing every field and its reason, so the clerk fixes the
+entry in one go. Any 12-digit individual number in any field is refused first
+(``IndividualNumberRefused``), before anything else looks at the data.
 
 Names and addresses are kept *exactly as written*: no Unicode normalisation, because NFC/NFKC
 would turn some compatibility ideographs into other characters, and forms must print 髙, 﨑 and 𠮷
@@ -13,7 +13,7 @@ becomes one (the first space of the run, so a full-width space stays full-width)
 The My Number card gives name, address, birth date and sex — no kana and no postal code — so
 those two may be empty here; the review step asks for them.
 
-Error messages are bilingual "日本語／English".
+Errors are ``DomainError`` problems named by field, translated when shown.
 """
 
 import re
@@ -22,6 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core.errors import DomainError
 
 from .mynumber import (
     IndividualNumberRefused,
@@ -32,7 +36,7 @@ from .mynumber import (
 from .wareki import WarekiError, parse_date
 
 __all__ = [
-    "FieldProblem", "HouseholdMember", "Identity", "IdentityInvalid", "IndividualNumberRefused", "Sex",
+    "HouseholdMember", "Identity", "IdentityInvalid", "IndividualNumberRefused", "Sex",
     "contains_individual_number", "find_individual_numbers", "normalise_kana", "normalise_postal_code",
     "parse_sex", "refuse_individual_number", "validate_household", "validate_identity",
 ]
@@ -74,30 +78,11 @@ class HouseholdMember:
     relationship: str  # 続柄 as written: 妻, 子, 母 …
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+class IdentityInvalid(DomainError):
+    """Every problem of an identity or a household at once, each at its field."""
 
 
-class IdentityInvalid(ValueError):
-    def __init__(self, problems: list[FieldProblem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
-
-    def as_dict(self) -> dict[str, str]:
-        """``{field: message}`` for a form or an API error body."""
-        out: dict[str, str] = {}
-        for problem in self.problems:
-            out.setdefault(problem.field, problem.message)
-        return out
-
-
-def _msg(ja: str, en: str) -> str:
-    return f"{ja}／{en}"
+Problems = list[DomainError]
 
 
 def _tidy(text: str) -> str:
@@ -110,19 +95,18 @@ def _tidy(text: str) -> str:
 _NAME_PUNCTUATION = set(" \u3000・･-‐'’.,")
 
 
-def _check_name(value: object, field_name: str, problems: list[FieldProblem]) -> str:
+def _check_name(value: object, field_name: str, problems: Problems) -> str:
     if not isinstance(value, str) or not value.strip():
-        problems.append(FieldProblem(field_name, _msg("氏名を入力してください", "the name is required")))
+        problems.append(DomainError(_("The name is required."), field=field_name))
         return ""
     name = _tidy(value)
     if len(name) > NAME_MAX:
-        problems.append(FieldProblem(field_name, _msg(f"氏名は{NAME_MAX}文字以内です",
-                                                      f"at most {NAME_MAX} characters")))
+        problems.append(DomainError(_("At most %(max)d characters."), field=field_name, max=NAME_MAX))
     bad = sorted({ch for ch in name if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION)})
     if bad:
         shown = " ".join(repr(ch) for ch in bad)
-        problems.append(FieldProblem(field_name, _msg(f"氏名に使えない文字があります：{shown}",
-                                                      f"characters not allowed in a name: {shown}")))
+        problems.append(DomainError(_("Characters not allowed in a name: %(characters)s"), field=field_name,
+                                    characters=shown))
     return name
 
 
@@ -143,38 +127,37 @@ def _is_katakana(ch: str) -> bool:
     return 0x30A1 <= ord(ch) <= 0x30FA or ch in "ー・ヽヾ\u3000"
 
 
-def _check_kana(value: object, field_name: str, problems: list[FieldProblem]) -> str:
+def _check_kana(value: object, field_name: str, problems: Problems) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     if not isinstance(value, str):
-        problems.append(FieldProblem(field_name, _msg("フリガナは文字で入力してください", "must be text")))
+        problems.append(DomainError(_("Type the kana as text."), field=field_name))
         return ""
     kana = normalise_kana(value)
     if len(kana) > NAME_MAX:
-        problems.append(FieldProblem(field_name, _msg(f"フリガナは{NAME_MAX}文字以内です",
-                                                      f"at most {NAME_MAX} characters")))
+        problems.append(DomainError(_("At most %(max)d characters."), field=field_name, max=NAME_MAX))
     bad = sorted({ch for ch in kana if not _is_katakana(ch)})
     if bad:
         shown = " ".join(repr(ch) for ch in bad)
-        problems.append(FieldProblem(field_name, _msg(f"フリガナはカタカナかひらがなで入力してください：{shown}",
-                                                      f"kana only (katakana or hiragana): {shown}")))
+        problems.append(DomainError(_("Kana only (katakana or hiragana): %(characters)s"), field=field_name,
+                                    characters=shown))
     return kana
 
 
-def _check_birth_date(value: object, field_name: str, today: date, problems: list[FieldProblem]) -> date | None:
+def _check_birth_date(value: object, field_name: str, today: date, problems: Problems) -> date | None:
     if isinstance(value, date):
         born = value
     elif isinstance(value, str) and value.strip():
         try:
             born = parse_date(value)
         except WarekiError as error:
-            problems.append(FieldProblem(field_name, str(error)))
+            problems.append(error.at(field_name))
             return None
     else:
-        problems.append(FieldProblem(field_name, _msg("生年月日を入力してください", "the birth date is required")))
+        problems.append(DomainError(_("The birth date is required."), field=field_name))
         return None
     if born > today:
-        problems.append(FieldProblem(field_name, _msg("生年月日が未来の日付です", "the birth date is in the future")))
+        problems.append(DomainError(_("The birth date is in the future."), field=field_name))
         return None
     return born
 
@@ -198,16 +181,15 @@ def parse_sex(value: object) -> Sex:
     raise ValueError(value)
 
 
-def _check_sex(value: object, field_name: str, problems: list[FieldProblem]) -> Sex | None:
+def _check_sex(value: object, field_name: str, problems: Problems) -> Sex | None:
     if value is None or value == "":
-        problems.append(FieldProblem(field_name, _msg("性別を選んでください", "the sex is required")))
+        problems.append(DomainError(_("Choose the sex."), field=field_name))
         return None
     try:
         return parse_sex(value)
     except ValueError:
-        problems.append(FieldProblem(field_name, _msg(
-            "性別は 1（男）・2（女）・9（適用不能）・0（不明）のいずれかです",
-            "sex is an ISO 5218 code: 1 male, 2 female, 9 not applicable, 0 unknown")))
+        problems.append(DomainError(
+            _("The sex is one of 1 (male), 2 (female), 9 (not applicable), 0 (unknown)."), field=field_name))
         return None
 
 
@@ -226,30 +208,27 @@ def normalise_postal_code(text: str) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
-def _check_postal_code(value: object, field_name: str, problems: list[FieldProblem]) -> str:
+def _check_postal_code(value: object, field_name: str, problems: Problems) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     try:
         return normalise_postal_code(str(value))
     except ValueError:
-        problems.append(FieldProblem(field_name, _msg("郵便番号は7桁です（例：173-8501）",
-                                                      "a postal code has 7 digits (e.g. 173-8501)")))
+        problems.append(DomainError(_("A postal code has 7 digits (e.g. 173-8501)."), field=field_name))
         return ""
 
 
-def _check_address(value: object, field_name: str, problems: list[FieldProblem]) -> str:
+def _check_address(value: object, field_name: str, problems: Problems) -> str:
     if not isinstance(value, str) or not value.strip():
-        problems.append(FieldProblem(field_name, _msg("住所を入力してください", "the address is required")))
+        problems.append(DomainError(_("The address is required."), field=field_name))
         return ""
     address = _tidy(value)
     if len(address) > ADDRESS_MAX:
-        problems.append(FieldProblem(field_name, _msg(f"住所は{ADDRESS_MAX}文字以内です",
-                                                      f"at most {ADDRESS_MAX} characters")))
+        problems.append(DomainError(_("At most %(max)d characters."), field=field_name, max=ADDRESS_MAX))
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and ch not in "\u200d" for ch in address):
-        problems.append(FieldProblem(field_name, _msg("住所に制御文字などの使えない文字があります",
-                                                      "the address holds control or unassigned characters")))
+        problems.append(DomainError(_("The address holds control or unassigned characters."), field=field_name))
     if not any(unicodedata.category(ch)[0] == "L" for ch in address):
-        problems.append(FieldProblem(field_name, _msg("住所に地名がありません", "the address has no place name")))
+        problems.append(DomainError(_("The address has no place name."), field=field_name))
     return address
 
 
@@ -258,11 +237,11 @@ def validate_identity(raw: Mapping, *, today: date | None = None) -> Identity:
     holds a 12-digit number, else ``IdentityInvalid`` listing each field's problem."""
     refuse_individual_number(raw)  # first: nothing else may look at the number
     today = today or date.today()
-    problems: list[FieldProblem] = []
+    problems: Problems = []
     known = {"name", "name_kana", "birth_date", "sex", "postal_code", "address"}
     for key in raw:
         if key not in known:
-            problems.append(FieldProblem(str(key), _msg("不明な項目です", "unknown field")))
+            problems.append(DomainError(_("Unknown field."), field=str(key)))
     name = _check_name(raw.get("name"), "name", problems)
     kana = _check_kana(raw.get("name_kana"), "name_kana", problems)
     born = _check_birth_date(raw.get("birth_date"), "birth_date", today, problems)
@@ -270,7 +249,7 @@ def validate_identity(raw: Mapping, *, today: date | None = None) -> Identity:
     postal_code = _check_postal_code(raw.get("postal_code"), "postal_code", problems)
     address = _check_address(raw.get("address"), "address", problems)
     if problems or born is None or sex is None:
-        raise IdentityInvalid(problems)
+        raise IdentityInvalid.collect(problems)
     return Identity(name=name, name_kana=kana, birth_date=born, sex=sex, postal_code=postal_code, address=address)
 
 
@@ -280,30 +259,30 @@ def validate_household(raw: list, *, today: date | None = None, prefix: str = "h
     refuse_individual_number({prefix: raw})
     today = today or date.today()
     members: list[HouseholdMember] = []
-    all_problems: list[FieldProblem] = []
+    all_problems: Problems = []
     if not isinstance(raw, list):
-        raise IdentityInvalid([FieldProblem(prefix, _msg("世帯員は一覧で渡してください", "must be a list"))])
+        raise IdentityInvalid(_("The household is a list of members."), field=prefix)
     known = {"name", "name_kana", "birth_date", "sex", "relationship"}
     for index, item in enumerate(raw):
         where = f"{prefix}[{index}]"
         if not isinstance(item, Mapping):
-            all_problems.append(FieldProblem(where, _msg("世帯員の形式が正しくありません", "must be a mapping")))
+            all_problems.append(DomainError(_("A household member is a set of fields."), field=where))
             continue
-        problems: list[FieldProblem] = []
+        problems: Problems = []
         for key in item:
             if key not in known:
-                problems.append(FieldProblem(f"{where}.{key}", _msg("不明な項目です", "unknown field")))
+                problems.append(DomainError(_("Unknown field."), field=f"{where}.{key}"))
         name = _check_name(item.get("name"), f"{where}.name", problems)
         kana = _check_kana(item.get("name_kana"), f"{where}.name_kana", problems)
         born = _check_birth_date(item.get("birth_date"), f"{where}.birth_date", today, problems)
         sex = _check_sex(item.get("sex"), f"{where}.sex", problems)
         relationship = _tidy(str(item.get("relationship") or ""))
         if len(relationship) > RELATIONSHIP_MAX:
-            problems.append(FieldProblem(f"{where}.relationship", _msg(
-                f"続柄は{RELATIONSHIP_MAX}文字以内です", f"at most {RELATIONSHIP_MAX} characters")))
+            problems.append(DomainError(_("At most %(max)d characters."), field=f"{where}.relationship",
+                                           max=RELATIONSHIP_MAX))
         all_problems.extend(problems)
         if not problems and born is not None and sex is not None:
             members.append(HouseholdMember(name, kana, born, sex, relationship))
     if all_problems:
-        raise IdentityInvalid(all_problems)
+        raise IdentityInvalid.collect(all_problems)
     return members

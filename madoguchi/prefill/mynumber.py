@@ -2,6 +2,7 @@
 free text calls it, payments included); the names stay importable from here."""
 
 from madoguchi.core.mynumber import (  # noqa: F401
+    REFUSAL,
     IndividualNumberRefused,
     contains_individual_number,
     find_individual_numbers,

@@ -16,19 +16,21 @@ Coordinates in the form definitions are millimetres from the page's top-left cor
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import date
 from io import BytesIO
 
+from django.utils.translation import gettext_lazy as _
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from madoguchi.core.errors import DomainError
+
+from .answers import answer_problems
 from .fill import VisitInfo, member_text, members_for, resolve
 from .fonts import MAIN_FONT, FontSet, fonts
-from .forms import FieldSpec, FormSpec, answer_specs, missing_answers
 from .identity import HouseholdMember, Identity
+from .layouts import FieldSpec, FormSpec
 from .mynumber import refuse_individual_number
-from .wareki import WarekiError, parse_date
 
 ASCENT = 0.88  # of the em, IPAex Gothic: from the top of the text to its baseline
 PT_TO_MM = 25.4 / 72
@@ -37,41 +39,24 @@ SHADE = Color(0.9, 0.9, 0.9)
 CLOSING_PUNCTUATION = "、。，．・ー）」』】〕！？,.)"  # never at the start of a wrapped line
 
 
-class AnswersInvalid(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"answers.{k}: {v}" for k, v in problems.items()))
+class AnswersInvalid(DomainError):
+    """Answers a form needs are missing or unreadable (each at ``answers.<key>``)."""
 
 
-class UnprintableText(ValueError):
-    def __init__(self, characters: list[str], places: list[str]):
-        self.characters, self.places = characters, places
+class UnprintableText(DomainError):
+    """A character in neither embedded font (reported at ``forms``, naming the character and the place)."""
+
+    @classmethod
+    def of(cls, characters: list[str], places: list[str]) -> "UnprintableText":
         shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters)
-        super().__init__(f"印刷できない文字があります：{shown}（{', '.join(places)}）"
-                         f"／no embedded font has {shown} ({', '.join(places)})")
+        error = cls(_("No embedded font can print %(characters)s (%(places)s)."), field="forms",
+                    characters=shown, places=", ".join(places))
+        error.characters, error.places = characters, places
+        return error
 
 
-class TextDoesNotFit(ValueError):
-    pass
-
-
-def answer_problems(forms: Sequence[FormSpec], answers: Mapping[str, object]) -> dict[str, str]:
-    """``{key: reason}`` for missing required answers, unreadable dates and unknown choices."""
-    problems = {spec.key: f"{spec.label}を入力してください／{spec.label} is required"
-                for spec in missing_answers(forms, answers)}
-    for spec in answer_specs(forms):
-        value = answers.get(spec.key)
-        if spec.key in problems or value is None or str(value).strip() == "":
-            continue
-        if spec.kind == "date" and not isinstance(value, date):
-            try:
-                parse_date(str(value))
-            except WarekiError as error:
-                problems[spec.key] = str(error)
-        elif spec.kind == "choice" and str(value).strip() not in spec.choices:
-            problems[spec.key] = (f"{spec.label}は次から選んでください：{'・'.join(spec.choices)}"
-                                  f"／{spec.label} must be one of {', '.join(spec.choices)}")
-    return problems
+class TextDoesNotFit(DomainError):
+    """A value that does not fit its place on the form even at the smallest type (at ``forms``)."""
 
 
 def _plain(value: object) -> object:
@@ -154,8 +139,8 @@ def _wrap(page: _Page, text: str, width: float, size: float) -> list[str]:
 
 
 def _does_not_fit(where: str, width: float, min_size: float) -> TextDoesNotFit:
-    return TextDoesNotFit(f"{where}：{width:g} mm の欄に収まりません／does not fit in {width:g} mm "
-                          f"even at {min_size:g} pt")
+    return TextDoesNotFit(_("%(place)s does not fit in %(width)s mm, even at %(size)s pt."), field="forms",
+                          place=where, width=f"{width:g}", size=f"{min_size:g}")
 
 
 def _sizes(size: float, min_size: float):
@@ -261,13 +246,13 @@ def render_bundle(forms: Sequence[FormSpec], identity: Identity, household: Sequ
     })
     problems = answer_problems(forms, answers)
     if problems:
-        raise AnswersInvalid(problems)
+        raise AnswersInvalid.collect(problems)
     for form in forms:
         table = form.household_table
         listed = len(members_for(table.select, household, visit_info)) if table else 0
         if table and listed > table.rows:
-            raise TextDoesNotFit(f"{form.title_ja}の世帯員欄は{table.rows}人分です（{listed}人）"
-                                 f"／{form.code} lists at most {table.rows} household members, not {listed}")
+            raise TextDoesNotFit(_("%(form)s lists at most %(rows)d household members, not %(listed)d."),
+                                 field="forms", form=form.title_ja, rows=table.rows, listed=listed)
 
     font_set = fonts()
     texts = {
@@ -318,4 +303,4 @@ def _refuse_unprintable(font_set: FontSet, forms: Sequence[FormSpec], texts: dic
         for name in ("name", "name_kana", "relationship"):
             check(getattr(member, name), f"household[{index}].{name}")
     if characters:
-        raise UnprintableText(characters, places)
+        raise UnprintableText.of(characters, places)

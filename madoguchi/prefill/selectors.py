@@ -13,9 +13,10 @@ from madoguchi.audit.services import personal_data_viewed
 from madoguchi.catalog.models import Procedure
 from madoguchi.reception.models import Step, Visit
 from madoguchi.reception.permissions import may_serve
-from madoguchi.reception.services import planned_route
+from madoguchi.reception.selectors import route_in_catalogue_order
 
-from .forms import AnswerSpec, FormSpec, answer_specs, forms_for_procedures, load_forms
+from .answers import AnswerSpec, answer_specs
+from .layouts import FormSpec, forms_for_procedures, load_forms
 from .models import VisitIdentity
 
 IDENTITY_FIELDS = ["name", "name_kana", "birth_date", "sex", "postal_code", "address", "household", "answers"]
@@ -37,9 +38,10 @@ def ward_forms() -> list[FormSpec]:
 
 def visit_procedure_codes(visit: Visit) -> list[str]:
     """The visit's procedures, once each, in the order the visitor goes round the counters (done
-    Steps first, then the current one, then the planned order); cancelled Steps left out."""
+    Steps first, then the current one, then the order of prerequisites and counters — not of the
+    live queues, so a reprint comes out in the same order); cancelled Steps left out."""
     codes: list[str] = []
-    for step in planned_route(visit):
+    for step in route_in_catalogue_order(visit):
         if step.status == Step.Status.CANCELLED:
             continue
         for procedure in step.procedures.all():
@@ -55,11 +57,6 @@ def visit_forms(visit: Visit) -> list[FormSpec]:
 
 def visit_answer_specs(visit: Visit) -> list[AnswerSpec]:
     return answer_specs(visit_forms(visit))
-
-
-def has_identity(visit: Visit) -> bool:
-    """Whether the visit's identity was captured (no personal data read, so nothing to log)."""
-    return VisitIdentity.objects.filter(visit=visit).exists()
 
 
 def identity_for_staff(*, visit: Visit, actor, purpose: str) -> VisitIdentity | None:

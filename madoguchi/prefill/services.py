@@ -12,37 +12,26 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit import services as audit
+from madoguchi.core.errors import DomainError
 from madoguchi.reception.models import Step, Visit
 
+from .answers import answer_field, clean_answer
 from .fill import VisitInfo
-from .forms import clean_answer
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
 from .models import CaptureSource, StepPrefill, VisitIdentity
 from .mynumber import IndividualNumberRefused, find_individual_numbers
-from .pdf import AnswersInvalid, TextDoesNotFit, UnprintableText, render_bundle
+from .pdf import render_bundle
 from .selectors import IDENTITY_FIELDS, active_step_of, visit_answer_specs, visit_forms
 
 PRINT_PURPOSE = "書かない窓口：申請書の印刷 / printing the pre-filled application forms"
 
 
-def _msg(ja: str, en: str) -> str:
-    return f"{ja}／{en}"
-
-
-def individual_number_refusal(fields: list[str]) -> ValidationError:
-    """The error for a 12-digit number found in ``fields`` (dotted paths): one message per field."""
-    message = str(IndividualNumberRefused(fields))  # names the fields, never the digits
-    return ValidationError({field: [message] for field in fields})
-
-
-def _problems(problems: Mapping[str, str]) -> ValidationError:
-    return ValidationError({field: [message] for field, message in problems.items()})
 
 
 def _member_json(member: HouseholdMember) -> dict:
@@ -67,29 +56,29 @@ def identity_capture(
     found = [*find_individual_numbers(source, ("source",)), *find_individual_numbers(dict(data)),
              *find_individual_numbers(household, ("household",))]
     if found:
-        raise individual_number_refusal(found)
+        raise IndividualNumberRefused(found)
     if source not in CaptureSource.values:
-        known = ", ".join(CaptureSource.values)
-        raise _problems({"source": _msg("取得方法が不明です", f"unknown source; one of {known}")})
+        raise DomainError(_("Unknown way of capturing the identity: one of %(sources)s."), field="source",
+                          sources=", ".join(CaptureSource.values))
     now = now or timezone.now()
     today = timezone.localdate(now)
-    problems: dict[str, str] = {}
+    problems: list[DomainError] = []
     identity = members = None
     try:
         identity = validate_identity(data, today=today)
     except IdentityInvalid as error:
-        problems.update(error.as_dict())
+        problems.append(error)
     try:
         members = validate_household(household, today=today)
     except IdentityInvalid as error:
-        problems.update(error.as_dict())
+        problems.append(error)
     if problems or identity is None or members is None:
-        raise _problems(problems)
+        raise DomainError.collect(problems)
 
     # The visit row is the lock: two clerks saving at once write one after the other.
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == Visit.Status.CANCELLED:
-        raise _problems({"visit": _msg("取り消された来庁です", "the visit was cancelled")})
+        raise DomainError(_("The visit was cancelled."), field="visit")
     step = active_step_of(visit, actor) if actor is not None else None
     record, _created = VisitIdentity.objects.update_or_create(visit=visit, defaults={
         "source": source, "name": identity.name, "name_kana": identity.name_kana,
@@ -104,7 +93,7 @@ def identity_capture(
 
 
 @transaction.atomic
-def answers_save(
+def identity_answers_save(
     *, visit: Visit, answers: Mapping[str, object], actor, now: datetime | None = None,
 ) -> VisitIdentity:
     """Save what the resident adds for the visit's forms (``answer_specs``), merging with earlier answers.
@@ -116,28 +105,29 @@ def answers_save(
     """
     found = find_individual_numbers(dict(answers), ("answers",))
     if found:
-        raise individual_number_refusal(found)
+        raise IndividualNumberRefused(found)
     identity = VisitIdentity.objects.select_for_update().filter(visit=visit).first()
     if identity is None:
-        raise _problems({"identity": _msg("先に本人確認情報を登録してください", "capture the identity first")})
+        raise DomainError(_("Capture the identity first."), field="identity")
     specs = {spec.key: spec for spec in visit_answer_specs(visit)}
     merged = dict(identity.answers)
-    problems: dict[str, str] = {}
+    problems: list[DomainError] = []
     for key, value in answers.items():
-        field = f"answers.{key}"
         spec = specs.get(str(key))
         if spec is None:
-            problems[field] = _msg("この来庁の申請書にない項目です", "no form of this visit asks this")
+            problems.append(DomainError(_("No form of this visit asks this."), field=answer_field(str(key))))
             continue
-        text, problem = clean_answer(spec, value)
-        if problem:
-            problems[field] = problem
-        elif text is None:
+        try:
+            text = clean_answer(spec, value)
+        except DomainError as error:
+            problems.append(error)
+            continue
+        if text is None:
             merged.pop(spec.key, None)
         else:
             merged[spec.key] = text
     if problems:
-        raise _problems(problems)
+        raise DomainError.collect(problems)
     identity.answers = merged
     identity.answers_updated_at = now or timezone.now()
     identity.save(update_fields=["answers", "answers_updated_at"])
@@ -158,21 +148,14 @@ def forms_render(*, visit: Visit, actor, now: datetime | None = None) -> bytes:
     now = now or timezone.now()
     identity = VisitIdentity.objects.filter(visit=visit).first()
     if identity is None:
-        raise _problems({"identity": _msg("本人確認情報がまだ登録されていません",
-                                          "no identity captured for this visit")})
+        raise DomainError(_("No identity has been captured for this visit yet."), field="identity")
     forms = visit_forms(visit)
     if not forms:
-        raise _problems({"forms": _msg("この来庁の手続に申請書の様式はありません",
-                                       "no procedure of this visit has an application form")})
+        raise DomainError(_("No procedure of this visit has an application form."), field="forms")
     visit_info = VisitInfo(date=visit.service_date, ticket_number=visit.ticket_number)
-    try:
-        pdf = render_bundle(forms, identity.as_identity(), identity.household_members(), identity.answers, visit_info)
-    except IndividualNumberRefused as error:
-        raise individual_number_refusal(error.fields) from None
-    except AnswersInvalid as error:
-        raise _problems({f"answers.{key}": message for key, message in error.problems.items()}) from None
-    except (UnprintableText, TextDoesNotFit) as error:
-        raise _problems({"forms": str(error)}) from None
+    # Refusals (an individual number, missing answers, unprintable or overlong text) are DomainErrors
+    # naming their fields: they pass up as they are.
+    pdf = render_bundle(forms, identity.as_identity(), identity.household_members(), identity.answers, visit_info)
 
     form_codes = [form.code for form in forms]
     with transaction.atomic():
@@ -191,7 +174,7 @@ def forms_render(*, visit: Visit, actor, now: datetime | None = None) -> bytes:
 
 
 @transaction.atomic
-def purge_personal_data(*, older_than_days: int | None = None, now: datetime | None = None) -> dict[str, int]:
+def personal_data_purge(*, older_than_days: int | None = None, now: datetime | None = None) -> dict[str, int]:
     """Delete every visit identity (with its household and answers) captured more than
     ``older_than_days`` (default ``PERSONAL_DATA_RETENTION_DAYS``) ago. Idempotent: a second run
     deletes nothing. Handoff memos of visits that old are blanked too. ``StepPrefill`` records stay:

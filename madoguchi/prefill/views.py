@@ -26,11 +26,11 @@ from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
 from . import selectors, services
+from .answers import answer_specs, missing_answers
 from .entry_forms import AnswersForm, HouseholdFormSet, IdentityForm
 from .fonts import unprintable_characters
-from .forms import answer_specs, missing_answers
 from .models import SexCode
-from .mynumber import contains_individual_number
+from .mynumber import IndividualNumberRefused, contains_individual_number
 from .permissions import may_handle_visit
 from .responses import pdf_response
 from .wareki import WarekiError, format_wareki
@@ -182,7 +182,7 @@ def identity_save(request, visit_id: int):
     formset = HouseholdFormSet(data, prefix="household")
     forms_valid = identity_form.is_valid() & formset.is_valid()  # both, so every field shows its errors
     if refused:
-        error = services.individual_number_refusal([_service_field(key) for key in refused])
+        error = IndividualNumberRefused([_service_field(key) for key in refused])
         leftovers = _place_errors(error, identity_form=identity_form, formset=formset)
         return _render(request, visit, identity_form=identity_form, household_formset=formset, errors=leftovers,
                        status=422)
@@ -212,14 +212,14 @@ def answers_save(request, visit_id: int):
     answers_form = AnswersForm(answer_specs(forms), data, prefix="answers",
                                form_titles={form.code: form.title_ja for form in forms})
     if refused:
-        error = services.individual_number_refusal([_service_field(key) for key in refused])
+        error = IndividualNumberRefused([_service_field(key) for key in refused])
         answers_form.is_valid()
         leftovers = _place_errors(error, answers_form=answers_form)
         return _render(request, visit, answers_form=answers_form, errors=leftovers, status=422)
     leftovers = []
     if answers_form.is_valid():
         try:
-            services.answers_save(visit=visit, answers=answers_form.cleaned_data, actor=request.user)
+            services.identity_answers_save(visit=visit, answers=answers_form.cleaned_data, actor=request.user)
         except ValidationError as error:
             leftovers = _place_errors(error, answers_form=answers_form)
         else:

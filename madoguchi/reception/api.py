@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -14,8 +13,8 @@ from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api_auth import staff
 from madoguchi.core.roles import Capability
 
-from . import services
-from .models import Channel, Need, Step, Visit
+from . import selectors, services
+from .models import HANDOFF_MEMO_MAX, Channel, Need, Step, Visit
 from .permissions import may_serve
 
 router = Router(tags=["visits"])
@@ -63,7 +62,7 @@ class CallOut(Schema):
 class CompleteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    memo: str = Field("", max_length=1000)
+    memo: str = Field("", max_length=HANDOFF_MEMO_MAX)
 
 
 class CallNextIn(Schema):
@@ -84,7 +83,7 @@ def visit_out(request, visit: Visit) -> VisitOut:
     steps = visit.steps.select_related("counter").prefetch_related("procedures").order_by("id")
     return VisitOut(
         id=visit.pk, ticket_number=visit.ticket_number, status=visit.status, site=visit.site.code,
-        status_url=request.build_absolute_uri(reverse("counters:status", args=[visit.status_token])),
+        status_url=request.build_absolute_uri(selectors.status_path(visit)),
         steps=[step_out(s) for s in steps],
     )
 
@@ -160,9 +159,3 @@ def no_show(request, step_id: int):
 @router.post("/steps/{step_id}/recall", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
 def recall(request, step_id: int):
     return step_out(services.step_recall(step=_step_for(request, step_id), clerk=request.auth))
-
-
-def on_step_state_error(request, exc: services.StepStateError):
-    from madoguchi.core.api import api
-
-    return api.create_response(request, {"message": exc.messages[0], "field": ""}, status=409)

@@ -25,6 +25,25 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+class InterpreterLanguage(models.TextChoices):
+    """The languages the ward can interpret (a visitor's need); the names are their own."""
+
+    ENGLISH = "en", "English"
+    CHINESE = "zh", "中文"
+    KOREAN = "ko", "한국어"
+    VIETNAMESE = "vi", "Tiếng Việt"
+    NEPALI = "ne", "नेपाली"
+    TAGALOG = "tl", "Tagalog"
+    PORTUGUESE = "pt", "Português"
+    SPANISH = "es", "Español"
+    BURMESE = "my", "မြန်မာ"
+    SIGN = "jsl", _("Japanese Sign Language")
+
+
+# What the next counter must know, in the clerk's words (never an individual number).
+HANDOFF_MEMO_MAX = 1000
+
+
 class Need(models.TextChoices):
     WHEELCHAIR = "wheelchair", _("Wheelchair")
     HEARING = "hearing", _("Hearing support")
@@ -59,7 +78,8 @@ class Visit(models.Model):
     ticket_number = models.CharField(_("ticket number"), max_length=12)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     needs = models.JSONField(_("needs"), default=list, blank=True)
-    interpreter_language = models.CharField(_("interpreter language"), max_length=20, blank=True)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=20, blank=True,
+                                            choices=InterpreterLanguage.choices)
     life_event = models.CharField(_("life event"), max_length=64, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"))
     # The visit's place in every queue: its arrival, earlier for priority needs or appointments.
@@ -124,7 +144,7 @@ class Step(models.Model):
     )
     recall_count = models.PositiveSmallIntegerField(_("recalls"), default=0)
     no_show_count = models.PositiveSmallIntegerField(_("no-shows"), default=0)
-    handoff_memo = models.TextField(_("handoff memo"), blank=True, max_length=1000)
+    handoff_memo = models.TextField(_("handoff memo"), blank=True, max_length=HANDOFF_MEMO_MAX)
 
     class Meta:
         verbose_name = _("step")
@@ -159,6 +179,7 @@ class StepEvent(models.Model):
         REQUEUED = "requeued", _("Back in line")
         CANCELLED = "cancelled", _("Cancelled")
         MOVED = "moved", _("Moved to another counter")
+        ADDED = "added", _("Procedures added")  # mid-visit, at the counter: details["procedures"]
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="events")
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")

@@ -4,16 +4,20 @@
 status page, the congestion page and the console show the same figure.
 """
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Procedure
+from madoguchi.catalog.selectors import routing_index
 
-from . import estimate
+from . import estimate, routing
 from .models import Desk, Step, Visit
 
 RECENT_STEPS_FOR_FACTORS = 300
@@ -178,6 +182,18 @@ def expected_waits_by_code(counters, *, now: datetime | None = None) -> dict[str
     return {c.code: figures[pk].wait_for_new_arrival for pk, c in ids.items()}
 
 
+def minutes_display(minutes: float) -> int | None:
+    """Whole minutes for people (rounded up); None when unknown (no desk open)."""
+    if math.isinf(minutes):
+        return None
+    return math.ceil(minutes)
+
+
+def status_path(visit: Visit) -> str:
+    """The visitor's own status page (``/v/<token>/``): what the route sheet's QR code opens."""
+    return reverse("reception:status", args=[visit.status_token])
+
+
 def visit_by_token(token: str) -> Visit | None:
     return Visit.objects.select_related("site").filter(status_token=token).first()
 
@@ -201,3 +217,40 @@ def waiting_position(step: Step, *, now: datetime | None = None) -> WaitingStep 
 def day_bounds(day) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
     return start, start + timedelta(days=1)
+
+
+def prerequisites_of(codes: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each procedure's prerequisite procedures, from the cached routing index registration uses
+    (one source: the route sheet, the handoff and the printed forms agree)."""
+    index = routing_index()
+    return {code: index[code].prerequisites for code in codes if code in index}
+
+
+def _route(visit: Visit, expected_wait: Mapping[str, float] | None, now: datetime | None) -> list[Step]:
+    steps = visit_steps(visit)
+    finished = sorted(
+        (s for s in steps if s.status not in Step.OPEN), key=lambda s: s.completed_at or visit.arrived_at
+    )
+    current = [s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)]
+    pending = [s for s in steps if s.status == Step.Status.PENDING]
+    if pending:
+        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
+                                     last=s.counter.is_cashier) for s in pending]
+        if expected_wait is None:
+            expected_wait = expected_waits_by_code([s.counter for s in pending], now=now)
+        order = routing.planned_order(plain, prerequisites_of({c for s in plain for c in s.procedures}), expected_wait)
+        by_id = {s.pk: s for s in pending}
+        pending = [by_id[p.step_id] for p in order]
+    return [*finished, *current, *pending]
+
+
+def planned_route(visit: Visit, *, now: datetime | None = None) -> list[Step]:
+    """The Steps in the order the visitor will likely go: done ones first, as they happened, then the
+    current one, then the pending ones as routing would choose them with today's queues."""
+    return _route(visit, None, now)
+
+
+def route_in_catalogue_order(visit: Visit) -> list[Step]:
+    """The same route with the pending Steps ordered by prerequisites and counter alone, never by the
+    live queues: what must not change from one minute to the next (the order of the printed forms)."""
+    return _route(visit, {}, None)

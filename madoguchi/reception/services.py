@@ -3,27 +3,32 @@
 Races are settled by the database: ticket numbers under a row lock per (site, day) with a
 unique constraint behind it; "call next" takes the first waiting Step with
 ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite serialises writers instead).
+
+Every change of a Step's state goes through ``_step_change`` (write the fields, then the event) —
+and, for a Step named by the caller, through ``_step_transition`` (lock, check the state, change),
+so no state change can forget its event.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter, Procedure, Site
-from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, routing_index
+from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
+from madoguchi.core.errors import ConflictError, DomainError
 
 from . import routing, selectors
-from .models import Channel, Desk, Need, Step, StepEvent, TicketSequence, Visit
+from .models import HANDOFF_MEMO_MAX, Channel, Desk, InterpreterLanguage, Need, Step, StepEvent, TicketSequence, Visit
 
 TICKET_RETRIES = 5
 
 
-class StepStateError(ValidationError):
-    """The Step is not in a state that allows this action (someone else acted first, or too early)."""
+class StepStateError(ConflictError):
+    """The Step is not in a state that allows this action (someone else acted first, or too early): 409."""
 
 
 def _now(now: datetime | None) -> datetime:
@@ -37,18 +42,50 @@ def _event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | None 
     )
 
 
+def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dict | None = None, **details) -> Step:
+    """Write ``fields`` on ``step`` and the event of the change (``kind``): the one way a Step changes."""
+    fields = fields or {}
+    for name, value in fields.items():
+        setattr(step, name, value)
+    if fields:
+        step.save(update_fields=list(fields))
+    _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
+    return step
+
+
+def _lock_step(step_id: int) -> Step:
+    # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
+    # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
+    return Step.objects.select_for_update(of=("self",)).select_related("visit", "counter").get(pk=step_id)
+
+
+def _locked_in(step: Step, allowed: Collection[str]) -> Step:
+    """``step`` locked and re-read, if its status is one of ``allowed``; else ``StepStateError`` (409)."""
+    step = _lock_step(step.pk)
+    if step.status not in allowed:
+        raise StepStateError(_("Ticket %(ticket)s cannot do this now: it is %(status)s."),
+                             ticket=step.visit.ticket_number, status=step.get_status_display())
+    return step
+
+
+def _step_transition(step: Step, kind: str, *, allowed: Collection[str], at: datetime, actor=None,
+                     fields: dict | None = None, **details) -> Step:
+    """Lock, check, change: the whole of a simple state change of a Step the caller names."""
+    return _step_change(_locked_in(step, allowed), kind, at=at, actor=actor, fields=fields, **details)
+
+
 # --- registration ------------------------------------------------------------------------
 
 
 def _procedures_for(codes: Sequence[str]) -> list[ProcedureInfo]:
-    """The active procedures of ``codes`` (routing's plain data); ValidationError naming unknown ones."""
-    codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    """The active procedures of ``codes`` (routing's plain data); DomainError naming unknown ones."""
+    codes = list(dict.fromkeys(c.strip() for c in codes if isinstance(c, str) and c.strip()))
     if not codes:
-        raise ValidationError({"procedures": "Choose at least one procedure."})
+        raise DomainError(_("Choose at least one procedure."), field="procedures")
     index = routing_index()
     unknown = [c for c in codes if c not in index]
     if unknown:
-        raise ValidationError({"procedures": "Unknown procedure code(s): " + ", ".join(unknown)})
+        raise DomainError(_("Unknown procedure code(s): %(codes)s"), field="procedures", codes=", ".join(unknown))
     return [index[c] for c in codes]
 
 
@@ -67,9 +104,9 @@ def _counter_plan(
     try:
         assignment = routing.assign_counters(options)
     except routing.RoutingError as error:
-        raise ValidationError(
-            {"procedures": f"Not handled at {site.name_ja} ({site.code}): " + ", ".join(error.codes)}
-        ) from error
+        names = Procedure.objects.filter(code__in=error.codes).order_by("sort_order")
+        raise DomainError(_("Not handled at %(site)s: %(procedures)s"), field="procedures", site=site.name,
+                          procedures="、".join(str(p.name) for p in names)) from error
     by_procedure = {p.code: p for p in procedures}
     return {by_code[counter]: [by_procedure[c] for c in codes] for counter, codes in assignment.items()}
 
@@ -87,7 +124,9 @@ def _with_cashier(site: Site, procedures: list[ProcedureInfo],
 def _validate_needs(needs: Sequence[str], interpreter_language: str) -> list[str]:
     unknown = [n for n in needs if n not in Need.values]
     if unknown:
-        raise ValidationError({"needs": "Unknown need(s): " + ", ".join(unknown)})
+        raise DomainError(_("Unknown need(s): %(needs)s"), field="needs", needs=", ".join(map(str, unknown)))
+    if interpreter_language and interpreter_language not in InterpreterLanguage.values:
+        raise DomainError(_("Choose an interpreter language from the list."), field="interpreter_language")
     if interpreter_language and Need.INTERPRETER not in needs:
         needs = [*needs, Need.INTERPRETER]
     return list(dict.fromkeys(needs))
@@ -121,7 +160,7 @@ def _next_ticket_seq(site: Site, day) -> int:
     raise RuntimeError("could not allocate a ticket number")  # pragma: no cover - needs 5 lost races
 
 
-def ticket_prefix(channel: str) -> str:
+def _ticket_prefix(channel: str) -> str:
     return settings.TICKET_PREFIXES.get(channel, settings.TICKET_PREFIXES["reception"])
 
 
@@ -132,12 +171,16 @@ def visit_register(
 ) -> Visit:
     """Register a visit: one ticket, one Step per counter it needs, the first Step queued.
 
-    MUST: refuse unknown codes or procedures not handled at ``site`` (``ValidationError`` naming
-    them) before anything is written; give a ticket number no other visit at the site has today.
+    MUST: refuse unknown codes, procedures not handled at ``site``, a life event or an interpreter
+    language the catalogue does not know (``DomainError`` naming the field) before anything is
+    written; give a ticket number no other visit at the site has today. The queued event keeps the
+    wait the visitor is told (``estimated_wait_minutes``), so the estimate's accuracy can be measured.
     """
     now = _now(now)
     if channel not in Channel.values:
-        raise ValidationError({"channel": f"Unknown channel {channel!r}"})
+        raise DomainError(_("Unknown channel."), field="channel")
+    if life_event and life_event_by_code(life_event) is None:
+        raise DomainError(_("Unknown life event."), field="life_event")
     procedures = _procedures_for(procedure_codes)
     needs = _validate_needs(list(needs), interpreter_language)
     plan = _with_cashier(site, procedures, _counter_plan(site, procedures))
@@ -149,20 +192,28 @@ def visit_register(
                                  last=counter.is_cashier)
              for index, (counter, counter_procedures) in enumerate(plan.items())]
     prerequisites = {p.code: p.prerequisites for p in procedures}
-    first = routing.choose_next_step(plain, prerequisites, selectors.expected_waits_by_code(list(plan), now=now))
+    waits = selectors.expected_waits_by_code(list(plan), now=now)
+    first = routing.choose_next_step(plain, prerequisites, waits)
     day = timezone.localdate(now)
     seq = _next_ticket_seq(site, day)
     with transaction.atomic():
-        return _visit_create(site=site, day=day, seq=seq, channel=channel, needs=needs,
-                             interpreter_language=interpreter_language, life_event=life_event,
-                             registered_by=registered_by, now=now, advance=advance, plan=plan, first=first)
+        visit, steps = _visit_create(site=site, day=day, seq=seq, channel=channel, needs=needs,
+                                     interpreter_language=interpreter_language, life_event=life_event,
+                                     registered_by=registered_by, now=now, advance=advance, plan=plan, first=first)
+        counter = list(plan)[first.step_id]
+        # Joining at the back, the wait is routing's figure; moved ahead (priority, appointment), it is
+        # the wait at the place taken.
+        told = _wait_at_place(steps[first.step_id], counter.desks, now) if advance else waits[counter.code]
+        # A Step created queued: its creation is the change, written with its event here.
+        _event(steps[first.step_id], StepEvent.Kind.QUEUED, at=now, actor=registered_by, **_told(told))
+        return visit
 
 
 def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_event, registered_by, now, advance,
-                  plan, first) -> Visit:
+                  plan, first) -> tuple[Visit, list[Step]]:
     visit = Visit.objects.create(
-        site=site, service_date=day, ticket_seq=seq, ticket_number=f"{ticket_prefix(channel)}-{seq:03d}",
-        channel=channel, needs=needs, interpreter_language=interpreter_language[:20], life_event=life_event,
+        site=site, service_date=day, ticket_seq=seq, ticket_number=f"{_ticket_prefix(channel)}-{seq:03d}",
+        channel=channel, needs=needs, interpreter_language=interpreter_language, life_event=life_event,
         arrived_at=now, priority_at=now - timedelta(minutes=advance), registered_by=registered_by,
     )
     steps = Step.objects.bulk_create([
@@ -173,8 +224,7 @@ def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_
         Step.procedures.through(step_id=step.pk, procedure_id=procedure.id)
         for step, counter_procedures in zip(steps, plan.values(), strict=True) for procedure in counter_procedures
     ])
-    _event(steps[first.step_id], StepEvent.Kind.QUEUED, at=now, actor=registered_by)
-    return visit
+    return visit, steps
 
 
 def _queued_fields(visit: Visit, now: datetime) -> dict:
@@ -183,17 +233,22 @@ def _queued_fields(visit: Visit, now: datetime) -> dict:
     return {"status": Step.Status.QUEUED, "priority_at": visit.priority_at, "queued_at": now}
 
 
+def _wait_at_place(step: Step, desks: int, now: datetime) -> float:
+    """The estimated wait of ``step`` at its place in its counter's queue (it must be saved as queued)."""
+    figures = selectors.queue_figures(desks={step.counter_id: desks}, now=now)[step.counter_id]
+    return next((wait for step_id, _expected, wait in figures.waiting if step_id == step.pk),
+                figures.wait_for_new_arrival)
+
+
+def _told(minutes: float) -> dict:
+    """The queued event's record of the wait the visitor is told (none when no desk is open)."""
+    return {} if minutes == float("inf") else {"estimated_wait_minutes": round(minutes, 1)}
+
+
 # --- routing between Steps ----------------------------------------------------------------
 
 
-def _prerequisites_of(codes: Iterable[str]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for procedure in Procedure.objects.filter(code__in=list(codes)).prefetch_related("prerequisites"):
-        out[procedure.code] = {p.code for p in procedure.prerequisites.all()}
-    return out
-
-
-def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
+def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
     """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left."""
     now = _now(now)
     open_steps = list(visit.steps.filter(status__in=Step.OPEN).select_related("counter")
@@ -211,12 +266,15 @@ def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) ->
                                  last=s.counter.is_cashier) for s in pending]
     all_codes = {code for s in plain for code in s.procedures}
     waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
-    chosen = routing.choose_next_step(plain, _prerequisites_of(all_codes), waits)
+    chosen = routing.choose_next_step(plain, selectors.prerequisites_of(all_codes), waits)
     step = next(s for s in pending if s.pk == chosen.step_id)
     for name, value in _queued_fields(visit, now).items():
         setattr(step, name, value)
     step.save(update_fields=["status", "priority_at", "queued_at"])
-    _event(step, StepEvent.Kind.QUEUED, at=now, actor=actor)
+    # Handed on with the visit's arrival as priority, the visitor goes ahead of later arrivals: the
+    # wait told is the one at that place, not at the back.
+    told = _wait_at_place(step, step.counter.desks, now)
+    _step_change(step, StepEvent.Kind.QUEUED, at=now, actor=actor, **_told(told))
     if visit.status != Visit.Status.ACTIVE:
         visit.status = Visit.Status.ACTIVE
         visit.completed_at = None
@@ -224,39 +282,17 @@ def queue_next_step(*, visit: Visit, actor=None, now: datetime | None = None) ->
     return step
 
 
-def planned_route(visit: Visit, *, now: datetime | None = None) -> list[Step]:
-    """The Steps in the order the visitor will likely go (done ones first, as they happened)."""
-    steps = selectors.visit_steps(visit)
-    finished = sorted(
-        (s for s in steps if s.status not in Step.OPEN), key=lambda s: s.completed_at or visit.arrived_at
-    )
-    current = [s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)]
-    pending = [s for s in steps if s.status == Step.Status.PENDING]
-    if pending:
-        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
-                                     last=s.counter.is_cashier) for s in pending]
-        waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
-        order = routing.planned_order(plain, _prerequisites_of({c for s in plain for c in s.procedures}), waits)
-        by_id = {s.pk: s for s in pending}
-        pending = [by_id[p.step_id] for p in order]
-    return [*finished, *current, *pending]
-
-
 # --- at the counter -------------------------------------------------------------------------
-
-
-def _lock_step(step_id: int) -> Step:
-    # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
-    # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
-    return Step.objects.select_for_update(of=("self",)).select_related("visit", "counter").get(pk=step_id)
 
 
 def _check_desk(counter: Counter, desk: int) -> None:
     states = dict(selectors.desk_states(counter))
     if desk not in states:
-        raise ValidationError({"desk": f"Counter {counter.code} has desks 1–{counter.desks}."})
+        raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
+                          desks=counter.desks)
     if not states[desk]:
-        raise ValidationError({"desk": f"Desk {desk} at {counter.code} is closed."})
+        raise DomainError(_("Desk %(desk)d at %(counter)s is closed."), field="desk", desk=desk,
+                          counter=counter.name)
 
 
 @transaction.atomic
@@ -270,50 +306,34 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     _check_desk(counter, desk)
     busy = Step.objects.filter(counter=counter, desk=desk, status__in=Step.ACTIVE).select_related("visit").first()
     if busy is not None:
-        raise StepStateError(
-            f"Desk {desk} is still with ticket {busy.visit.ticket_number}: complete it or mark it a no-show first."
-        )
+        raise StepStateError(_("Desk %(desk)d is still with ticket %(ticket)s: complete it or mark it a no-show "
+                               "first."), desk=desk, ticket=busy.visit.ticket_number)
     waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).order_by("priority_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         waiting = waiting.select_for_update(skip_locked=True)
     step = waiting.first()
     if step is None:
         return None
-    step.status = Step.Status.CALLED
-    step.called_at = now
-    step.clerk = clerk
-    step.desk = desk
-    step.save(update_fields=["status", "called_at", "clerk", "desk"])
-    _event(step, StepEvent.Kind.CALLED, at=now, actor=clerk, desk=desk)
-    return step
+    return _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
+                        fields={"status": Step.Status.CALLED, "called_at": now, "clerk": clerk, "desk": desk})
 
 
 @transaction.atomic
 def step_recall(*, step: Step, clerk, now: datetime | None = None) -> Step:
     """Call the same visitor again (the display and announcement repeat)."""
     now = _now(now)
-    step = _lock_step(step.pk)
-    if step.status != Step.Status.CALLED:
-        raise StepStateError(f"Ticket {step.visit.ticket_number} is not being called (status: {step.status}).")
-    step.recall_count += 1
-    step.save(update_fields=["recall_count"])
-    _event(step, StepEvent.Kind.RECALLED, at=now, actor=clerk, desk=step.desk, recall=step.recall_count)
-    return step
+    step = _locked_in(step, [Step.Status.CALLED])
+    count = step.recall_count + 1
+    return _step_change(step, StepEvent.Kind.RECALLED, at=now, actor=clerk, fields={"recall_count": count},
+                        recall=count)
 
 
 @transaction.atomic
 def step_start(*, step: Step, clerk, now: datetime | None = None) -> Step:
     """The visitor has arrived at the desk: service starts."""
     now = _now(now)
-    step = _lock_step(step.pk)
-    if step.status != Step.Status.CALLED:
-        raise StepStateError(f"Ticket {step.visit.ticket_number} cannot start: status is {step.status}.")
-    step.status = Step.Status.SERVING
-    step.started_at = now
-    step.clerk = clerk
-    step.save(update_fields=["status", "started_at", "clerk"])
-    _event(step, StepEvent.Kind.SERVING, at=now, actor=clerk, desk=step.desk)
-    return step
+    return _step_transition(step, StepEvent.Kind.SERVING, allowed=[Step.Status.CALLED], at=now, actor=clerk,
+                            fields={"status": Step.Status.SERVING, "started_at": now, "clerk": clerk})
 
 
 @transaction.atomic
@@ -323,19 +343,15 @@ def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = N
     A Step still only ``called`` is started and completed at once (a quick certificate).
     """
     now = _now(now)
-    step = _lock_step(step.pk)
-    if step.status not in Step.ACTIVE:
-        raise StepStateError(f"Ticket {step.visit.ticket_number} cannot be completed: status is {step.status}.")
+    memo = memo.strip()
+    if len(memo) > HANDOFF_MEMO_MAX:
+        raise DomainError(_("At most %(max)d characters."), field="memo", max=HANDOFF_MEMO_MAX)
+    step = _locked_in(step, Step.ACTIVE)
     if step.status == Step.Status.CALLED:
-        step.started_at = now
-        _event(step, StepEvent.Kind.SERVING, at=now, actor=clerk, desk=step.desk)
-    step.status = Step.Status.DONE
-    step.completed_at = now
-    step.clerk = clerk
-    step.handoff_memo = memo.strip()[:1000]
-    step.save(update_fields=["status", "started_at", "completed_at", "clerk", "handoff_memo"])
-    _event(step, StepEvent.Kind.DONE, at=now, actor=clerk, desk=step.desk)
-    return queue_next_step(visit=step.visit, actor=clerk, now=now)
+        step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk, fields={"started_at": now})
+    step = _step_change(step, StepEvent.Kind.DONE, at=now, actor=clerk, fields={
+        "status": Step.Status.DONE, "completed_at": now, "clerk": clerk, "handoff_memo": memo})
+    return visit_queue_next(visit=step.visit, actor=clerk, now=now)
 
 
 @transaction.atomic
@@ -343,27 +359,21 @@ def step_no_show(*, step: Step, clerk, now: datetime | None = None) -> Step:
     """The called visitor did not come. The first time they go back in line (at the back);
     the second time the Step is closed and the visit moves on to its next counter."""
     now = _now(now)
-    step = _lock_step(step.pk)
-    if step.status != Step.Status.CALLED:
-        raise StepStateError(f"Ticket {step.visit.ticket_number} is not being called (status: {step.status}).")
+    step = _locked_in(step, [Step.Status.CALLED])
     grace = timedelta(seconds=settings.NO_SHOW_GRACE_SECONDS)
     if now - step.called_at < grace:
         left = int((grace - (now - step.called_at)).total_seconds()) + 1
-        raise StepStateError(f"Wait {left} more seconds before marking ticket {step.visit.ticket_number} a no-show.")
-    step.no_show_count += 1
-    _event(step, StepEvent.Kind.NO_SHOW, at=now, actor=clerk, desk=step.desk, count=step.no_show_count)
-    if step.no_show_count == 1:
-        step.status = Step.Status.QUEUED
-        step.priority_at = now
-        step.queued_at = now
-        step.desk = None
-        step.save(update_fields=["status", "priority_at", "queued_at", "desk", "no_show_count"])
-        _event(step, StepEvent.Kind.REQUEUED, at=now, actor=clerk)
-        return step
-    step.status = Step.Status.NO_SHOW
-    step.completed_at = now
-    step.save(update_fields=["status", "completed_at", "no_show_count"])
-    queue_next_step(visit=step.visit, actor=clerk, now=now)
+        raise StepStateError(_("Wait %(seconds)d more seconds before marking ticket %(ticket)s a no-show."),
+                             seconds=left, ticket=step.visit.ticket_number)
+    count = step.no_show_count + 1
+    if count == 1:
+        step = _step_change(step, StepEvent.Kind.NO_SHOW, at=now, actor=clerk, fields={"no_show_count": count},
+                            count=count)
+        return _step_change(step, StepEvent.Kind.REQUEUED, at=now, actor=clerk, fields={
+            "status": Step.Status.QUEUED, "priority_at": now, "queued_at": now, "desk": None})
+    step = _step_change(step, StepEvent.Kind.NO_SHOW, at=now, actor=clerk, fields={
+        "no_show_count": count, "status": Step.Status.NO_SHOW, "completed_at": now}, count=count)
+    visit_queue_next(visit=step.visit, actor=clerk, now=now)
     return step
 
 
@@ -373,25 +383,31 @@ def step_no_show(*, step: Step, clerk, now: datetime | None = None) -> Step:
 @transaction.atomic
 def visit_add_procedures(*, visit: Visit, procedure_codes: Sequence[str], actor=None,
                          now: datetime | None = None) -> list[Step]:
-    """Add procedures mid-visit: to an open Step at a counter that serves them, else to new Steps."""
+    """Add procedures mid-visit: to an open Step at a counter that serves them, else to new Steps.
+
+    Each Step that gains procedures gets an ``added`` event naming them (what was found at the
+    counter rather than known at reception)."""
     now = _now(now)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == Visit.Status.CANCELLED:
-        raise ValidationError({"visit": f"Visit {visit.ticket_number} was cancelled."})
+        raise DomainError(_("Ticket %(ticket)s was cancelled."), field="visit", ticket=visit.ticket_number)
     procedures = _procedures_for(procedure_codes)
     open_steps = list(visit.steps.filter(status__in=Step.OPEN).select_related("counter").prefetch_related("procedures"))
     already = {p.code for s in open_steps for p in s.procedures.all()}
     new = [p for p in procedures if p.code not in already]
     if not new:
-        raise ValidationError({"procedures": "These procedures are already in the visit."})
-    plan = _with_cashier(visit.site, new, _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps]))
+        raise DomainError(_("These procedures are already in the visit."), field="procedures")
+    plan = _with_cashier(visit.site, new,
+                         _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps]))
     touched = []
     by_counter = {s.counter_id: s for s in open_steps}
     for counter, counter_procedures in plan.items():
         step = by_counter.get(counter.id) or Step.objects.create(visit=visit, counter_id=counter.id)
         step.procedures.add(*[p.id for p in counter_procedures])
+        _step_change(step, StepEvent.Kind.ADDED, at=now, actor=actor,
+                     procedures=[p.code for p in counter_procedures])
         touched.append(step)
-    queue_next_step(visit=visit, actor=actor, now=now)
+    visit_queue_next(visit=visit, actor=actor, now=now)
     return touched
 
 
@@ -402,32 +418,29 @@ def step_move(*, step: Step, counter: Counter, actor=None, now: datetime | None 
     It keeps its place (priority). If the visit already has an open Step there, they merge.
     """
     now = _now(now)
-    step = _lock_step(step.pk)
-    if step.status not in (Step.Status.PENDING, Step.Status.QUEUED):
-        raise StepStateError(f"Only a waiting Step can move (ticket {step.visit.ticket_number} is {step.status}).")
-    if counter.pk == step.counter_id:
-        raise ValidationError({"counter": "The Step is at that counter already."})
-    procedures = list(step.procedures.all())
-    not_served = [p.code for p in procedures if not p.counters.filter(pk=counter.pk).exists()]
+    locked = _lock_step(step.pk)
+    if locked.status not in (Step.Status.PENDING, Step.Status.QUEUED):
+        raise StepStateError(_("Only a waiting visitor can move (ticket %(ticket)s is %(status)s)."),
+                             ticket=locked.visit.ticket_number, status=locked.get_status_display())
+    if counter.pk == locked.counter_id:
+        raise DomainError(_("The visitor is at that counter already."), field="counter")
+    procedures = list(locked.procedures.all())
+    not_served = [p.name for p in procedures if not p.counters.filter(pk=counter.pk).exists()]
     if not_served:
-        raise ValidationError({"counter": f"{counter.name_ja} does not handle: " + ", ".join(not_served)})
-    previous = step.counter
-    existing = step.visit.steps.filter(counter=counter, status__in=Step.OPEN).exclude(pk=step.pk).first()
-    if existing is not None:
-        existing.procedures.add(*procedures)
-        step.status = Step.Status.CANCELLED
-        step.save(update_fields=["status"])
-        _event(step, StepEvent.Kind.CANCELLED, at=now, actor=actor, merged_into=existing.pk)
-        if step.priority_at and existing.status == Step.Status.PENDING:
-            existing.status = Step.Status.QUEUED
-            existing.priority_at, existing.queued_at = step.priority_at, now
-            existing.save(update_fields=["status", "priority_at", "queued_at"])
-            _event(existing, StepEvent.Kind.QUEUED, at=now, actor=actor)
-        return existing
-    step.counter = counter
-    step.save(update_fields=["counter"])
-    _event(step, StepEvent.Kind.MOVED, at=now, actor=actor, **{"from": previous.code, "to": counter.code})
-    return step
+        raise DomainError(_("%(counter)s does not handle: %(procedures)s"), field="counter", counter=counter.name,
+                          procedures="、".join(not_served))
+    previous = locked.counter
+    existing = locked.visit.steps.filter(counter=counter, status__in=Step.OPEN).exclude(pk=locked.pk).first()
+    if existing is None:
+        return _step_change(locked, StepEvent.Kind.MOVED, at=now, actor=actor, fields={"counter": counter},
+                            **{"from": previous.code, "to": counter.code})
+    existing.procedures.add(*procedures)
+    _step_change(locked, StepEvent.Kind.CANCELLED, at=now, actor=actor, fields={"status": Step.Status.CANCELLED},
+                 merged_into=existing.pk)
+    if locked.priority_at and existing.status == Step.Status.PENDING:
+        _step_change(existing, StepEvent.Kind.QUEUED, at=now, actor=actor, fields={
+            "status": Step.Status.QUEUED, "priority_at": locked.priority_at, "queued_at": now})
+    return existing
 
 
 @transaction.atomic
@@ -435,9 +448,7 @@ def visit_cancel(*, visit: Visit, actor=None, now: datetime | None = None) -> Vi
     now = _now(now)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     for step in visit.steps.filter(status__in=Step.OPEN):
-        step.status = Step.Status.CANCELLED
-        step.save(update_fields=["status"])
-        _event(step, StepEvent.Kind.CANCELLED, at=now, actor=actor)
+        _step_change(step, StepEvent.Kind.CANCELLED, at=now, actor=actor, fields={"status": Step.Status.CANCELLED})
     visit.status = Visit.Status.CANCELLED
     visit.completed_at = now
     visit.save(update_fields=["status", "completed_at"])
@@ -448,6 +459,7 @@ def visit_cancel(*, visit: Visit, actor=None, now: datetime | None = None) -> Vi
 def desk_set_open(*, counter: Counter, number: int, is_open: bool, actor=None) -> Desk:
     """Open or close one desk (supervisor). A desk with a visitor at it may still close: they finish."""
     if not 1 <= number <= counter.desks:
-        raise ValidationError({"desk": f"Counter {counter.code} has desks 1–{counter.desks}."})
+        raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
+                          desks=counter.desks)
     desk, _created = Desk.objects.update_or_create(counter=counter, number=number, defaults={"is_open": is_open})
     return desk

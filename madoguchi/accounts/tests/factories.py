@@ -22,3 +22,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def counters(obj, create, extracted, **kwargs):
+        """``UserFactory(counters=["koseki-move", "kokuho"])``: the counters a clerk serves, by code."""
+        if create and extracted:
+            from madoguchi.catalog.models import Counter
+
+            obj.counters.set(Counter.objects.filter(code__in=list(extracted)))
+
+
+def logged_in(client, role=Role.COUNTER, counters=(), **fields) -> User:
+    """A new account of ``role`` (serving ``counters``) logged in on the test ``client``."""
+    user = UserFactory(role=role, counters=list(counters), **fields)
+    client.force_login(user)
+    return user

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
+from madoguchi.cardreader.card.simulator import SimulatedCard
 from madoguchi.cardreader.server import make_server
 from madoguchi.cardreader.sources import SimulatorSource
-from madoguchi.prefill.card.simulator import SimulatedCard
 
 OFFICE = "http://127.0.0.1:8000"
 PIN = "7395"  # distinctive, so that finding it in a log cannot be a coincidence

@@ -5,10 +5,10 @@ import types
 
 import pytest
 
+from madoguchi.cardreader.card.errors import CardAbsent, ReaderAbsent
+from madoguchi.cardreader.card.reader import CardSession, TransportError
+from madoguchi.cardreader.card.simulator import SimulatedCard
 from madoguchi.cardreader.pcsc import PcscSource, PcscTransport
-from madoguchi.prefill.card.errors import CardAbsent, ReaderAbsent
-from madoguchi.prefill.card.reader import CardSession, TransportError
-from madoguchi.prefill.card.simulator import SimulatedCard
 
 
 class NoCardException(Exception):

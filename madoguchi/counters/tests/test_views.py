@@ -3,72 +3,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from madoguchi.accounts.tests.factories import UserFactory
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.accounts.tests.factories import UserFactory, logged_in
+from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.reception import services
-from madoguchi.reception.models import Desk, Step, Visit
+from madoguchi.reception.models import Desk, Step
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(starter_catalog):
-    return Site.objects.get(code="honcho")
-
-
-def logged_in(client, role, counters=()):
-    user = UserFactory(role=role)
-    if counters:
-        user.counters.set(Counter.objects.filter(code__in=counters))
-    client.force_login(user)
-    return user
-
-
-def test_reception_registers_a_visit_and_shows_its_route_sheet(client, site):
-    logged_in(client, Role.RECEPTION)
-    response = client.post("/staff/reception/", {
-        "site": site.pk, "procedures": ["juki.move_in", "nhi.enroll"], "needs": ["interpreter"],
-        "interpreter_language": "vi",
-    })
-    visit = Visit.objects.get()
-    assert response.status_code == 302
-    assert visit.interpreter_language == "vi"
-    sheet = client.get(response["Location"])
-    assert visit.ticket_number in sheet.content.decode()
-    assert f"/v/{visit.status_token}/" in sheet.content.decode()
-
-
-def test_reception_without_procedures_shows_the_field_and_reason(client, site):
-    logged_in(client, Role.RECEPTION)
-    response = client.post("/staff/reception/", {"site": site.pk})
-    assert response.status_code == 200
-    assert 'id="procedures-errors"' in response.content.decode()
-    assert not Visit.objects.exists()
-
-
-def test_a_procedure_the_branch_cannot_do_is_refused_on_the_form(client, site):
-    logged_in(client, Role.RECEPTION)
-    branch = Site.objects.get(code="kita")
-    response = client.post("/staff/reception/", {"site": branch.pk, "procedures": ["nhi.enroll"]})
-    assert response.status_code == 200
-    assert "nhi.enroll" in response.content.decode()
-    assert not Visit.objects.exists()
-
-
-def test_the_status_page_shows_place_and_wait_but_no_personal_data(client, site):
-    visit = services.visit_register(site=site, procedure_codes=["cert.juminhyo"], needs=["wheelchair"])
-    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
-    response = client.get(f"/v/{visit.status_token}/")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert visit.ticket_number in body
-    assert "wheelchair" not in body
-    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-
-
-def test_an_unknown_status_token_is_a_friendly_404(client, site):
-    assert client.get("/v/not-a-token/").status_code == 404
 
 
 def test_a_clerk_cannot_open_a_console_of_a_counter_not_assigned(client, site):
@@ -98,7 +39,7 @@ def test_a_clerks_error_is_shown_not_raised(client, site):
     step = visit.steps.get()
     response = client.post("/staff/counters/koseki-cert/no-show", {"step": step.pk}, follow=True)
     assert response.status_code == 200
-    assert any("seconds" in str(m) for m in response.context["messages"])
+    assert any("秒待って" in str(m) for m in response.context["messages"])
 
 
 def test_the_supervisor_closes_a_desk_and_the_wait_estimate_counts_it(client, site):
@@ -159,23 +100,6 @@ def test_the_congestion_page_has_counts_but_no_tickets(client, site):
     assert "証明書" in body or "Certificates" in body
 
 
-def test_the_kiosk_issues_a_k_ticket(client, site):
-    logged_in(client, Role.KIOSK)
-    response = client.post("/kiosk/?event=certificates", {"procedures": ["cert.juminhyo"], "needs": ["hearing"]})
-    visit = Visit.objects.get()
-    assert visit.ticket_number.startswith("K-")
-    assert visit.needs == ["hearing"]
-    assert client.get(response["Location"]).status_code == 200
-
-
-def test_the_kiosk_with_nothing_ticked_explains(client, site):
-    logged_in(client, Role.KIOSK)
-    response = client.post("/kiosk/?event=certificates", {}, follow=True)
-    assert not Visit.objects.exists()
-    assert response.status_code == 200
-    assert list(response.context["messages"])
-
-
 def test_a_board_for_a_counter_group_shows_only_its_counters(client, site):
     services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
     kokuho_visit = services.visit_register(site=site, procedure_codes=["nhi.enroll"])
@@ -198,3 +122,23 @@ def test_the_staff_navigator_adds_what_the_facts_imply_to_the_visit_at_my_desk(c
     assert response["Location"] == "/staff/counters/koseki-move/"
     codes = {p.code for s in visit.steps.all() for p in s.procedures.all()}
     assert codes == {"juki.move_in", "kosodate.child_allowance", "gakumu.school_transfer"}
+
+
+def test_the_console_poll_answers_304_until_something_happens_at_the_counter(client, site):
+    logged_in(client, Role.COUNTER, counters=["koseki-cert"])
+    url = "/staff/counters/koseki-cert/queue"
+    first = client.get(url)
+    assert first.status_code == 200 and "<html" not in first.content.decode()  # the queue partial only
+    etag = first["ETag"]
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "A-001" in changed.content.decode()
+
+
+def test_the_console_poll_of_another_counter_is_refused(client, site):
+    logged_in(client, Role.COUNTER, counters=["koseki-cert"])
+    assert client.get("/staff/counters/kokuho/queue").status_code == 403

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from madoguchi.catalog.schema import CatalogInvalid, parse_catalog
 from madoguchi.catalog.yamlsource import Located, Problem, YamlSyntaxError, dotted, read_yaml, read_yaml_directory
-from madoguchi.prefill.forms import load_forms
+from madoguchi.prefill.layouts import load_forms
 from madoguchi.reception import routing
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from madoguchi.accounts.tests.factories import UserFactory
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.catalog.models import Counter
 from madoguchi.insights import selectors
 from madoguchi.insights.simulation.replay import replay_day
 from madoguchi.reception import services
@@ -21,16 +20,6 @@ pytestmark = pytest.mark.django_db
 
 def at(hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime(DAY.year, DAY.month, DAY.day, hour, minute))
-
-
-@pytest.fixture
-def site(starter_catalog):
-    return Site.objects.get(code="honcho")
-
-
-@pytest.fixture
-def clerk():
-    return UserFactory()
 
 
 def register(site, codes, when):

@@ -262,5 +262,5 @@ def test_a_garbled_scan_is_explained_next_to_the_field(page, live_server):
     page.goto("/staff/reception/")
     page.fill("#id_navigator_qr", "MDGNAV1|move_in|2026-13-01|juki.move_in")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#id_navigator_qr_errors")
-    assert "2026-13-01" in page.locator("#id_navigator_qr_errors").inner_text()
+    page.wait_for_selector("#id_navigator_qr_error")
+    assert "2026-13-01" in page.locator("#id_navigator_qr_error").inner_text()

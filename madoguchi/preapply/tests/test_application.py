@@ -13,7 +13,8 @@ from madoguchi.preapply.application import (
     check_application,
     read_content,
 )
-from madoguchi.prefill.forms import answer_specs, forms_for_procedures, load_forms
+from madoguchi.prefill.answers import answer_specs
+from madoguchi.prefill.layouts import forms_for_procedures, load_forms
 from madoguchi.prefill.mynumber import IndividualNumberRefused
 
 from .conftest import HOUSEHOLD, MOVE_ANSWERS, MOVE_PROCEDURES, RESIDENT
@@ -64,7 +65,7 @@ def test_every_problem_is_listed_at_once(specs):
     answers.update(moved_on="R7.13.40", move_kind="引っ越し", unknown_key="x")
     with pytest.raises(ApplicationInvalid) as error:
         check(specs, identity={**RESIDENT, "birth_date": "2099-01-01"}, answers=answers)
-    problems = error.value.problems
+    problems = error.value.fields
     assert {"birth_date", "answers.moved_on", "answers.move_kind", "answers.new_address", "answers.unknown_key"} \
         <= set(problems)
 
@@ -72,7 +73,7 @@ def test_every_problem_is_listed_at_once(specs):
 def test_no_procedure_or_a_household_too_large_is_refused(specs):
     with pytest.raises(ApplicationInvalid) as error:
         check(specs, procedure_codes=[], household=HOUSEHOLD * 6)
-    assert {"procedures", "household"} <= set(error.value.problems)
+    assert {"procedures", "household"} <= set(error.value.fields)
 
 
 @pytest.mark.parametrize("content", [

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import Event
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.preapply import selectors, services
 from madoguchi.preapply.models import Appointment
@@ -30,11 +30,6 @@ def book(starts_at=SLOT, *, group="moving", procedures=("juki.move_in",), contac
 @pytest.fixture
 def reception_clerk(starter_catalog):
     return UserFactory(role=Role.RECEPTION)
-
-
-@pytest.fixture
-def site(starter_catalog):
-    return Site.objects.get(code="honcho")
 
 
 def test_a_booking_gets_an_unambiguous_code_and_takes_a_place(starter_catalog):
@@ -199,7 +194,7 @@ def test_staff_mark_a_no_show_only_after_the_grace(site, reception_clerk, settin
 
 def test_the_daily_job_releases_every_booking_past_its_grace(site):
     overdue, on_time = book(), book(SLOT + timedelta(hours=3))
-    assert services.appointments_release_no_shows(now=SLOT + timedelta(minutes=30)) == 1
+    assert services.appointment_no_shows_release(now=SLOT + timedelta(minutes=30)) == 1
     assert Appointment.objects.get(pk=overdue.pk).status == Appointment.Status.NO_SHOW
     assert Appointment.objects.get(pk=on_time.pk).status == Appointment.Status.BOOKED
 

@@ -50,13 +50,13 @@ def race(count: int, group: str, procedure: str) -> list[object]:
 
 @pytest.fixture
 def slow_reference(monkeypatch):
-    draw = services.new_reference
+    draw = services._new_reference
 
     def slowly() -> str:
         time.sleep(0.2)
         return draw()
 
-    monkeypatch.setattr(services, "new_reference", slowly)
+    monkeypatch.setattr(services, "_new_reference", slowly)
 
 
 @pytest.mark.parametrize(("group", "procedure", "capacity"), [("family-register", "koseki.birth", 1),

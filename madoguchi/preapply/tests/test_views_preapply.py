@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.accounts.tests.factories import UserFactory, logged_in
 from madoguchi.audit.models import PersonalDataAccess
 from madoguchi.catalog.models import Site
 from madoguchi.core.roles import Role
@@ -61,9 +61,9 @@ def resident(starter_catalog, office_keys):
 
 
 @pytest.fixture
-def clerk(starter_catalog, office_keys):
+def reception_client(starter_catalog, office_keys):
     client = Client()
-    client.force_login(UserFactory(role=Role.RECEPTION))
+    logged_in(client, Role.RECEPTION)
     return client
 
 
@@ -170,16 +170,17 @@ def scan(clerk_client, *texts, parts=()):
     return response, parts
 
 
-def test_reception_reads_a_code_registers_the_visit_and_the_forms_print_filled_in(resident, clerk):
+def test_reception_reads_a_code_registers_the_visit_and_the_forms_print_filled_in(resident, reception_client):
     texts = make_codes(resident)
-    response, parts = scan(clerk, *texts)
+    response, parts = scan(reception_client, *texts)
     page = response.content.decode()
     assert response.status_code == 200 and "髙﨑　𠮷太郎" in page and "東京都板橋区高島平一丁目2番3号" in page
     assert PersonalDataAccess.objects.filter(subject_type="preapply.code").count() == 1
     assert not Visit.objects.exists()
 
     site = Site.objects.get(code="honcho")
-    response = clerk.post("/staff/preapplications/register", {"part": parts, "site": site.pk, "needs": ["hearing"]})
+    response = reception_client.post("/staff/preapplications/register",
+                                     {"part": parts, "site": site.pk, "needs": ["hearing"]})
     visit = Visit.objects.get()
     assert response.status_code == 302 and response.url == f"/staff/visits/{visit.pk}/sheet/"
     assert visit.channel == "preapplication" and visit.ticket_number.startswith("P-")
@@ -199,16 +200,16 @@ def test_reception_reads_a_code_registers_the_visit_and_the_forms_print_filled_i
     assert "東京都板橋区高島平一丁目2番3号" in pages[0] and "令和7年11月20日" in pages[0]
 
 
-def test_the_same_code_registers_one_visit_only(resident, clerk):
+def test_the_same_code_registers_one_visit_only(resident, reception_client):
     texts = make_codes(resident)
-    _response, parts = scan(clerk, *texts)
+    _response, parts = scan(reception_client, *texts)
     site = Site.objects.get(code="honcho")
-    clerk.post("/staff/preapplications/register", {"part": parts, "site": site.pk})
+    reception_client.post("/staff/preapplications/register", {"part": parts, "site": site.pk})
     visit = Visit.objects.get()
-    response, _parts = scan(clerk, *texts)
+    response, _parts = scan(reception_client, *texts)
     assert visit.ticket_number in response.content.decode() and 'id="register-preapplication"' not in \
         response.content.decode()
-    response = clerk.post("/staff/preapplications/register", {"part": parts, "site": site.pk})
+    response = reception_client.post("/staff/preapplications/register", {"part": parts, "site": site.pk})
     assert response.status_code == 422 and Visit.objects.count() == 1
 
 
@@ -216,7 +217,7 @@ def random_kanji(rng: random.Random, length: int) -> str:
     return "".join(chr(rng.randrange(0x4E00, 0x9FA0)) for _ in range(length))
 
 
-def test_a_code_in_several_parts_is_read_part_by_part(resident, clerk):
+def test_a_code_in_several_parts_is_read_part_by_part(resident, reception_client):
     rng = random.Random(6)
     household = [{"name": f"{random_kanji(rng, 4)}　{random_kanji(rng, 6)}", "name_kana": "タロウ",
                   "birth_date": f"19{60 + i}-0{1 + i % 9}-1{i}", "sex": 1 + i % 2, "relationship": random_kanji(rng, 2)}
@@ -224,10 +225,10 @@ def test_a_code_in_several_parts_is_read_part_by_part(resident, clerk):
     answers = {**MOVE_ANSWERS, "new_address": "東京都板橋区" + random_kanji(rng, 60)}
     texts = make_codes(resident, household=household, answers=answers)
     assert len(texts) >= 2
-    response, parts = scan(clerk, texts[-1])
+    response, parts = scan(reception_client, texts[-1])
     page = response.content.decode()
     assert 'id="scan-progress"' in page and len(parts) == 1
-    response, parts = scan(clerk, *texts[:-1], parts=parts)
+    response, parts = scan(reception_client, *texts[:-1], parts=parts)
     assert household[9]["name"] in response.content.decode()
 
 
@@ -247,43 +248,43 @@ def refusal_of(clerk_client, texts) -> str:
     return reason
 
 
-def test_a_tampered_code_is_refused_with_a_message(resident, clerk):
+def test_a_tampered_code_is_refused_with_a_message(resident, reception_client):
     text = make_codes(resident)[0]
     fields = text.split(":", 5)
     box = bytearray(base45.decode(fields[5]))
     box[40] ^= 0xFF
     forged = ":".join([*fields[:2], sealed._short_id(bytes(box)), *fields[3:5], base45.encode(bytes(box))])
-    assert refusal_of(clerk, [forged]) == "tampered"
+    assert refusal_of(reception_client, [forged]) == "tampered"
     data = fields[5]
     swapped = ":".join([*fields[:5], data[:10] + ("1" if data[10] != "1" else "2") + data[11:]])
-    assert refusal_of(clerk, [swapped]) in ("tampered", "damaged")
+    assert refusal_of(reception_client, [swapped]) in ("tampered", "damaged")
 
 
-def test_a_truncated_code_is_refused_with_a_message(resident, clerk):
+def test_a_truncated_code_is_refused_with_a_message(resident, reception_client):
     text = make_codes(resident)[0]
-    assert refusal_of(clerk, [text[: len(text) // 2]]) == "truncated"
+    assert refusal_of(reception_client, [text[: len(text) // 2]]) == "truncated"
 
 
-def test_an_expired_code_is_refused_with_a_message(resident, clerk, office_keys):
+def test_an_expired_code_is_refused_with_a_message(resident, reception_client, office_keys):
     old = sealed.seal(_content(resident), public_key=office_keys.public_key,
                       created_at=datetime.now(UTC) - timedelta(days=15))
-    assert refusal_of(clerk, old) == "expired"
+    assert refusal_of(reception_client, old) == "expired"
 
 
-def test_a_code_made_for_another_office_is_refused_with_a_message(resident, clerk, foreign_pair):
+def test_a_code_made_for_another_office_is_refused_with_a_message(resident, reception_client, foreign_pair):
     texts = sealed.seal(_content(resident), public_key=foreign_pair.public_key, created_at=datetime.now(UTC))
-    assert refusal_of(clerk, texts) == "unknown_key"
+    assert refusal_of(reception_client, texts) == "unknown_key"
 
 
-def test_a_navigator_code_is_sent_to_the_reception_page(clerk):
-    assert refusal_of(clerk, ["MDGNAV1|move_in|2025-11-20|juki.move_in"]) == "not_a_code"
+def test_a_navigator_code_is_sent_to_the_reception_page(reception_client):
+    assert refusal_of(reception_client, ["MDGNAV1|move_in|2025-11-20|juki.move_in"]) == "not_a_code"
 
 
-def test_a_well_sealed_code_with_forged_content_is_refused(clerk, office_keys):
+def test_a_well_sealed_code_with_forged_content_is_refused(reception_client, office_keys):
     content = {"procedures": ["juki.move_in"], "life_event": "", "identity": {"name": "x"}, "household": [],
                "answers": {}}
     texts = sealed.seal(content, public_key=office_keys.public_key, created_at=datetime.now(UTC))
-    assert refusal_of(clerk, texts) == "invalid"
+    assert refusal_of(reception_client, texts) == "invalid"
 
 
 def _content(resident_client) -> dict:
@@ -303,10 +304,10 @@ def _content(resident_client) -> dict:
               st.integers(0, 9), st.integers(0, 9), st.integers(0, 5000), st.text(alphabet=base45.ALPHABET,
                                                                                     max_size=600)),
 ), parts=st.lists(st.text(max_size=100), max_size=2))
-def test_random_payloads_at_the_decoder_never_fail_the_page_and_store_nothing(clerk, payload, parts):
+def test_random_payloads_at_the_decoder_never_fail_the_page_and_store_nothing(reception_client, payload, parts):
     before = table_rows()
-    response = clerk.post("/staff/preapplications/", {"code": payload, "part": parts, "action": "scan"})
+    response = reception_client.post("/staff/preapplications/", {"code": payload, "part": parts, "action": "scan"})
     assert response.status_code in (200, 422)
-    response = clerk.post("/staff/preapplications/register", {"part": [*parts, payload], "site": "1"})
+    response = reception_client.post("/staff/preapplications/register", {"part": [*parts, payload], "site": "1"})
     assert response.status_code in (302, 422)
     assert table_rows() == before

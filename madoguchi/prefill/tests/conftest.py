@@ -8,8 +8,8 @@ import pytest
 from madoguchi.catalog.schema import parse_catalog
 from madoguchi.catalog.yamlsource import read_yaml
 from madoguchi.prefill.fill import VisitInfo
-from madoguchi.prefill.forms import load_forms
 from madoguchi.prefill.identity import validate_household, validate_identity
+from madoguchi.prefill.layouts import load_forms
 
 REPO = Path(__file__).resolve().parents[3]
 CATALOG = REPO / "catalog"
@@ -73,15 +73,6 @@ def answers():
 
 # --- database fixtures: a registered visit at the ward's counters -----------------------------------
 
-RESIDENT = {
-    "name": "髙﨑　𠮷太郎", "name_kana": "たかさき　よしたろう", "birth_date": "S52.4.1", "sex": 1,
-    "postal_code": "1738501", "address": "東京都板橋区板橋二丁目66番1号　髙島平ハイツ﨑棟101号室",
-}
-HOUSEHOLD = [
-    {"name": "髙﨑　𠮷太郎", "name_kana": "タカサキ　ヨシタロウ", "birth_date": "S52.4.1", "sex": 1,
-     "relationship": "世帯主"},
-    {"name": "髙﨑　花子", "name_kana": "タカサキ　ハナコ", "birth_date": "1980-02-03", "sex": 2, "relationship": "妻"},
-]
 # What a move-in with National Health Insurance asks (juki.idou and nhi.idou), 和暦 and Western dates.
 MOVE_ANSWERS = {
     "move_kind": "転入", "moved_on": "R7.11.20", "new_address": "東京都板橋区高島平一丁目2番3号",
@@ -99,30 +90,16 @@ def twelve_digits_with_check_digit(body: str = "12345678901") -> str:
 
 @pytest.fixture
 def move_visit(starter_catalog):
-    from madoguchi.catalog.models import Site
-    from madoguchi.reception.services import visit_register
+    from madoguchi.reception.tests.factories import VisitFactory
 
-    return visit_register(site=Site.objects.get(code="honcho"), procedure_codes=MOVE_PROCEDURES)
-
-
-@pytest.fixture
-def clerk(starter_catalog):
-    """A counter clerk at the resident-record and the health-insurance counters."""
-    from madoguchi.accounts.tests.factories import UserFactory
-    from madoguchi.catalog.models import Counter
-    from madoguchi.core.roles import Role
-
-    user = UserFactory(role=Role.COUNTER)
-    user.counters.set(Counter.objects.filter(code__in=["koseki-move", "kokuho"]))
-    return user
+    return VisitFactory(procedures=MOVE_PROCEDURES)
 
 
 @pytest.fixture
 def serving_step(move_visit, clerk):
     """The visit called to the clerk's desk at the resident-record counter (its first Step)."""
-    from madoguchi.catalog.models import Counter
-    from madoguchi.reception.services import step_call_next
+    from madoguchi.reception.tests.factories import StepFactory
 
-    step = step_call_next(counter=Counter.objects.get(code="koseki-move"), clerk=clerk)
-    assert step is not None and step.visit_id == move_visit.pk
+    step = StepFactory(visit=move_visit, clerk=clerk)
+    assert step.counter.code == "koseki-move"
     return step

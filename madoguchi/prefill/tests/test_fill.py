@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from madoguchi.prefill.fill import VisitInfo, is_child, members_for, resolve
-from madoguchi.prefill.forms import FieldSpec
 from madoguchi.prefill.identity import HouseholdMember, Sex
+from madoguchi.prefill.layouts import FieldSpec
 
 
 def printed(source: str, identity, household, answers=None, **spec):

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from madoguchi.accounts.services import api_token_get_or_create
 from madoguchi.prefill.mynumber import is_valid_individual_number
 
-from .conftest import HOUSEHOLD, MOVE_ANSWERS, RESIDENT, twelve_digits_with_check_digit
+from .conftest import MOVE_ANSWERS, twelve_digits_with_check_digit
+from .factories import HOUSEHOLD, RESIDENT
 
 pytestmark = pytest.mark.django_db
 

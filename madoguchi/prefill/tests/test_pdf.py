@@ -8,10 +8,13 @@ import pytest
 from pypdf import PdfReader
 
 from madoguchi.prefill.fonts import FALLBACK_FONT, MAIN_FONT, _to_unicode_cmap, unprintable_characters
-from madoguchi.prefill.forms import forms_for_procedures
 from madoguchi.prefill.identity import IndividualNumberRefused
+from madoguchi.prefill.layouts import forms_for_procedures
 from madoguchi.prefill.mynumber import contains_individual_number
 from madoguchi.prefill.pdf import AnswersInvalid, TextDoesNotFit, UnprintableText, render_bundle
+
+# The messages are checked in English (they are translated when shown).
+pytestmark = pytest.mark.usefixtures("english")
 
 TWELVE = "1234" + "5678" + "9012"
 
@@ -100,16 +103,16 @@ def test_a_missing_required_answer_is_refused_naming_it(ward_forms, identity, ho
     incomplete = {k: v for k, v in answers.items() if k != "moved_on"}
     with pytest.raises(AnswersInvalid) as refused:
         render_bundle(ward_forms, identity, household, incomplete, visit)
-    assert list(refused.value.problems) == ["moved_on"]
+    assert refused.value.fields == ["answers.moved_on"]
 
 
 def test_a_choice_outside_its_choices_is_refused(ward_forms, identity, household, answers, visit):
-    with pytest.raises(AnswersInvalid, match="must be one of 転入, 転居, 転出"):
+    with pytest.raises(AnswersInvalid, match="Choose one of: 転入・転居・転出"):
         render_bundle(ward_forms, identity, household, {**answers, "move_kind": "引越"}, visit)
 
 
 def test_an_impossible_date_answer_is_refused_with_the_era_reason(ward_forms, identity, household, answers, visit):
-    with pytest.raises(AnswersInvalid, match="Showa ended on 1989-01-07"):
+    with pytest.raises(AnswersInvalid, match="昭和 ended on 昭和64年1月7日"):
         render_bundle(ward_forms, identity, household, {**answers, "moved_on": "S64.1.8"}, visit)
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from madoguchi.cardreader.card.simulator import SimulatedCard
 from madoguchi.cardreader.server import make_server
 from madoguchi.cardreader.sources import SimulatorSource
 from madoguchi.counters.tests.test_flow_e2e import context_for
-from madoguchi.prefill.card.simulator import SimulatedCard
 from madoguchi.prefill.models import StepPrefill, VisitIdentity
 
-from .conftest import RESIDENT
+from .factories import RESIDENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,11 +10,11 @@ from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import PersonalDataAccess
 from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
-from madoguchi.prefill import services
 from madoguchi.prefill.models import StepPrefill, VisitIdentity
 from madoguchi.reception import services as reception
 
-from .conftest import HOUSEHOLD, MOVE_ANSWERS, RESIDENT
+from .conftest import MOVE_ANSWERS
+from .factories import HOUSEHOLD, RESIDENT, IdentityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_viewing_the_captured_identity_writes_an_access_log_row(client, logged_i
     client.get(page_url(visit))
     assert not PersonalDataAccess.objects.exists()  # nothing captured, nothing seen
 
-    services.identity_capture(visit=visit, source="manual", data=RESIDENT, household=HOUSEHOLD, actor=logged_in_clerk)
+    IdentityFactory(visit=visit, actor=logged_in_clerk)
     client.get(page_url(visit))
 
     row = PersonalDataAccess.objects.get()
@@ -121,7 +121,7 @@ def test_a_twelve_digit_number_typed_in_a_household_row_is_refused_and_not_echoe
 
 def test_a_later_counter_sees_the_identity_without_asking_again(client, clerk, serving_step):
     visit = serving_step.visit
-    services.identity_capture(visit=visit, source="card", actor=clerk, household=[], data={
+    IdentityFactory(visit=visit, source="card", actor=clerk, household=[], data={
         "name": "髙﨑　𠮷太郎", "address": RESIDENT["address"], "birth_date": "1977-04-01", "sex": 1})
     reception.step_complete(step=serving_step, clerk=clerk)
     insurance_clerk = UserFactory(role=Role.COUNTER)

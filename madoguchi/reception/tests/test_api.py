@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 
 from madoguchi.accounts.tests.factories import UserFactory
-from madoguchi.catalog.models import Counter
 from madoguchi.core.roles import Role
 from madoguchi.reception.models import Step, Visit
 
@@ -19,13 +18,6 @@ def token_for(user, capsys) -> str:
 @pytest.fixture
 def reception_auth(starter_catalog, capsys):
     return {"HTTP_AUTHORIZATION": f"Bearer {token_for(UserFactory(role=Role.RECEPTION), capsys)}"}
-
-
-@pytest.fixture
-def clerk(starter_catalog):
-    user = UserFactory(role=Role.COUNTER)
-    user.counters.set(Counter.objects.filter(code__in=["koseki-move", "kokuho", "koseki-cert"]))
-    return user
 
 
 @pytest.fixture
@@ -96,7 +88,7 @@ def test_completing_a_step_twice_is_a_409_conflict(client, reception_auth, clerk
     assert post(client, f"/api/v1/steps/{step_id}/complete", **clerk_auth).status_code == 200
     second = post(client, f"/api/v1/steps/{step_id}/complete", **clerk_auth)
     assert second.status_code == 409
-    assert "cannot be completed" in second.json()["message"]
+    assert "今この操作ができません" in second.json()["message"]
 
 
 def test_no_show_too_early_is_refused_then_recall_works(client, reception_auth, clerk_auth):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.roles import Role
-from madoguchi.reception import routing, services
+from madoguchi.reception import routing, selectors, services
 from madoguchi.reception.models import Step, Visit
 
 
@@ -63,7 +63,7 @@ def test_the_cashier_comes_last_and_closes_the_visit(honcho):
     Counter.objects.filter(code="koseki-move").update(desks=1)
     visit = services.visit_register(site=honcho, procedure_codes=["juki.move_in", "cert.koseki"])
     at = timezone.now()
-    route = [s.counter.code for s in services.planned_route(visit, now=at)]
+    route = [s.counter.code for s in selectors.planned_route(visit, now=at)]
     assert route[-1] == "kaikei"
 
     served = []

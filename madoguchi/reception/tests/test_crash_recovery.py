@@ -63,6 +63,15 @@ def start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def until(condition, *, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def kill(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGKILL)  # master and workers at once, mid-request
     process.wait()
@@ -136,18 +145,21 @@ def test_a_killed_server_loses_no_visit_and_no_step_state(starter_catalog):
     for thread in threads:
         thread.start()
     try:
-        time.sleep(2.0)
+        # Kill only once the load is really running (a slow, busy machine takes longer to get there),
+        # so the kill lands mid-traffic; then let it run as long again after the restart.
+        running = until(lambda: len(clients.registered) >= 5 and clients.completed, timeout=60)
         before_kill = len(clients.registered)
         kill(server)
         server = start_server(port)
-        time.sleep(2.0)
+        after = len(clients.registered)
+        until(lambda: len(clients.registered) >= after + 5, timeout=60)
     finally:
         clients.stop.set()
         for thread in threads:
             thread.join()
         kill(server)
 
-    assert before_kill > 0, "no visit was registered before the kill: the test proved nothing"
+    assert running and before_kill > 0, "no visit was served before the kill: the test proved nothing"
     assert len(clients.registered) > before_kill, "nothing was registered after the restart"
     stored = dict(Visit.objects.values_list("id", "ticket_number"))
     missing = {vid: t for vid, t in clients.registered.items() if stored.get(vid) != t}

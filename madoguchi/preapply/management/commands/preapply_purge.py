@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Release no-show bookings, clear old booking contacts, forget expired registered codes."
 
     def handle(self, *args, **options):
-        no_shows = services.appointments_release_no_shows()
+        no_shows = services.appointment_no_shows_release()
         contacts = services.appointment_contacts_purge()
         codes = services.redeemed_codes_purge()
         self.stdout.write(f"no-shows released: {no_shows}; contacts cleared: {contacts}; "

@@ -7,7 +7,7 @@ manage.py purge_personal_data`` or a systemd timer with ``OnCalendar=*-*-* 03:15
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from madoguchi.prefill.services import purge_personal_data
+from madoguchi.prefill.services import personal_data_purge
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than_days: int | None = None, **options):
         days = settings.PERSONAL_DATA_RETENTION_DAYS if older_than_days is None else older_than_days
         try:
-            counts = purge_personal_data(older_than_days=days)
+            counts = personal_data_purge(older_than_days=days)
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

@@ -1,4 +1,7 @@
-"""Form definitions (申請書の様式): where each value sits on an A4 page. Pure: no Django.
+"""Paper-form layouts (申請書の様式): where each value sits on an A4 page. Pure: no Django.
+
+(What the clerk or the resident answers for these forms, and the check of an answer, are in
+``answers``; this module is the layout and its validation.)
 
 The ward's forms live in ``catalog/forms/*.yaml`` (a subfolder, so the main catalogue loader,
 which reads ``catalog/*.yaml``, does not see them). Each file holds a ``forms:`` list; a form names
@@ -22,8 +25,7 @@ contradicting answer definitions, reporting file:line:field like the catalogue d
 """
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -199,18 +201,6 @@ class FormSpec(_Strict):
     signature: SignatureSpec
 
 
-@dataclass(frozen=True)
-class AnswerSpec:
-    """One thing the clerk asks for, gathered from every form of the visit."""
-
-    key: str
-    label: str
-    required: bool
-    kind: str
-    choices: tuple[str, ...]
-    forms: tuple[str, ...]
-
-
 class FormsInvalid(CatalogInvalid):
     """Every problem of the form definitions (file, line, field, message)."""
 
@@ -315,59 +305,3 @@ def forms_for_procedures(forms: Sequence[FormSpec], procedure_codes: Sequence[st
     order = {code: i for i, code in reversed(list(enumerate(procedure_codes)))}
     wanted = [f for f in forms if any(code in order for code in f.procedures)]
     return sorted(wanted, key=lambda f: min(order[c] for c in f.procedures if c in order))
-
-
-def answer_specs(forms: Sequence[FormSpec]) -> list[AnswerSpec]:
-    """What the clerk asks, once per key, in the order the forms ask it."""
-    specs: dict[str, AnswerSpec] = {}
-    for form in forms:
-        for f in form.fields:
-            key = f.answer_key
-            if key is None:
-                continue
-            if key in specs:
-                spec = specs[key]
-                if form.code not in spec.forms:
-                    specs[key] = AnswerSpec(key, spec.label, spec.required or f.required, spec.kind, spec.choices,
-                                            (*spec.forms, form.code))
-                elif f.required and not spec.required:
-                    specs[key] = AnswerSpec(key, spec.label, True, spec.kind, spec.choices, spec.forms)
-                continue
-            specs[key] = AnswerSpec(key, f.label or key, f.required, f.kind, tuple(f.choices or ()), (form.code,))
-    return list(specs.values())
-
-
-def missing_answers(forms: Sequence[FormSpec], answers: Mapping[str, object]) -> list[AnswerSpec]:
-    """Required answers not given (absent, None or blank)."""
-    return [
-        spec for spec in answer_specs(forms)
-        if spec.required and (answers.get(spec.key) is None or str(answers.get(spec.key)).strip() == "")
-    ]
-
-
-ANSWER_MAX = 200
-
-
-def clean_answer(spec: AnswerSpec, value) -> tuple[str | None, str | None]:
-    """One answer a resident adds, checked as the forms will print it: (clean text, problem).
-
-    Empty → (None, None). Dates are read in Western or 和暦 form and kept as ISO; a choice must be
-    one of its options. The counter (prefill.services) and the pre-application share this check.
-    """
-    from .wareki import WarekiError, parse_date
-
-    if value is not None and not isinstance(value, str | int | float):
-        return None, "文字で入力してください／must be text"
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None, None
-    if len(text) > ANSWER_MAX:
-        return None, f"{ANSWER_MAX}文字以内です／at most {ANSWER_MAX} characters"
-    if spec.kind == "date":
-        try:
-            return parse_date(text).isoformat(), None
-        except WarekiError as error:
-            return None, str(error)
-    if spec.kind == "choice" and text not in spec.choices:
-        return None, f"次から選んでください：{'・'.join(spec.choices)}／one of {', '.join(spec.choices)}"
-    return text, None

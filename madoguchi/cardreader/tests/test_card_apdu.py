@@ -2,8 +2,8 @@
 
 import pytest
 
-from madoguchi.prefill.card import apdu
-from madoguchi.prefill.card.errors import (
+from madoguchi.cardreader.card import apdu
+from madoguchi.cardreader.card.errors import (
     CardCommunicationError,
     InvalidPin,
     PinLocked,

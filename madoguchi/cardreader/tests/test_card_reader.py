@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from madoguchi.prefill.card import apdu
-from madoguchi.prefill.card.errors import (
+from madoguchi.cardreader.card import apdu
+from madoguchi.cardreader.card.errors import (
     CardCommunicationError,
     CardDataMalformed,
     CardRemoved,
@@ -14,9 +14,9 @@ from madoguchi.prefill.card.errors import (
     PinLocked,
     WrongPin,
 )
-from madoguchi.prefill.card.reader import CardSession
-from madoguchi.prefill.card.simulator import SimulatedCard
-from madoguchi.prefill.card.tlv import encode_tlv
+from madoguchi.cardreader.card.reader import CardSession
+from madoguchi.cardreader.card.simulator import SimulatedCard
+from madoguchi.cardreader.card.tlv import encode_tlv
 
 
 def read(card: SimulatedCard, pin: str):

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from madoguchi.prefill.card.errors import CardDataMalformed
-from madoguchi.prefill.card.tlv import (
+from madoguchi.cardreader.card.errors import CardDataMalformed
+from madoguchi.cardreader.card.tlv import (
     TAG_BASIC_FACTS,
     TAG_NAME,
     encode_basic_facts,

@@ -7,14 +7,7 @@ import pytest
 
 from madoguchi.catalog.schema import CatalogInvalid
 from madoguchi.catalog.yamlsource import read_yaml
-from madoguchi.prefill.forms import (
-    FormsInvalid,
-    answer_specs,
-    forms_for_procedures,
-    load_forms,
-    missing_answers,
-    parse_forms,
-)
+from madoguchi.prefill.layouts import FormsInvalid, forms_for_procedures, load_forms, parse_forms
 
 KNOWN = {"juki.move_in", "juki.move_out", "nhi.enroll"}
 
@@ -167,18 +160,3 @@ def test_the_forms_live_in_a_subfolder_the_main_catalogue_loader_does_not_read()
 def test_a_visit_gets_each_form_once_in_the_order_of_its_first_procedure(ward_forms):
     chosen = forms_for_procedures(ward_forms, ["juki.move_in", "nhi.enroll", "seal.register", "juki.move_out"])
     assert [f.code for f in chosen] == ["juki.idou", "nhi.idou", "seal.touroku"]
-
-
-def test_answers_are_asked_once_across_forms(ward_forms):
-    chosen = forms_for_procedures(ward_forms, ["juki.move_in", "nhi.enroll"])
-    specs = answer_specs(chosen)
-    keys = [s.key for s in specs]
-    assert len(keys) == len(set(keys))
-    phone = next(s for s in specs if s.key == "phone")
-    assert phone.forms == ("juki.idou", "nhi.idou")
-
-
-def test_missing_answers_are_the_required_ones_not_given(ward_forms):
-    chosen = forms_for_procedures(ward_forms, ["juki.move_in"])
-    missing = {s.key for s in missing_answers(chosen, {"move_kind": "転入", "moved_on": " "})}
-    assert missing == {"moved_on", "new_address"}

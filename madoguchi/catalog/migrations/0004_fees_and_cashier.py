@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0002_navigator_rules'),
+        ('catalog', '0003_procedure_kiosk_direct'),
     ]
 
     operations = [

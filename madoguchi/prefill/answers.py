@@ -1,0 +1,106 @@
+"""The answers the forms ask for beyond the identity (届出日, 異動の種類, 口座 …): what to ask, once per
+key across a visit's forms, and the one check of a typed answer shared by the counter
+(``prefill.services``), the pre-application (``preapply.application``) and the PDF. Pure (Django only
+for the translation of its messages).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core.errors import DomainError
+
+from .layouts import FormSpec
+from .wareki import WarekiError, parse_date
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """One thing the clerk asks for, gathered from every form of the visit."""
+
+    key: str
+    label: str
+    required: bool
+    kind: str
+    choices: tuple[str, ...]
+    forms: tuple[str, ...]
+
+
+def answer_specs(forms: Sequence[FormSpec]) -> list[AnswerSpec]:
+    """What the clerk asks, once per key, in the order the forms ask it."""
+    specs: dict[str, AnswerSpec] = {}
+    for form in forms:
+        for f in form.fields:
+            key = f.answer_key
+            if key is None:
+                continue
+            if key in specs:
+                spec = specs[key]
+                if form.code not in spec.forms:
+                    specs[key] = AnswerSpec(key, spec.label, spec.required or f.required, spec.kind, spec.choices,
+                                            (*spec.forms, form.code))
+                elif f.required and not spec.required:
+                    specs[key] = AnswerSpec(key, spec.label, True, spec.kind, spec.choices, spec.forms)
+                continue
+            specs[key] = AnswerSpec(key, f.label or key, f.required, f.kind, tuple(f.choices or ()), (form.code,))
+    return list(specs.values())
+
+
+def missing_answers(forms: Sequence[FormSpec], answers: Mapping[str, object]) -> list[AnswerSpec]:
+    """Required answers not given (absent, None or blank)."""
+    return [
+        spec for spec in answer_specs(forms)
+        if spec.required and (answers.get(spec.key) is None or str(answers.get(spec.key)).strip() == "")
+    ]
+
+
+ANSWER_MAX = 200
+
+
+def answer_field(key: str) -> str:
+    """How an answer is named in errors and forms: ``answers.moved_on``."""
+    return f"answers.{key}"
+
+
+def clean_answer(spec: AnswerSpec, value) -> str | None:
+    """One answer, checked as the forms will print it: the clean text, None when blank.
+
+    Dates are read in Western or 和暦 form and kept as ISO; a choice must be one of its options.
+    Raises ``DomainError`` at ``answers.<key>``. The counter (``prefill.services``), the
+    pre-application (``preapply.application``) and the PDF's last check (``answer_problems``) share it.
+    """
+    field = answer_field(spec.key)
+    if value is not None and not isinstance(value, str | int | float | date):
+        raise DomainError(_("Type this as text."), field=field)
+    if isinstance(value, date):
+        return value.isoformat() if spec.kind == "date" else str(value)
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if len(text) > ANSWER_MAX:
+        raise DomainError(_("At most %(max)d characters."), field=field, max=ANSWER_MAX)
+    if spec.kind == "date":
+        try:
+            return parse_date(text).isoformat()
+        except WarekiError as error:
+            raise error.at(field) from None
+    if spec.kind == "choice" and text not in spec.choices:
+        raise DomainError(_("Choose one of: %(choices)s"), field=field, choices="・".join(spec.choices))
+    return text
+
+
+def answer_problems(forms: Sequence[FormSpec], answers: Mapping[str, object]) -> list[DomainError]:
+    """Every problem of ``answers`` for ``forms``: required ones missing, and values ``clean_answer`` refuses."""
+    problems = [DomainError(_("%(label)s is required."), field=answer_field(spec.key), label=spec.label)
+                for spec in missing_answers(forms, answers)]
+    missing = {spec.key for spec in missing_answers(forms, answers)}
+    for spec in answer_specs(forms):
+        if spec.key in missing:
+            continue
+        try:
+            clean_answer(spec, answers.get(spec.key))
+        except DomainError as error:
+            problems.append(error)
+    return problems

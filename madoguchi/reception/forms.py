@@ -1,0 +1,59 @@
+"""What reception asks: where, which procedures, which needs — nothing about the person."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.navigator.qr import decode_selection
+
+from .models import Channel, InterpreterLanguage, Need
+
+INTERPRETER_LANGUAGES = [("", _("None")), *InterpreterLanguage.choices]
+
+
+class ProcedureChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, procedure):
+        return f"{procedure.name}（{procedure.code}）"
+
+
+class ReceptionForm(forms.Form):
+    """What reception asks: where, which procedures, which needs. Nothing about the person."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.filter(active=True), empty_label=None)
+    life_event = forms.ModelChoiceField(
+        label=_("Life event"), queryset=LifeEvent.objects.filter(active=True), required=False,
+        empty_label=_("(none)"), to_field_name="code",
+    )
+    procedures = ProcedureChoiceField(
+        label=_("Procedures"), queryset=Procedure.objects.filter(active=True).select_related("department"),
+        to_field_name="code", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one procedure.")},
+    )
+    needs = forms.MultipleChoiceField(label=_("Needs"), choices=Need.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    interpreter_language = forms.ChoiceField(label=_("Interpreter language"), choices=INTERPRETER_LANGUAGES,
+                                             required=False)
+    # How the visit came: set to "navigator" when the procedures came from a scanned navigator QR.
+    channel = forms.ChoiceField(choices=[(Channel.RECEPTION, ""), (Channel.NAVIGATOR, "")], initial=Channel.RECEPTION,
+                                required=False, widget=forms.HiddenInput)
+
+
+class ScanForm(forms.Form):
+    """The navigator's QR code: a handheld scanner types its text into this field (and Enter)."""
+
+    navigator_qr = forms.CharField(
+        label=_("Scan the navigator's QR code"), max_length=2000,
+        help_text=_("Put the cursor here and scan: the procedures are ticked below."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_navigator_qr(self):
+        try:
+            selection = decode_selection(self.cleaned_data["navigator_qr"])
+        except ValueError as error:
+            raise forms.ValidationError(_("This is not a navigator QR code: %(reason)s") % {"reason": error}) from error
+        unknown = sorted(set(selection.procedure_codes) - set(
+            Procedure.objects.filter(active=True, code__in=selection.procedure_codes).values_list("code", flat=True)))
+        if unknown:
+            raise forms.ValidationError(_("Unknown procedure code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+        return selection

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reception"
+urlpatterns = [
+    path("staff/reception/", views.reception, name="desk"),
+    path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
+    path("kiosk/", views.kiosk, name="kiosk"),
+    path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
+    path("v/<str:token>/", views.status, name="status"),
+]

@@ -1,0 +1,139 @@
+"""Reception's screens: the reception desk, the kiosk, the route sheet (窓口案内票) and the visitor's own
+status page. Thin: validate, call a service or a selector, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+
+from madoguchi.catalog import selectors as catalog
+from madoguchi.core import qr
+from madoguchi.core.access import public, requires
+from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.roles import Capability
+
+from . import selectors, services
+from .forms import ReceptionForm, ScanForm
+from .models import Channel, Need, Step, Visit
+
+# The status page refreshes itself this often (htmx polling of its body).
+STATUS_REFRESH_SECONDS = 20
+
+
+@requires(Capability.RECEPTION_REGISTER)
+@never_cache
+def reception(request):
+    """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""
+    initial = {"site": catalog.site_or_main()}
+    event = catalog.life_event_by_code(request.GET.get("life_event"))
+    if event is not None:
+        initial.update(life_event=event, procedures=list(event.procedures.all()))
+    scan = ScanForm(request.GET if "navigator_qr" in request.GET else None)
+    if scan.is_valid():
+        selection = scan.cleaned_data["navigator_qr"]
+        initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
+                       life_event=catalog.life_event_by_code(selection.life_event))
+        count = len(selection.procedure_codes)
+        messages.info(request, ngettext(
+            "The navigator's %(count)d procedure is ticked: check it and register.",
+            "The navigator's %(count)d procedures are ticked: check them and register.", count) % {"count": count})
+    form = ReceptionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_register(
+                site=data["site"], procedure_codes=[p.code for p in data["procedures"]],
+                channel=data["channel"] or Channel.RECEPTION,
+                needs=data["needs"], interpreter_language=data["interpreter_language"],
+                life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
+            )
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Ticket %(ticket)s registered.") % {"ticket": visit.ticket_number})
+            return redirect("reception:route_sheet", visit_id=visit.pk)
+    return render(request, "reception/reception.html", {
+        "form": form, "scan": scan if scan.is_bound else ScanForm(),
+        "life_events": catalog.life_event_list(), "groups": catalog.departments_with_procedures(),
+        "selected": {p.code if hasattr(p, "code") else p for p in (form["procedures"].value() or [])},
+    })
+
+
+def _route_context(request, visit: Visit) -> dict:
+    route = selectors.planned_route(visit)
+    status_url = request.build_absolute_uri(selectors.status_path(visit))
+    documents = []
+    for step in route:
+        for procedure in step.procedures.all():
+            documents.extend(procedure.documents_in(request.LANGUAGE_CODE))
+    return {"visit": visit, "route": route, "status_url": status_url, "qr_svg": qr.svg(status_url),
+            "documents": list(dict.fromkeys(documents))}
+
+
+@requires(Capability.RECEPTION_REGISTER)
+@never_cache
+def route_sheet(request, visit_id: int):
+    """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4."""
+    visit = get_object_or_404(Visit.objects.select_related("site"), pk=visit_id)
+    size = "a4" if request.GET.get("size") == "a4" else "ticket"
+    return render(request, "reception/route_sheet.html", {**_route_context(request, visit), "size": size})
+
+
+@public
+@never_cache
+def status(request, token: str):
+    """Where the visitor stands: position, estimated wait, where to go next. No personal data."""
+    visit = selectors.visit_by_token(token)
+    if visit is None:
+        return render(request, "reception/status_unknown.html", status=404)
+    steps = selectors.planned_route(visit)
+    current = next((s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)), None)
+    position = selectors.waiting_position(current) if current and current.status == Step.Status.QUEUED else None
+    context = {
+        "visit": visit, "steps": steps, "current": current, "position": position,
+        "wait_minutes": selectors.minutes_display(position.estimated_wait_minutes) if position else None,
+        "upcoming": [s for s in steps if s.status == Step.Status.PENDING],
+        "refresh_seconds": STATUS_REFRESH_SECONDS,
+    }
+    template = "reception/_status_body.html" if request.htmx else "reception/status.html"
+    return render(request, template, context)
+
+
+@requires(Capability.KIOSK_USE)
+@never_cache
+def kiosk(request):
+    """Walk-in touch screen: pick what you came for → a ticket. Large targets, three languages."""
+    event = catalog.life_event_by_code(request.GET.get("event"))
+    alone = request.GET.get("event") == "alone"  # what the catalogue offers without a life event
+    if request.method == "POST":
+        needs = [n for n in request.POST.getlist("needs") if n in Need.values]
+        event_code = request.POST.get("life_event", "")
+        try:
+            visit = services.visit_register(
+                site=catalog.site_or_main(request.POST.get("site")), procedure_codes=request.POST.getlist("procedures"),
+                channel=Channel.KIOSK, needs=needs,
+                life_event=event_code if catalog.life_event_by_code(event_code) else "", registered_by=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            return redirect("reception:kiosk_ticket", token=visit.status_token)
+    procedures = []
+    if event is not None:
+        procedures = list(event.procedures.all())
+    elif alone:
+        procedures = list(catalog.kiosk_procedures())
+    return render(request, "reception/kiosk.html", {
+        "life_events": catalog.life_event_list(), "event": event, "alone": alone,
+        "procedures": procedures, "needs": Need.choices,
+    })
+
+
+@requires(Capability.KIOSK_USE)
+@never_cache
+def kiosk_ticket(request, token: str):
+    visit = selectors.visit_by_token(token)
+    if visit is None:
+        return render(request, "reception/status_unknown.html", status=404)
+    return render(request, "reception/kiosk_ticket.html", _route_context(request, visit))
