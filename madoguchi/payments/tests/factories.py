@@ -26,6 +26,13 @@ def visit_at_desk(procedures: list[str], *, counter: str = "koseki-cert", desk: 
     (visit, step, register, clerk)."""
     clerk = clerk or clerk_at(counter)
     visit = reception.visit_register(site=Site.objects.get(code=site), procedure_codes=procedures, now=now)
+    target = Counter.objects.get(code=counter)
+    if not visit.steps.filter(counter=target).exists():
+        # A procedure served at several counters of the site (課税証明: certificates or tax) may have been
+        # routed to the other one: move it here, as a supervisor would.
+        movable = next(s for s in visit.steps.all() if all(
+            target in p.counters.all() for p in s.procedures.all()))
+        reception.step_move(step=movable, counter=target, actor=_helper(), now=now)
     step = visit.steps.get(status=Step.Status.QUEUED)
     while step.counter.code != counter:  # the counters before this one serve the visit first
         other = reception.step_call_next(counter=step.counter, clerk=_helper(), desk=step.counter.desks, now=now)
