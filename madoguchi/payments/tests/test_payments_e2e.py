@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.core.roles import Role
-from madoguchi.payments import closing
+from madoguchi.payments import closing, services
 from madoguchi.payments.models import Payment
 
 from .factories import charge, visit_at_desk
@@ -130,4 +130,8 @@ def test_the_supervisors_payment_pages_are_accessible(page, live_server, axe, st
     axe(page)
     page.goto(f"/staff/payments/visits/{visit.pk}/")
     assert re.search(r"受付番号 .* の手数料", page.inner_text("h1"))
+    axe(page)
+    services.payment_void(payment=cash, actor=clerk, reason="取消")
+    page.goto(f"/staff/payments/{cash.pk}/receipt.pdf")  # a voided payment has no receipt: the page says why
+    assert page.locator("[role=alert]").count() == 1
     axe(page)
