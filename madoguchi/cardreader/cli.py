@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--simulate", action="store_true",
                         help="use a simulated card instead of a reader (demo and tests; its PIN is 1234)")
     parser.add_argument("--verbose", action="store_true", help="log each request (never a PIN)")
+    parser.add_argument("--allow-local-tools", action="store_true",
+                        help="also answer requests without an Origin header (maintenance programs on this PC); "
+                             "off by default: only the office page may use the card")
     return parser
 
 
@@ -39,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    server = make_server(card_source(args), origin=args.origin, port=args.port)
+    server = make_server(card_source(args), origin=args.origin, port=args.port,
+                         allow_local_tools=args.allow_local_tools)
     kind = "simulated card" if args.simulate else "PC/SC reader"
     print(f"madoguchi card reader agent on {server.url}/ ({kind}; origin {server.origin}). Ctrl-C stops.",
           flush=True)

@@ -6,12 +6,18 @@ Why each guard is here:
 - **Host header checked**: a page on another site that rebinds its DNS name to 127.0.0.1 sends
   its own name as Host; it gets 403 instead of the card's status.
 - **Origin checked**: the configured office origin gets CORS headers; any other origin gets 403
-  and no CORS headers, before the card is touched. A request with no Origin comes from a
-  program on this PC, not from a web page, and is served.
+  and no CORS headers, before the card is touched. A request with no Origin is refused too,
+  unless the agent was started with ``--allow-local-tools`` (a program on this PC, for maintenance):
+  a browser always sends Origin on the requests that matter here, and "no Origin" is exactly what
+  a smuggled second request looks like.
+- **Every refusal closes the connection** (``Connection: close``): a refused request's body is never
+  read, so it must never be parsed as the next request on the same connection — that is how a page
+  on another origin could otherwise smuggle a PIN try past the Origin check and lock the card.
 - **JSON only** for ``/read``: a cross-origin JSON POST needs a preflight, which only the office
   origin passes.
-- **The PIN is never logged or echoed**: access lines carry method, path and status only, error
-  bodies are fixed texts, and the PIN is not kept after the reading.
+- **The PIN is never logged or echoed**: access lines carry method, path (never the query) and
+  status only, malformed request lines are logged as a fixed text, error bodies are fixed texts,
+  and the PIN is not kept after the reading.
 - **One reading at a time**: one card, so card access is serialised with a lock.
 
 API (JSON, ``Cache-Control: no-store``):
@@ -69,9 +75,10 @@ def normalise_origin(origin: str) -> str:
 class AgentServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, source: CardSource, origin: str, port: int = DEFAULT_PORT):
+    def __init__(self, source: CardSource, origin: str, port: int = DEFAULT_PORT, *, allow_local_tools: bool = False):
         self.source = source
         self.origin = normalise_origin(origin)
+        self.allow_local_tools = allow_local_tools
         self.card_lock = threading.Lock()
         super().__init__((HOST, port), AgentHandler)
 
@@ -92,8 +99,17 @@ class AgentHandler(BaseHTTPRequestHandler):
 
     # --- logging: method, path, status; never a body -------------------------------------
 
+    def log_request(self, code="-", size="-") -> None:
+        # Never the request line: a query string (``/read?pin=…``) would put a PIN in the log.
+        path = urlsplit(self.path).path[:64] if isinstance(getattr(self, "path", None), str) else "-"
+        logger.info("%s %s %s %s", self.address_string(), getattr(self, "command", "-"), path, code)
+
+    def log_error(self, format: str, *args) -> None:
+        # http.server's own error lines quote the raw request line ("Bad request syntax ('…')").
+        logger.info("%s malformed or refused request", self.address_string())
+
     def log_message(self, format: str, *args) -> None:
-        logger.info("%s %s", self.address_string(), format % args)
+        logger.info("%s request", self.address_string())
 
     # --- responses ----------------------------------------------------------------------
 
@@ -114,11 +130,15 @@ class AgentHandler(BaseHTTPRequestHandler):
         self.send_header("Vary", "Origin")
         if cors and self._origin_allowed():
             self.send_header("Access-Control-Allow-Origin", self.server.origin)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
 
     def _refuse(self, status: int, code: str, ja: str, en: str, *, cors: bool = True, **extra) -> None:
+        # The body of a refused request may be unread: close, so it is never taken for a next request.
+        self.close_connection = True
         self._send_json(status, {"error": code, "message": f"{ja}／{en}", **extra}, cors=cors)
 
     def _guard(self) -> bool:
@@ -128,9 +148,14 @@ class AgentHandler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.FORBIDDEN, "host_refused", "このホスト名では受け付けません",
                          "requests must address 127.0.0.1 or localhost", cors=False)
             return False
-        if self._origin_allowed() is False:
+        allowed = self._origin_allowed()
+        if allowed is False:
             self._refuse(HTTPStatus.FORBIDDEN, "origin_refused", "このページからの利用は許可されていません",
                          "this origin may not use the card reader", cors=False)
+            return False
+        if allowed is None and not self.server.allow_local_tools:
+            self._refuse(HTTPStatus.FORBIDDEN, "origin_required", "窓口の画面からのみ利用できます",
+                         "only the office page may use the card reader (no Origin)", cors=False)
             return False
         return True
 
@@ -230,6 +255,8 @@ class AgentHandler(BaseHTTPRequestHandler):
         return pin
 
 
-def make_server(source: CardSource, *, origin: str, port: int = DEFAULT_PORT) -> AgentServer:
-    """A ready server (not yet serving); ``port=0`` picks a free port (see ``server.port``)."""
-    return AgentServer(source, origin, port)
+def make_server(source: CardSource, *, origin: str, port: int = DEFAULT_PORT,
+                allow_local_tools: bool = False) -> AgentServer:
+    """A ready server (not yet serving); ``port=0`` picks a free port (see ``server.port``).
+    ``allow_local_tools`` also serves requests without an Origin (programs on this PC)."""
+    return AgentServer(source, origin, port, allow_local_tools=allow_local_tools)

@@ -13,6 +13,11 @@ def procedure_list(*, active_only: bool = True) -> QuerySet[Procedure]:
     return procedures.filter(active=True) if active_only else procedures
 
 
+def active_procedure_codes() -> list[str]:
+    """Active procedure codes in the catalogue's order (the order forms and routes list them)."""
+    return list(Procedure.objects.filter(active=True).values_list("code", flat=True))
+
+
 def counter_list(*, active_only: bool = True) -> QuerySet[Counter]:
     counters = Counter.objects.select_related("site", "department")
     return counters.filter(active=True) if active_only else counters

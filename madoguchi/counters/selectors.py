@@ -9,8 +9,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.params import int_or_none
 from madoguchi.reception import selectors as queues
 from madoguchi.reception.models import Desk, Step, StepEvent
+from madoguchi.reception.permissions import may_serve
 from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
@@ -95,6 +97,31 @@ def counter_console(counter: Counter, *, now: datetime | None = None):
     queue = queues.queue_snapshot(counters=[counter], now=now)[counter.pk]
     # The snapshot already loaded the called and serving Steps (visit and procedures included).
     return queue, sorted(queue.active, key=lambda step: step.desk or 0)
+
+
+def served_counter(code: str) -> Counter | None:
+    return Counter.objects.select_related("site", "department").filter(code=code, active=True).first()
+
+
+def counters_of(user) -> list[Counter]:
+    """The active counters ``user`` may serve."""
+    return [c for c in Counter.objects.filter(active=True).select_related("site") if may_serve(user, c)]
+
+
+def counter_step(counter: Counter, step_id) -> Step | None:
+    """The Step ``step_id`` (as typed in a form) if it is at ``counter``; a missing step and another
+    counter's step answer alike."""
+    pk = int_or_none(step_id, low=1)
+    return Step.objects.select_related("visit").filter(pk=pk, counter=counter).first() if pk else None
+
+
+def step_by_id(step_id) -> Step | None:
+    pk = int_or_none(step_id, low=1)
+    return Step.objects.select_related("visit").filter(pk=pk).first() if pk else None
+
+
+def counter_floors(site: Site) -> list[int]:
+    return sorted(set(Counter.objects.filter(site=site, active=True).values_list("floor", flat=True)))
 
 
 def counter_version(counter: Counter) -> str:

@@ -5,22 +5,22 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from madoguchi.catalog import selectors as catalog
-from madoguchi.catalog.models import Counter, Procedure, Site
+from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import error_text
+from madoguchi.core.params import date_or_none, int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.reception import selectors as queues
 from madoguchi.reception import services
-from madoguchi.reception.models import Step, Visit
+from madoguchi.reception.models import Step
 from madoguchi.reception.permissions import may_serve
 
 from . import selectors
@@ -39,7 +39,9 @@ _FLOOR = re.compile(r"^-?[0-9]{1,3}$")
 
 
 def _served_counter(request, code: str) -> Counter:
-    counter = get_object_or_404(Counter.objects.select_related("site", "department"), code=code, active=True)
+    counter = selectors.served_counter(code)
+    if counter is None:
+        raise Http404
     if not may_serve(request.user, counter):
         raise PermissionDenied
     return counter
@@ -47,16 +49,16 @@ def _served_counter(request, code: str) -> Counter:
 
 def _desk(request, counter: Counter) -> int:
     key = f"desk:{counter.code}"
-    raw = request.POST.get("desk") or request.GET.get("desk")
-    if raw and raw.isdigit() and 1 <= int(raw) <= counter.desks:
-        request.session[key] = int(raw)
+    chosen = int_or_none(request.POST.get("desk") or request.GET.get("desk"), low=1, high=counter.desks)
+    if chosen is not None:
+        request.session[key] = chosen
     return request.session.get(key, 1)
 
 
 @requires(Capability.COUNTER_SERVE)
 @never_cache
 def counter_list(request):
-    counters = [c for c in Counter.objects.filter(active=True).select_related("site") if may_serve(request.user, c)]
+    counters = selectors.counters_of(request.user)
     if len(counters) == 1:
         return redirect("counters:console", code=counters[0].code)
     return render(request, "counters/counter_list.html", {"counters": counters})
@@ -108,7 +110,9 @@ def _console_action(request, code: str, action) -> HttpResponse:
 
 
 def _my_step(request, counter: Counter) -> Step:
-    step = get_object_or_404(Step.objects.select_related("visit"), pk=request.POST.get("step"), counter=counter)
+    step = selectors.counter_step(counter, request.POST.get("step"))
+    if step is None:
+        raise Http404
     return step
 
 
@@ -166,9 +170,11 @@ def console_step_action(request, code: str, action: str):
 def add_to_serving_visit(request):
     """From the staff navigator: add the procedures the household's facts imply (those the visit
     does not have yet) to the visit at this clerk's desk."""
-    visit = get_object_or_404(Visit, pk=request.session.get(SERVING_VISIT_KEY), status=Visit.Status.ACTIVE)
+    visit = queues.visit_by_id(request.session.get(SERVING_VISIT_KEY), active_only=True)
+    if visit is None:
+        raise Http404
     codes = [c for c in request.POST.get("codes", "").split(",") if c]
-    present = set(Procedure.objects.filter(steps__visit=visit).values_list("code", flat=True))
+    present = {p.code for p in queues.visit_procedures(visit)}
     missing = [c for c in codes if c not in present]
     if not missing:
         messages.info(request, _("Ticket %(ticket)s already has every one of these procedures.") % {
@@ -179,9 +185,10 @@ def add_to_serving_visit(request):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, _("Added to ticket %(ticket)s: %(codes)s") % {
-                "ticket": visit.ticket_number, "codes": ", ".join(missing)})
-    step = visit.steps.filter(status__in=Step.ACTIVE).select_related("counter").first()
+            added = [p.name for p in queues.visit_procedures(visit) if p.code in missing]
+            messages.success(request, _("Added to ticket %(ticket)s: %(procedures)s") % {
+                "ticket": visit.ticket_number, "procedures": "、".join(map(str, added))})
+    step = queues.visit_active_step(visit)
     if step is not None and may_serve(request.user, step.counter):
         return redirect("counters:console", code=step.counter.code)
     return redirect("counters:counter_list")
@@ -205,7 +212,9 @@ def supervisor(request):
 @requires(Capability.SUPERVISE)
 @require_POST
 def supervisor_desk(request, code: str, number: int):
-    counter = get_object_or_404(Counter, code=code)
+    counter = selectors.served_counter(code)
+    if counter is None:
+        raise Http404
     try:
         services.desk_set_open(counter=counter, number=number, is_open=request.POST.get("open") == "1",
                                actor=request.user)
@@ -217,7 +226,9 @@ def supervisor_desk(request, code: str, number: int):
 @requires(Capability.SUPERVISE)
 @require_POST
 def supervisor_move(request, step_id: int):
-    step = get_object_or_404(Step.objects.select_related("visit"), pk=step_id)
+    step = selectors.step_by_id(step_id)
+    if step is None:
+        raise Http404
     form = MoveForm(request.POST)
     try:
         if not form.is_valid():
@@ -234,7 +245,7 @@ def supervisor_move(request, step_id: int):
 @requires(Capability.SUPERVISE)
 @never_cache
 def summary(request):
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    day = date_or_none(request.GET.get("date")) or timezone.localdate()
     return render(request, "counters/summary.html", {"day": day, "rows": selectors.daily_summary(day=day)})
 
 
@@ -254,7 +265,7 @@ def _display_scope(request) -> tuple[Site, int | None, list[str]]:
 @never_cache
 def display(request):
     site, floor, group = _display_scope(request)
-    floors = sorted(set(Counter.objects.filter(site=site, active=True).values_list("floor", flat=True)))
+    floors = selectors.counter_floors(site)
     return render(request, "counters/display.html", {
         "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
         "calls": selectors.recent_calls(site=site, floor=floor, counters=group),

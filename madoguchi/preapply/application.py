@@ -20,7 +20,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.core.errors import DomainError
-from madoguchi.prefill.answers import AnswerSpec, answer_field, clean_answer
+from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_numbers
+from madoguchi.prefill.answers import AnswerSpec, answer_field, answers_cleaned
 from madoguchi.prefill.identity import (
     HouseholdMember,
     Identity,
@@ -29,7 +30,6 @@ from madoguchi.prefill.identity import (
     validate_identity,
 )
 from madoguchi.prefill.layouts import ANSWER_KEY
-from madoguchi.prefill.mynumber import IndividualNumberRefused, find_individual_numbers
 
 MAX_PROCEDURES = 40
 MAX_HOUSEHOLD = 10  # a larger household is done at the counter (and would need many codes)
@@ -87,26 +87,13 @@ class RawApplication:
 
 
 def _check_answers(specs: Sequence[AnswerSpec], answers: Mapping[str, object], problems: list[DomainError]) -> dict:
-    by_key = {spec.key: spec for spec in specs}
-    clean: dict[str, str] = {}
-    refused: set[str] = set()
-    for key, value in answers.items():
-        spec = by_key.get(str(key))
-        if spec is None:
-            problems.append(DomainError(_("No form of these procedures asks this."), field=answer_field(str(key))))
-            continue
-        try:
-            text = clean_answer(spec, value)
-        except DomainError as error:
-            problems.append(error)
-            refused.add(spec.key)
-            continue
-        if text is not None:
-            clean[spec.key] = text
+    cleaned, refused = answers_cleaned(specs, answers)
+    problems.extend(refused)
+    refused_keys = {field.removeprefix("answers.") for error in refused for field in error.fields}
     for spec in specs:
-        if spec.required and spec.key not in clean and spec.key not in refused:
+        if spec.required and cleaned.get(spec.key) is None and spec.key not in refused_keys:
             problems.append(DomainError(_("Required."), field=answer_field(spec.key)))
-    return clean
+    return {key: text for key, text in cleaned.items() if text is not None}
 
 
 def check_application(

@@ -39,7 +39,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from madoguchi.catalog.schema import CODE_PATTERN, CatalogInvalid
-from madoguchi.catalog.yamlsource import Located, Problem, YamlSyntaxError, dotted, read_yaml
+from madoguchi.catalog.yamlsource import Located, Problem, dotted, read_yaml_directory
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -295,20 +295,9 @@ def load_schedules(directory: Path, *, sites: set[str],
     """Read and check ``directory/*.yaml``; no groups when the directory does not exist (the ward
     takes no bookings). Raises ``ScheduleInvalid``."""
     directory = Path(directory)
-    if not directory.is_dir():
+    if not directory.is_dir() or not any(directory.glob("*.yaml")):
         return ()
-    sources, problems = [], []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            name = str(path.resolve().relative_to(Path.cwd()))
-        except ValueError:
-            name = str(path)
-        try:
-            sources.append(read_yaml(path.read_text(encoding="utf-8"), name))
-        except UnicodeDecodeError as error:
-            problems.append(Problem(name, None, "", f"not UTF-8 text ({error.reason})"))
-        except YamlSyntaxError as error:
-            problems.append(error.problem)
+    sources, problems = read_yaml_directory(directory)
     if problems:
         raise ScheduleInvalid(problems)
     return parse_schedules(sources, sites=sites, counters=counters)

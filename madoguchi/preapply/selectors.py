@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
+from madoguchi.core.mynumber import IndividualNumberRefused
 from madoguchi.prefill.answers import AnswerSpec, answer_specs
 from madoguchi.prefill.layouts import FormSpec, forms_for_procedures
-from madoguchi.prefill.mynumber import IndividualNumberRefused
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.reception.models import Visit
 

@@ -26,8 +26,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Site
+from madoguchi.core.mynumber import contains_individual_number
 from madoguchi.prefill import services as prefill
-from madoguchi.prefill.mynumber import contains_individual_number
 from madoguchi.reception import services as reception
 from madoguchi.reception.models import Channel, Visit
 

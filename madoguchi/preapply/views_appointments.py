@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,8 +21,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from madoguchi.audit import services as audit
-from madoguchi.catalog.models import Site
+from madoguchi.catalog import selectors as catalog
 from madoguchi.core.access import public, requires
+from madoguchi.core.params import date_or_none
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
@@ -57,7 +57,7 @@ def _procedure_choices(group: AppointmentGroup) -> list[tuple[str, str]]:
 
 def _day_choice(group: AppointmentGroup, requested: str | None, now) -> tuple[list[tuple[date, int]], date | None]:
     days = selectors.open_days(group, now=now)
-    day = parse_date(requested or "") if requested else None
+    day = date_or_none(requested)
     if day is None or day not in dict(days):
         day = next((d for d, free in days if free), days[0][0] if days else None)
     return days, day
@@ -206,10 +206,10 @@ STAFF = (Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE)
 @never_cache
 def staff_day(request):
     """The day's bookings per counter, with check-in by code (reception) and no-shows."""
-    day = parse_date(request.GET.get("day") or "") or timezone.localdate()
-    site = Site.objects.filter(code=request.GET.get("site") or "", active=True).first()
+    day = date_or_none(request.GET.get("day")) or timezone.localdate()
+    site = catalog.site_or_main(request.GET.get("site")) if request.GET.get("site") else None
     return render(request, "preapply/staff_day.html", {
-        "day": day, "site": site, "sites": Site.objects.filter(active=True), "counters": selectors.day_bookings(
+        "day": day, "site": site, "sites": catalog.site_list(), "counters": selectors.day_bookings(
             day=day, site=site), "form": ReferenceForm(), "now": timezone.now(),
         "can_check_in": request.user.can(Capability.RECEPTION_REGISTER),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),

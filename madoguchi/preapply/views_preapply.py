@@ -18,15 +18,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.selectors import departments_with_procedures
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
+from madoguchi.core.mynumber import IndividualNumberRefused, contains_individual_number
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.navigator.qr import decode_selection
 from madoguchi.prefill.answers import answer_specs
 from madoguchi.prefill.layouts import forms_for_procedures
-from madoguchi.prefill.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.prefill.wareki import WarekiError, format_wareki
 from madoguchi.reception.forms import ReceptionForm
@@ -49,7 +50,7 @@ from .throttle import FORM_RATE, rate_limited
 
 def _active_codes() -> list[str]:
     """Active procedure codes in the catalogue's order (the order forms and routes list them)."""
-    return list(Procedure.objects.filter(active=True).values_list("code", flat=True))
+    return catalog.active_procedure_codes()
 
 
 def _with_forms() -> set[str]:
@@ -157,7 +158,8 @@ class _Page:
             reasons = [reasons] if isinstance(reasons, str) else reasons
             if field.startswith("household[") and "]." in field:
                 index, name = field[len("household["):].split("].", 1)
-                row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+                number = int_or_none(index, low=0, high=len(rows) - 1)
+                row = rows[number] if number is not None else None
                 if row is not None and name in self.household.forms[row].fields:
                     self._add(self.household.forms[row], name, reasons)
                     continue
@@ -174,7 +176,7 @@ class _Page:
 def _post_field(key: str) -> str:
     """``household-2-name`` → ``household[2].name``, ``answers-phone`` → ``answers.phone``."""
     parts = key.split("-")
-    if len(parts) == 3 and parts[0] == "household" and parts[1].isdigit():
+    if len(parts) == 3 and parts[0] == "household" and int_or_none(parts[1], low=0) is not None:
         return f"household[{parts[1]}].{parts[2]}"
     if key.startswith("answers-"):
         return "answers." + key.removeprefix("answers-")
@@ -230,7 +232,7 @@ def fill(request):
     chosen = set(request.POST.getlist("procedures"))
     codes = [code for code in known if code in chosen]
     life_event = request.POST.get("life_event", "")[:64]
-    if life_event and not LifeEvent.objects.filter(code=life_event, active=True).exists():
+    if life_event and catalog.life_event_by_code(life_event) is None:
         life_event = ""
     action = request.POST.get("action", "")
     if not codes:
@@ -280,7 +282,7 @@ REGISTER_FORM_FIELDS = ("site", "needs", "interpreter_language")
 
 def _registration_form(data=None) -> ReceptionForm:
     """Reception's own form, for what the code does not carry: the site and the visitor's needs."""
-    form = ReceptionForm(data, initial={"site": Site.objects.filter(kind=Site.Kind.MAIN).first()})
+    form = ReceptionForm(data, initial={"site": catalog.site_or_main()})
     for name in list(form.fields):
         if name not in REGISTER_FORM_FIELDS:
             del form.fields[name]

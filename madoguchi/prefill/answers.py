@@ -91,6 +91,26 @@ def clean_answer(spec: AnswerSpec, value) -> str | None:
     return text
 
 
+def answers_cleaned(specs: Sequence[AnswerSpec], answers: Mapping[str, object]
+                    ) -> tuple[dict[str, str | None], list[DomainError]]:
+    """Each given answer checked against the forms' ``specs``: ``{key: clean text, or None when blank}``
+    and the problems (a key no form asks, a value ``clean_answer`` refuses). The counter and the
+    pre-application both take their answers through this."""
+    by_key = {spec.key: spec for spec in specs}
+    cleaned: dict[str, str | None] = {}
+    problems: list[DomainError] = []
+    for key, value in answers.items():
+        spec = by_key.get(str(key))
+        if spec is None:
+            problems.append(DomainError(_("No form of these procedures asks this."), field=answer_field(str(key))))
+            continue
+        try:
+            cleaned[spec.key] = clean_answer(spec, value)
+        except DomainError as error:
+            problems.append(error)
+    return cleaned, problems
+
+
 def answer_problems(forms: Sequence[FormSpec], answers: Mapping[str, object]) -> list[DomainError]:
     """Every problem of ``answers`` for ``forms``: required ones missing, and values ``clean_answer`` refuses."""
     problems = [DomainError(_("%(label)s is required."), field=answer_field(spec.key), label=spec.label)

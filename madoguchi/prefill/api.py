@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict, model_validator
 
 from madoguchi.core.api_auth import staff
+from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_numbers
 from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
@@ -22,7 +23,6 @@ from . import services
 from .answers import missing_answers
 from .fonts import unprintable_characters
 from .models import CaptureSource
-from .mynumber import IndividualNumberRefused, find_individual_numbers
 from .permissions import may_handle_visit
 from .responses import pdf_response
 from .selectors import visit_forms

@@ -26,13 +26,13 @@ from enum import IntEnum
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.core.errors import DomainError
-
-from .mynumber import (
+from madoguchi.core.mynumber import (
     IndividualNumberRefused,
     contains_individual_number,
     find_individual_numbers,
     refuse_individual_number,
 )
+
 from .wareki import WarekiError, parse_date
 
 __all__ = [

@@ -24,13 +24,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from madoguchi.core.errors import DomainError
+from madoguchi.core.mynumber import refuse_individual_number
 
 from .answers import answer_problems
 from .fill import VisitInfo, member_text, members_for, resolve
 from .fonts import MAIN_FONT, FontSet, fonts
 from .identity import HouseholdMember, Identity
 from .layouts import FieldSpec, FormSpec
-from .mynumber import refuse_individual_number
 
 ASCENT = 0.88  # of the em, IPAex Gothic: from the top of the text to its baseline
 PT_TO_MM = 25.4 / 72

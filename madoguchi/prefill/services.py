@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit import services as audit
 from madoguchi.core.errors import DomainError
+from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_numbers
 from madoguchi.reception.models import Step, Visit
 
-from .answers import answer_field, clean_answer
+from .answers import answers_cleaned
 from .fill import VisitInfo
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
 from .models import CaptureSource, StepPrefill, VisitIdentity
-from .mynumber import IndividualNumberRefused, find_individual_numbers
 from .pdf import render_bundle
 from .selectors import IDENTITY_FIELDS, active_step_of, visit_answer_specs, visit_forms
 
@@ -109,25 +109,15 @@ def identity_answers_save(
     identity = VisitIdentity.objects.select_for_update().filter(visit=visit).first()
     if identity is None:
         raise DomainError(_("Capture the identity first."), field="identity")
-    specs = {spec.key: spec for spec in visit_answer_specs(visit)}
-    merged = dict(identity.answers)
-    problems: list[DomainError] = []
-    for key, value in answers.items():
-        spec = specs.get(str(key))
-        if spec is None:
-            problems.append(DomainError(_("No form of this visit asks this."), field=answer_field(str(key))))
-            continue
-        try:
-            text = clean_answer(spec, value)
-        except DomainError as error:
-            problems.append(error)
-            continue
-        if text is None:
-            merged.pop(spec.key, None)
-        else:
-            merged[spec.key] = text
+    cleaned, problems = answers_cleaned(visit_answer_specs(visit), answers)
     if problems:
         raise DomainError.collect(problems)
+    merged = dict(identity.answers)
+    for key, text in cleaned.items():
+        if text is None:
+            merged.pop(key, None)  # a blank removes the answer
+        else:
+            merged[key] = text
     identity.answers = merged
     identity.answers_updated_at = now or timezone.now()
     identity.save(update_fields=["answers", "answers_updated_at"])

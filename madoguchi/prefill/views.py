@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.core.access import requires
+from madoguchi.core.mynumber import IndividualNumberRefused, contains_individual_number
 from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
@@ -30,7 +31,6 @@ from .answers import answer_specs, missing_answers
 from .entry_forms import AnswersForm, HouseholdFormSet, IdentityForm
 from .fonts import unprintable_characters
 from .models import SexCode
-from .mynumber import IndividualNumberRefused, contains_individual_number
 from .permissions import may_handle_visit
 from .responses import pdf_response
 from .wareki import WarekiError, format_wareki

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Procedure
 from madoguchi.catalog.selectors import routing_index
+from madoguchi.core.params import int_or_none
 
 from . import estimate, routing
 from .models import Desk, Step, Visit
@@ -192,6 +193,24 @@ def minutes_display(minutes: float) -> int | None:
 def status_path(visit: Visit) -> str:
     """The visitor's own status page (``/v/<token>/``): what the route sheet's QR code opens."""
     return reverse("reception:status", args=[visit.status_token])
+
+
+def visit_by_id(visit_id, *, active_only: bool = False) -> Visit | None:
+    pk = int_or_none(visit_id, low=1)
+    if pk is None:
+        return None
+    visits = Visit.objects.select_related("site").filter(pk=pk)
+    return (visits.filter(status=Visit.Status.ACTIVE) if active_only else visits).first()
+
+
+def visit_procedures(visit: Visit) -> list[Procedure]:
+    """Every procedure of the visit, once, in catalogue order."""
+    return list(Procedure.objects.filter(steps__visit=visit).distinct().order_by("sort_order", "code"))
+
+
+def visit_active_step(visit: Visit) -> Step | None:
+    """The Step the visitor is called to or served at now, if any."""
+    return visit.steps.filter(status__in=Step.ACTIVE).select_related("counter").first()
 
 
 def visit_by_token(token: str) -> Visit | None:

@@ -3,7 +3,8 @@ status page. Thin: validate, call a service or a selector, render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -76,7 +77,9 @@ def _route_context(request, visit: Visit) -> dict:
 @never_cache
 def route_sheet(request, visit_id: int):
     """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4."""
-    visit = get_object_or_404(Visit.objects.select_related("site"), pk=visit_id)
+    visit = selectors.visit_by_id(visit_id)
+    if visit is None:
+        raise Http404
     size = "a4" if request.GET.get("size") == "a4" else "ticket"
     return render(request, "reception/route_sheet.html", {**_route_context(request, visit), "size": size})
 

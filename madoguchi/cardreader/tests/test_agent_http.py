@@ -178,3 +178,73 @@ def test_the_pin_never_appears_in_the_logs_or_responses(agent, caplog, capsys):
 def test_an_unknown_path_is_not_found(agent):
     response, _ = request(agent, "GET", "/facts")
     assert response.status == 404
+
+
+# --- request smuggling and requests without an Origin -------------------------------------------
+
+
+def raw_exchange(agent, data: bytes) -> bytes:
+    """Send ``data`` on one connection and read everything the agent answers until it closes."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", agent.port), timeout=5) as sock:
+        sock.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def http_request(agent, method: str, path: str, body: bytes = b"", **headers) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{agent.port}"]
+    lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def test_a_refused_request_cannot_smuggle_a_pin_try_in_its_body(agent, card):
+    tries_before = card.tries_left
+    smuggled = http_request(agent, "POST", "/read", json.dumps({"pin": WRONG_PIN}).encode())
+    outer = http_request(agent, "POST", "/read", smuggled, Origin="https://evil.example")
+
+    answer = raw_exchange(agent, outer)
+
+    assert answer.count(b"HTTP/1.1 ") == 1, answer  # one answer, then the connection closed
+    assert answer.startswith(b"HTTP/1.1 403") and b"Connection: close" in answer
+    assert card.tries_left == tries_before  # no PIN try was spent
+
+
+def test_a_request_without_an_origin_is_refused_by_default(agent, card):
+    tries_before = card.tries_left
+    response, body = request(agent, "POST", "/read", body={"pin": WRONG_PIN}, origin=None)
+    assert response.status == 403 and body["error"] == "origin_required"
+    assert card.tries_left == tries_before
+
+
+def test_local_tools_may_read_the_status_without_an_origin_when_allowed(card):
+    server = make_server(SimulatorSource(card), origin=OFFICE, port=0, allow_local_tools=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        response, body = request(server, "GET", "/status", origin=None)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status == 200 and body["card"] is True
+
+
+def test_no_log_line_holds_a_pin_from_a_query_string_or_a_garbled_request_line(agent, caplog):
+    caplog.set_level(logging.DEBUG, logger="madoguchi.cardreader")
+    request(agent, "GET", f"/read?pin={PIN}")
+    raw_exchange(agent, f"GARBAGE {PIN} {PIN}\r\n\r\n".encode())
+    request(agent, "POST", f"/read?pin={PIN}", body={"pin": PIN})
+
+    assert caplog.records, "the agent logs its requests"
+    assert not [r for r in caplog.records if PIN in r.getMessage()]

@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -44,8 +45,6 @@ def start_server(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
          "--log-level", "error"], cwd=ROOT, env=server_env(), start_new_session=True)
-    import socket
-
     for _ in range(400):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -56,9 +55,17 @@ def start_server(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def kill(process: subprocess.Popen) -> None:
+def kill(process: subprocess.Popen, port: int) -> None:
     os.killpg(process.pid, signal.SIGKILL)  # master and workers at once, mid-request
     process.wait()
+    # A worker still dying may hold the listening socket a moment: a request sent now would be
+    # accepted and lost with it. Wait until nothing listens on the port any more.
+    for _ in range(400):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(0.05)
+        except OSError:
+            return
 
 
 def post(port: int, path: str, body: dict, token: str, timeout: float = 10):
@@ -104,7 +111,7 @@ def test_a_server_killed_after_the_terminal_approved_resolves_from_its_status(st
             thread.start()
         wait_for(lambda: all(simulated_terminal.status(key=b["idempotency_key"]).outcome == Outcome.APPROVED
                              for b in bodies), "the terminal to approve both charges")
-        kill(server)
+        kill(server, port)
         for thread in clients:
             thread.join()
         assert answers == [(None, None), (None, None)], "a client got an answer: the kill came too late"
@@ -116,7 +123,7 @@ def test_a_server_killed_after_the_terminal_approved_resolves_from_its_status(st
         assert status == 200, body
         assert body["status"] == "paid" and body["receipt_number"]
     finally:
-        kill(server)
+        kill(server, port)
 
     # The other one is settled by the resolver command (run at start-up or from cron).
     env = {**server_env(), "DJANGO_SETTINGS_MODULE": "config.settings.local"}

@@ -83,7 +83,7 @@ MOVE_PROCEDURES = ["juki.move_in", "nhi.enroll"]
 
 def twelve_digits_with_check_digit(body: str = "12345678901") -> str:
     """A number that passes the individual-number check digit (a real-looking one, for refusal tests)."""
-    from madoguchi.prefill.mynumber import is_valid_individual_number
+    from madoguchi.core.mynumber import is_valid_individual_number
 
     return next(body + str(d) for d in range(10) if is_valid_individual_number(body + str(d)))
 

@@ -18,7 +18,7 @@ from madoguchi.prefill.identity import (
 pytestmark = pytest.mark.usefixtures("english")
 
 TODAY = date(2025, 11, 26)
-TWELVE = "1234" + "5678" + "9012"
+TWELVE = "1234" + "5678" + "9018"
 
 
 def typed(**changes):

@@ -12,7 +12,7 @@ from django.db import connection
 from pypdf import PdfReader
 
 from madoguchi.accounts.services import api_token_get_or_create
-from madoguchi.prefill.mynumber import is_valid_individual_number
+from madoguchi.core.mynumber import is_valid_individual_number
 
 from .conftest import MOVE_ANSWERS, twelve_digits_with_check_digit
 from .factories import HOUSEHOLD, RESIDENT

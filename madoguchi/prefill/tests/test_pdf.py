@@ -7,16 +7,16 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from madoguchi.core.mynumber import contains_individual_number
 from madoguchi.prefill.fonts import FALLBACK_FONT, MAIN_FONT, _to_unicode_cmap, unprintable_characters
 from madoguchi.prefill.identity import IndividualNumberRefused
 from madoguchi.prefill.layouts import forms_for_procedures
-from madoguchi.prefill.mynumber import contains_individual_number
 from madoguchi.prefill.pdf import AnswersInvalid, TextDoesNotFit, UnprintableText, render_bundle
 
 # The messages are checked in English (they are translated when shown).
 pytestmark = pytest.mark.usefixtures("english")
 
-TWELVE = "1234" + "5678" + "9012"
+TWELVE = "1234" + "5678" + "9018"
 
 
 @pytest.fixture(scope="module")
