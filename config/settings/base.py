@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "madoguchi.core.middleware.AccessPolicyMiddleware",
+    # After access (a stranger is sent to the login page first), before any view reads what was typed.
+    "madoguchi.core.middleware.TypedTextGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,6 +130,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "madoguchi.accounts.views.locked_out"
+# The lockout table keeps login names: never one that holds an individual number.
+AXES_USERNAME_CALLABLE = "madoguchi.accounts.forms.lockout_username"
 AXES_VERBOSE = False
 # axes.W006 warns that locking by client fingerprint can be dodged by rotating user agents;
 # we lock the user name itself, which no rotation gets around.

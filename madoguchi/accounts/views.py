@@ -8,6 +8,9 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.audit import services as audit
 from madoguchi.core.access import public
+from madoguchi.core.forms import form_guarded
+
+from .forms import StaffLoginForm
 
 
 def _client_ip(request) -> str:
@@ -15,8 +18,10 @@ def _client_ip(request) -> str:
 
 
 @public
+@form_guarded
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = StaffLoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

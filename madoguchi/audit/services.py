@@ -2,16 +2,18 @@
 is written exactly when the change it describes is (and never for a change that rolled back).
 
 The details must never hold a 12-digit individual number, a PIN or a password:
-``_safe_details`` refuses them loudly rather than write them.
+``_safe_details`` refuses them loudly rather than write them (the product's one detector,
+``core.mynumber``, in every shape it reads); a typed name or target that holds one is withheld.
 """
 
-import re
 from typing import Any
+
+from madoguchi.core.mynumber import contains_individual_number
+from madoguchi.core.text import has_control_characters
 
 from .models import Event, PersonalDataAccess
 
-# Twelve digits, also written in groups of four ("1234 5678 9012", "1234-5678-9012").
-_INDIVIDUAL_NUMBER = re.compile(r"(?<!\d)\d{4}[- ]?\d{4}[- ]?\d{4}(?!\d)")
+WITHHELD = "(withheld)"
 _FORBIDDEN_KEYS = {"password", "pin", "individual_number", "my_number", "mynumber"}
 
 
@@ -26,7 +28,15 @@ def _looks_like_individual_number(value: Any) -> bool:
         return False
     if isinstance(value, int):
         value = str(value)
-    return isinstance(value, str) and _INDIVIDUAL_NUMBER.search(value) is not None
+    return isinstance(value, str) and contains_individual_number(value)
+
+
+def _typed(value: str) -> str:
+    """A name somebody typed, as it may be kept: withheld when it holds an individual number or a
+    control character (which no database column should take: PostgreSQL refuses NUL outright)."""
+    if _looks_like_individual_number(value) or has_control_characters(value):
+        return WITHHELD
+    return value
 
 
 def _check(value: Any, path: str) -> None:
@@ -41,6 +51,8 @@ def _check(value: Any, path: str) -> None:
             _check(item, f"{path}{index}.")
     elif _looks_like_individual_number(value):
         raise ValueError(f"audit detail {path.rstrip('.')!r} looks like an individual number")
+    elif isinstance(value, str) and has_control_characters(value):
+        raise ValueError(f"audit detail {path.rstrip('.')!r} holds a control character")
 
 
 def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -54,10 +66,10 @@ def _record(*, actor, action: str, target=None, target_type: str = "", target_id
         target_id = str(target.pk)
     return Event.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_label(actor),
+        actor_label=_typed(_label(actor)),
         action=action,
         target_type=target_type,
-        target_id=target_id,
+        target_id=_typed(target_id),
         details=_safe_details(details),
     )
 
@@ -66,16 +78,11 @@ def staff_logged_in(*, user, ip: str) -> Event:
     return _record(actor=user, action="auth.login", target=user, ip=ip)
 
 
-WITHHELD = "(withheld)"
-
-
 def staff_login_failed(*, username: str, ip: str, locked: bool) -> Event:
     """The name typed is kept (it shows guessing), unless it looks like an individual number that
     somebody typed into the wrong field: that is never stored."""
-    if _looks_like_individual_number(username):
-        username = WITHHELD
     return _record(
-        actor=None, action="auth.login_failed", target_type="accounts.user", target_id=username[:64],
+        actor=None, action="auth.login_failed", target_type="accounts.user", target_id=_typed(username)[:64],
         ip=ip, locked=locked,
     )
 

@@ -1,71 +1,117 @@
 """The vocabulary of the navigator's eligibility rules (手続きナビ) and the check of a rule. Pure: no Django.
 
+This module declares, once, every fact the navigator knows about a household member
+(``MEMBER_FACTS``) and about the event (``EVENT_FACTS``). The rule engine's ``Member``
+(``madoguchi.navigator.rules``), the API's member schema (``madoguchi.navigator.api``), the
+questionnaire and the catalogue's rule check are all derived from it; a test holds them together.
+
 A rule (``catalog/rules.yaml``, section ``rules:``) says when a procedure applies, as conditions
-over the answers a resident gives:
+over these facts:
 
 - ``when:`` event facts — ``moved_from`` (move in) and ``moving_to`` (move out);
 - ``member:`` a condition on one household member; the rule applies once per matching member
   and its reason names that member (``{member}``); without ``member:`` it applies once;
-- ``household:`` clauses over the whole household: ``{any: …}``, ``{all: …}``, ``{none: …}``.
+- ``household:`` clauses over the whole household: ``{any: …}``, ``{all: …}``, ``{none: …}``,
+  ``{two_or_more: …}``.
 
 A test on a fact is a bare value (equal to), a list (one of) or a mapping of operators:
 ``age: {gte: 6, lte: 14}``, ``insurance: {not_in: [employee, welfare]}``, ``civil_servant: true``.
 
-The catalogue checks rules with ``check_rule``; the navigator's engine
-(``madoguchi.navigator.rules``) evaluates them with the same vocabulary.
+Facts as the resident gives them are *the situation before the event* (the insurance they had before
+the move, the job or the death). Three facts are computed, never asked: ``school_age``,
+``preschool`` and ``child_period`` follow from the birth date (or, less surely, the age) on the
+event date, counted the way the law counts (``madoguchi.navigator.ages``).
 """
 
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-LIFE_EVENTS = ("move_in", "move_out", "move_within", "birth", "death", "marriage", "divorce")
 PLACES = ("same_prefecture", "other_prefecture", "abroad")
-RELATIONS = ("self", "spouse", "child", "parent", "other")
-INSURANCES = ("employee", "national", "late_stage", "welfare", "none")
+RELATIONS = ("self", "spouse", "child", "grandchild", "parent", "other")
+INSURANCES = ("employee", "employee_dependent", "national", "late_stage", "welfare", "none")
+NATIONALITIES = ("japanese", "foreign")
 MAX_AGE = 130
 
 
 @dataclass(frozen=True)
 class Fact:
-    """One answer the navigator can ask for. ``events``: the life events an event fact belongs to."""
+    """One fact the navigator can know.
+
+    ``kind``: "choice", "number", "flag" or "date". ``required``: an API caller must give it.
+    ``default``: its value when not given (a flag not asked is "no"). ``marker``: it marks who a life
+    event is about (the person who died, the baby …); a life event names its marker in the
+    catalogue, and the marker is asked first, only when that event is chosen. ``computed``: the engine
+    derives it from the birth date or the age; it is never asked and never sent."""
 
     name: str
-    kind: str  # "choice", "number" or "flag"
+    kind: str
     choices: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
+    required: bool = False
+    default: object = None
+    marker: bool = False
+    computed: bool = False
+    description: str = ""  # for the API's documentation
+
+
+def _flag(name: str, description: str, *, marker: bool = False, computed: bool = False) -> Fact:
+    return Fact(name, "flag", default=None if computed else False, marker=marker, computed=computed,
+                description=description)
 
 
 EVENT_FACTS: dict[str, Fact] = {
-    "moved_from": Fact("moved_from", "choice", PLACES, events=("move_in",)),
-    "moving_to": Fact("moving_to", "choice", PLACES, events=("move_out",)),
+    "moved_from": Fact("moved_from", "choice", PLACES, description="Where the household moved from (move_in)."),
+    "moving_to": Fact("moving_to", "choice", PLACES, description="Where the household moves to (move_out)."),
 }
 
-_FLAGS = (
-    "has_mynumber_card", "disability_certificate", "care_certified", "attends_nursery", "civil_servant",
-    "pension_recipient", "resident_taxpayer", "name_changes", "deceased", "newborn",
-)
-MEMBER_FACTS: dict[str, Fact] = {
-    "relation": Fact("relation", "choice", RELATIONS),
-    "age": Fact("age", "number"),
-    "insurance": Fact("insurance", "choice", INSURANCES),
-    **{name: Fact(name, "flag") for name in _FLAGS},
-}
-MEMBER_FLAGS = _FLAGS
+# In the order the questionnaire asks them.
+MEMBER_FACTS: dict[str, Fact] = {fact.name: fact for fact in (
+    Fact("relation", "choice", RELATIONS, required=True, description="Relation to the person asking."),
+    Fact("age", "number", description="Age in full years on the event date; or give birth_date."),
+    _flag("deceased", "The person who died (death).", marker=True),
+    _flag("newborn", "The baby (birth).", marker=True),
+    _flag("stays", "Stays at the old address while the others move out (move_out).", marker=True),
+    _flag("starts_job", "The person starting a job with company health insurance (job_start).", marker=True),
+    _flag("leaves_job", "The person leaving a job with company health insurance (job_leave).", marker=True),
+    Fact("birth_date", "date", description="Instead of, or as well as, age: the school year is then exact."),
+    Fact("insurance", "choice", INSURANCES, required=True, default="none",
+         description="Health insurance just before the event; employee_dependent: covered through a family "
+                     "member's job."),
+    Fact("nationality", "choice", NATIONALITIES, description="Asked when moving from or to abroad."),
+    _flag("householder", "The householder (世帯主) before the event."),
+    _flag("has_mynumber_card", "Holds a My Number card."),
+    _flag("disability_certificate", "Holds a disability certificate."),
+    _flag("care_certified", "Certified as needing long-term care or support."),
+    _flag("moving_into_facility", "Moves straight into a care facility (facility exception, 住所地特例)."),
+    _flag("attends_nursery", "Goes to a nursery school."),
+    _flag("civil_servant", "Works for the national or a local government."),
+    _flag("pension_recipient", "Receives a public pension."),
+    _flag("child_allowance_recipient", "Receives the child allowance for the household's children."),
+    _flag("single_parent_allowance", "Receives the single-parent (child-rearing) allowance."),
+    _flag("resident_taxpayer", "Pays resident tax."),
+    _flag("name_changes", "The surname changes with this event."),
+    _flag("school_age", "Computed: of compulsory school age on the event date.", computed=True),
+    _flag("preschool", "Computed: not yet at elementary school on the event date.", computed=True),
+    _flag("child_period", "Computed: until the first March 31 on or after reaching 18.", computed=True),
+)}
 
-# Asked for every member first; the other member questions follow from these answers. Relation
-# and age are always asked (a reason names the member by them); "who died" and "who was born"
-# only for the events whose rules mention them.
-BASIC_MEMBER_FACTS = ("relation", "age", "deceased", "newborn")
+# What a member is described by (the engine's Member, the API's member): every fact not computed.
+MEMBER_INPUTS: tuple[Fact, ...] = tuple(f for f in MEMBER_FACTS.values() if not f.computed)
+MEMBER_FLAGS: tuple[str, ...] = tuple(f.name for f in MEMBER_INPUTS if f.kind == "flag")
+MARKERS: tuple[str, ...] = tuple(f.name for f in MEMBER_FACTS.values() if f.marker)
+COMPUTED_FACTS: tuple[str, ...] = tuple(f.name for f in MEMBER_FACTS.values() if f.computed)
+
+# Always asked first (a reason names the member by them); the other questions follow from them.
 ALWAYS_ASKED = ("relation", "age")
 
 OPERATORS_BY_KIND: dict[str, tuple[str, ...]] = {
     "number": ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte"),
     "choice": ("eq", "ne", "in", "not_in"),
     "flag": ("eq", "ne"),
+    "date": (),
 }
 LIST_OPERATORS = ("in", "not_in")
-QUANTIFIERS = ("any", "all", "none")
+QUANTIFIERS = ("any", "all", "none", "two_or_more")
 LANGUAGES = ("ja", "en", "easy")
 MEMBER_PLACEHOLDER = "member"
 
@@ -95,6 +141,8 @@ def _check_value(fact: Fact, value: object, path: tuple) -> list[Issue]:
 
 def _check_test(fact: Fact, raw: object, path: tuple) -> list[Issue]:
     allowed = OPERATORS_BY_KIND[fact.kind]
+    if not allowed:
+        return [(path, f"{fact.name} cannot be tested: test age, school_age, preschool or child_period")]
     if isinstance(raw, list) and fact.kind == "flag":
         return [(path, f"{fact.name} is a yes/no fact: write true or false")]
     if not isinstance(raw, Mapping):
@@ -170,17 +218,45 @@ def _check_reason(reason: Mapping[str, str], names_member: bool) -> list[Issue]:
     return issues
 
 
+def _marker_tests(member: object, household: Sequence[object]) -> list[tuple[tuple, str]]:
+    """(path, marker) of every test that a marker is true: that needs an event marking it."""
+    found = []
+    conditions = [(("member",), member)]
+    for index, clause in enumerate(household):
+        if isinstance(clause, Mapping) and len(clause) == 1:
+            (quantifier, condition), = clause.items()
+            conditions.append((("household", index, quantifier), condition))
+    for path, condition in conditions:
+        if not isinstance(condition, Mapping):
+            continue
+        for name, test in condition.items():
+            if name in MARKERS and normalise_test(test) == {"eq": True}:
+                found.append(((*path, name), name))
+    return found
+
+
 def check_rule(*, events: Sequence[str], when: object, household: Sequence[object], member: object,
-               reason: Mapping[str, str]) -> list[Issue]:
-    """Every problem of one rule's conditions and reason, with paths relative to the rule."""
+               reason: Mapping[str, str], event_asks: Mapping[str, Sequence[str]] | None = None,
+               event_marks: Mapping[str, str] | None = None) -> list[Issue]:
+    """Every problem of one rule's conditions and reason, with paths relative to the rule.
+
+    ``event_asks``: the event facts each life event asks (``when:`` may use only those of every event
+    of the rule); ``event_marks``: the marker of each life event (a rule about "the person who died"
+    must be about a death)."""
     issues = check_condition(when, EVENT_FACTS, ("when",))
-    if isinstance(when, Mapping):
+    if isinstance(when, Mapping) and event_asks is not None:
         for name in when:
-            fact = EVENT_FACTS.get(name)
-            if fact and any(event not in fact.events for event in events):
-                issues.append((("when", name), f"{name} is asked only for {', '.join(fact.events)}"))
+            missing = [event for event in events if name in EVENT_FACTS and name not in event_asks.get(event, ())]
+            if missing:
+                asked_by = [event for event, asks in event_asks.items() if name in asks]
+                issues.append((("when", name), f"{name} is asked only for {', '.join(asked_by) or 'no life event'}"))
     issues.extend(_check_household(household))
     if member is not None:
         issues.extend(check_condition(member, MEMBER_FACTS, ("member",)))
+    if event_marks is not None:
+        for path, marker in _marker_tests(member, household):
+            if not any(event_marks.get(event) == marker for event in events):
+                marked_by = [event for event, name in event_marks.items() if name == marker]
+                issues.append((path, f"{marker} is true only for {', '.join(marked_by) or 'no life event'}"))
     issues.extend(_check_reason(reason, names_member=member is not None))
     return issues

@@ -109,6 +109,10 @@ class Procedure(Named):
         help_text=_("As the Family Register Act counts birth and death notifications."),
     )
     online_url = models.URLField(_("online route"), blank=True)
+    fee_note = models.JSONField(
+        _("fee note"), default=dict, blank=True,
+        help_text=_('Other fees beside the main one, as {"ja": ..., "en": ..., "easy": ...}.'),
+    )
     kiosk_direct = models.BooleanField(
         _("offered alone at the kiosk"), default=False,
         help_text=_("Listed on the kiosk's \"certificates and other procedures\" screen, without a life event."),
@@ -187,6 +191,14 @@ class FeeExemption(Named):
 class LifeEvent(Named):
     procedures = models.ManyToManyField(
         Procedure, verbose_name=_("usual procedures"), related_name="life_events", blank=True
+    )
+    asks = models.JSONField(
+        _("event facts asked"), default=list, blank=True,
+        help_text=_("What the navigator asks about the event, e.g. where the household moved from."),
+    )
+    marks = models.CharField(
+        _("who it is about"), max_length=40, blank=True,
+        help_text=_("The question that says who the event is about, e.g. the person who died."),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 

@@ -4,8 +4,10 @@
 every problem found (file, line, field, message), so a ward fixes a broken file in one go.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -67,6 +69,8 @@ class ProcedureEntry(Entry):
     online_url: str = ""
     kiosk_direct: bool = False  # on the kiosk's "certificates and other procedures" screen
     prerequisites: list[Code] = []
+    # What else a fee may be beyond ``fee_yen`` (e.g. 750 yen for a closed register), in ja / en / easy.
+    fee_note: Document | None = None
     # Where the resident pays the procedure's fees: at the desk that does it, or at the site's
     # cashier counter (会計窓口) when the site has one (a visit then ends there).
     paid_at: Literal["counter", "cashier"] = "counter"
@@ -95,7 +99,12 @@ class FeeExemptionEntry(Entry):
 
 
 class LifeEventEntry(Entry):
+    """A life event. ``asks``: the event facts the navigator asks for it (``moved_from`` …);
+    ``marks``: the member fact that says who it is about (``deceased`` …), asked first."""
+
     procedures: list[Code] = []
+    asks: list[str] = []
+    marks: str = ""
 
 
 class RelationEntry(Entry):
@@ -122,6 +131,10 @@ class RuleEntry(BaseModel):
     member: dict[str, Any] | None = None
     required: bool = True
     reason: ReasonTexts
+    # Where the rule was checked (a URL, or a law and its article) and when: a ward reviewing its rules
+    # sees where each comes from. Optional here so that a missing one is reported in plain words.
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+    checked: date | None = None
 
     def definition(self) -> dict:
         """The rule as stored (and dumped) beside its procedure: what was written, defaults left out."""
@@ -263,19 +276,46 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+def _check_life_events(life_events: dict[str, Placed], problems: list[Problem]) -> None:
+    for item in life_events.values():
+        event: LifeEventEntry = item.entry  # type: ignore[assignment]
+        for index, name in enumerate(event.asks):
+            if name not in eligibility.EVENT_FACTS:
+                known = ", ".join(eligibility.EVENT_FACTS)
+                problems.append(item.problem(("asks", index), f"unknown event fact {name!r} (known: {known})"))
+        if event.marks and event.marks not in eligibility.MARKERS:
+            known = ", ".join(eligibility.MARKERS)
+            problems.append(item.problem("marks", f"{event.marks!r} cannot mark who an event is about "
+                                                  f"(known: {known})"))
+
+
+def _check_source(item: Placed, rule: "RuleEntry", problems: list[Problem]) -> None:
+    if rule.source is None:
+        problems.append(item.problem((), "the rule names no source: write source (a URL, or the law and its "
+                                         "article) and checked (the date it was checked against it)"))
+    elif rule.source.startswith(("http:", "https:")) and not re.match(r"^https?://[^\s/]+\.[^\s]+$", rule.source):
+        problems.append(item.problem("source", f"{rule.source!r} is not a web address"))
+    if rule.checked is None:
+        problems.append(item.problem((), "the rule has no checked date: write checked (YYYY-MM-DD), the day its "
+                                         "source was last checked"))
+
+
 def _check_rules(rules: list[Placed], relations: dict[str, Placed], procedures: dict[str, Placed],
                  life_events: dict[str, Placed], problems: list[Problem]) -> None:
     for item in relations.values():
         if item.entry.code not in eligibility.RELATIONS:
             known = ", ".join(eligibility.RELATIONS)
             problems.append(item.problem("code", f"unknown relation {item.entry.code!r} (known: {known})"))
+    asks = {code: tuple(item.entry.asks) for code, item in life_events.items()}
+    marks = {code: item.entry.marks for code, item in life_events.items() if item.entry.marks}
     for item in rules:
         rule: RuleEntry = item.entry  # type: ignore[assignment]
         _check_refs(item, "procedure", [rule.procedure], procedures, "procedure", problems)
         _check_refs(item, "events", rule.events, life_events, "life event", problems)
+        _check_source(item, rule, problems)
         for path, message in eligibility.check_rule(
-            events=rule.events, when=rule.when, household=rule.household, member=rule.member,
-            reason=rule.reason.model_dump(),
+            events=[e for e in rule.events if e in life_events], when=rule.when, household=rule.household,
+            member=rule.member, reason=rule.reason.model_dump(), event_asks=asks, event_marks=marks,
         ):
             problems.append(item.problem(path, message))
     missing = [code for code in eligibility.RELATIONS if code not in relations]
@@ -355,6 +395,7 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
     for item in life_events.values():
         _check_refs(item, "procedures", item.entry.procedures, procedures, "procedure", problems)
     relations = _index(merged["relations"], "relation", problems)
+    _check_life_events(life_events, problems)
     _check_rules(merged["rules"], relations, procedures, life_events, problems)
     revenue_items = _index(merged["revenue_items"], "revenue item", problems)
     fee_items = _index(merged["fee_items"], "fee item", problems)

@@ -1,9 +1,16 @@
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
-from .models import Counter, Department, LifeEvent, Procedure, Site
+from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Site
+from .schema import CODE_PATTERN
+
+_CODE = re.compile(CODE_PATTERN)
+CODE_MAX = 64
 
 
 def procedure_list(*, active_only: bool = True) -> QuerySet[Procedure]:
@@ -27,8 +34,14 @@ def life_event_list() -> QuerySet[LifeEvent]:
     return LifeEvent.objects.filter(active=True)
 
 
+def is_code(text) -> bool:
+    """Whether ``text`` can be a catalogue code at all (checked before it reaches a query: a code typed
+    or posted may be anything, a NUL byte included)."""
+    return isinstance(text, str) and len(text) <= CODE_MAX and _CODE.match(text) is not None
+
+
 def life_event_by_code(code: str | None) -> LifeEvent | None:
-    return LifeEvent.objects.filter(code=code or "", active=True).first() if code else None
+    return LifeEvent.objects.filter(code=code, active=True).first() if is_code(code) else None
 
 
 def site_list() -> QuerySet[Site]:
@@ -37,7 +50,7 @@ def site_list() -> QuerySet[Site]:
 
 def site_or_main(code: str | None = None) -> Site | None:
     """The active site ``code`` names, else the main office (what a screen without a choice shows)."""
-    site = Site.objects.filter(code=code, active=True).first() if code else None
+    site = Site.objects.filter(code=code, active=True).first() if is_code(code) else None
     return site or Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
 
 
@@ -51,6 +64,53 @@ def departments_with_procedures() -> list[tuple[Department, list[Procedure]]]:
     for procedure in procedure_list():
         by_department.setdefault(procedure.department_id, []).append(procedure)
     return [(d, by_department.get(d.pk, [])) for d in Department.objects.filter(active=True)]
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """One navigator rule as a ward reviewing its rules reads it: when, why, and where it comes from."""
+
+    procedure: str  # the procedure's name
+    events: tuple[str, ...]  # life event names
+    required: bool
+    reason: str  # in the current language, with {member} left as written
+    source: tuple[tuple[str, bool], ...]  # the source's pieces: (text, is a web address)
+    checked: date | None
+
+
+_URL = re.compile(r"(https?://[^\s、，,]+)")
+
+
+def _source_pieces(source: str) -> tuple[tuple[str, bool], ...]:
+    """A source such as "戸籍法 第120条の2、https://www.moj.go.jp/…" as text and web addresses."""
+    return tuple((piece, bool(_URL.fullmatch(piece))) for piece in _URL.split(source) if piece)
+
+
+def _in_language(texts: dict) -> str:
+    language = translation.get_language() or "ja"
+    key = "en" if language.startswith("en") else "ja"
+    return texts.get(key) or texts.get("ja", "")
+
+
+def rules_by_department() -> dict[int, list[RuleSummary]]:
+    """The active procedures' navigator rules, in the catalogue's order, by department id."""
+    event_names = {event.code: event.name for event in LifeEvent.objects.filter(active=True)}
+    found: dict[int, list[RuleSummary]] = {}
+    for rule in EligibilityRule.objects.filter(procedure__active=True).select_related("procedure").order_by(
+        "procedure__sort_order", "position"
+    ):
+        definition = rule.definition
+        source = definition.get("source", "")
+        checked = definition.get("checked")
+        found.setdefault(rule.procedure.department_id, []).append(RuleSummary(
+            procedure=rule.procedure.name,
+            events=tuple(event_names.get(code, code) for code in definition["events"]),
+            required=definition.get("required", True),
+            reason=_in_language(definition["reason"]),
+            source=_source_pieces(source),
+            checked=date.fromisoformat(checked) if checked else None,
+        ))
+    return found
 
 
 @dataclass(frozen=True)

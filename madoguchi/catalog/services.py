@@ -1,9 +1,11 @@
 """Writes to the catalogue. ``catalog_load`` is all-or-nothing: a broken file changes nothing."""
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.core.cache import cache
 from django.db import models, transaction
 
 from madoguchi.audit import services as audit
@@ -22,6 +24,15 @@ from .models import (
 )
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import read_yaml_directory
+
+# Readers that keep a copy of the catalogue (the navigator's rule book) compare this version with the
+# one they copied; a load that changes something gives a new one. Other processes with their own
+# cache see the change when their copy expires.
+CATALOG_VERSION_KEY = "catalog:version"
+
+
+def catalog_version() -> str | None:
+    return cache.get(CATALOG_VERSION_KEY)
 
 
 @dataclass
@@ -102,14 +113,14 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
             Procedure, e, department=departments[e.department], handling_minutes=e.handling_minutes,
             fee_yen=e.fee_yen, documents=[d.model_dump() for d in e.documents],
             deadline_days=e.deadline_days, deadline_counts_event_day=e.deadline_counts_event_day,
-            online_url=e.online_url, kiosk_direct=e.kiosk_direct, sort_order=i,
-            paid_at_cashier=e.paid_at == "cashier",
+            online_url=e.online_url, fee_note=e.fee_note.model_dump() if e.fee_note else {},
+            kiosk_direct=e.kiosk_direct, sort_order=i, paid_at_cashier=e.paid_at == "cashier",
         )
     for e in data.procedures:
         up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
         up.relation(procedures[e.code].prerequisites, [procedures[c] for c in e.prerequisites])
     for i, e in enumerate(data.life_events):
-        life_event = up.row(LifeEvent, e, sort_order=i)
+        life_event = up.row(LifeEvent, e, asks=list(e.asks), marks=e.marks, sort_order=i)
         up.relation(life_event.procedures, [procedures[c] for c in e.procedures])
     relations = {e.code: up.row(Relation, e, sort_order=i) for i, e in enumerate(data.relations)}
     up.rules(data.rules, procedures)
@@ -131,6 +142,7 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     counts = data.counts()
     if up.changes:
         audit.catalog_loaded(source=source, counts=counts, changes=up.changes)
+        cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex, None)
     return LoadResult(counts=counts, changes=up.changes)
 
 
@@ -175,6 +187,8 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["deadline_counts_event_day"] = True
         if p.online_url:
             item["online_url"] = p.online_url
+        if p.fee_note:
+            item["fee_note"] = p.fee_note
         if p.kiosk_direct:
             item["kiosk_direct"] = True
         if p.paid_at_cashier:
@@ -184,7 +198,8 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["prerequisites"] = prerequisites
         procedures.append(item)
     life_events = [
-        {**_names(e), "procedures": [p.code for p in e.procedures.order_by("sort_order", "code")]}
+        {**_names(e), "procedures": [p.code for p in e.procedures.order_by("sort_order", "code")],
+         **({"asks": e.asks} if e.asks else {}), **({"marks": e.marks} if e.marks else {})}
         for e in LifeEvent.objects.filter(active=True)
     ]
     relations = [_names(r) for r in Relation.objects.filter(active=True)]

@@ -8,4 +8,7 @@ from . import selectors
 
 @requires(Capability.CATALOG_VIEW)
 def procedures(request):
-    return render(request, "catalog/procedures.html", {"departments": selectors.departments_with_procedures()})
+    rules = selectors.rules_by_department()
+    departments = [(department, procedures, rules.get(department.pk, []))
+                   for department, procedures in selectors.departments_with_procedures()]
+    return render(request, "catalog/procedures.html", {"departments": departments})

@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from .access import view_policy
+from .mynumber import REFUSAL, find_individual_numbers
 from .roles import Capability
+from .text import CONTROL_CHARACTER_REFUSAL, has_control_characters
 
 
 class AccessPolicyMiddleware:
@@ -48,3 +52,87 @@ class AccessPolicyMiddleware:
         if not capabilities or not any(user.can(capability) for capability in capabilities):
             raise PermissionDenied
         return None
+
+
+class TypedTextGuardMiddleware:
+    """The boundary guard for what people type: no individual number (and no control character)
+    enters through any request — a query string, a JSON body (the whole API), or a posted form.
+
+    Posts to a view marked ``@form_guarded`` go on to the view: its ``GuardedForm`` refuses the number
+    next to the field and keeps the rest of what was typed. Anything else that holds one is refused
+    here, whole, with 422 (a JSON error for the API, a short page otherwise) before a view, a service,
+    a log line or the database can see it. The refusal never repeats what was typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        fields = [f"?{name}" for name in find_individual_numbers(_multi(request.GET))]
+        problems = [f"?{name}" for name in _control_characters(_multi(request.GET))]
+        content_type = request.content_type or ""
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if content_type == "application/json":
+                data = _json_body(request)
+                fields += find_individual_numbers(data)
+                problems += _control_characters(data)
+            elif not _is_form_guarded(view_func):
+                try:
+                    posted = _multi(request.POST)
+                except (SuspiciousOperation, MultiPartParserError):  # too big, too many fields, garbled
+                    posted = {}  # Django answers 400 for it when the view reads the form
+                fields += find_individual_numbers(posted)
+                problems += _control_characters(posted)
+        if fields:
+            return _refusal(request, fields, REFUSAL)
+        if problems:
+            return _refusal(request, problems, CONTROL_CHARACTER_REFUSAL)
+        return None
+
+
+def _multi(query_dict) -> dict:
+    return {key: query_dict.getlist(key) for key in query_dict}
+
+
+def _json_body(request):
+    import json
+
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError, SuspiciousOperation, RawPostDataException):
+        return None  # not JSON, or over the size limit: the API answers that itself
+
+
+def _is_form_guarded(view_func) -> bool:
+    from .forms import FORM_GUARDED_ATTR
+
+    return any(getattr(candidate, FORM_GUARDED_ATTR, False)
+               for candidate in (view_func, getattr(view_func, "view_class", None)) if candidate is not None)
+
+
+def _control_characters(value, path: str = "") -> list[str]:
+    """The fields of ``value`` holding a control character other than tab and line breaks (NUL included)."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in _control_characters(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [found for item in value for found in _control_characters(item, path)]
+    if isinstance(value, str) and has_control_characters(value):
+        return [path or "(value)"]
+    return []
+
+
+def _refusal(request, fields: list[str], message):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    fields = list(dict.fromkeys(fields))
+    if request.path_info.startswith("/api/"):
+        errors = [{"field": field.removeprefix("?"), "message": str(message)} for field in fields]
+        return JsonResponse({"message": str(message), "field": errors[0]["field"], "errors": errors}, status=422,
+                            json_dumps_params={"ensure_ascii": False})
+    template = "core/_refused.html" if getattr(request, "htmx", False) else "core/refused.html"
+    return render(request, template, {"message": message}, status=422)

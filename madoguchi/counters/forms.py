@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter, Procedure
+from madoguchi.core.forms import Form as GuardedForm
 from madoguchi.reception.models import HANDOFF_MEMO_MAX
 
 
-class MemoForm(forms.Form):
+class MemoForm(GuardedForm):
     memo = forms.CharField(
         label=_("Handoff memo for the next counter"), required=False, max_length=HANDOFF_MEMO_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -13,13 +14,13 @@ class MemoForm(forms.Form):
     )
 
 
-class AddProcedureForm(forms.Form):
+class AddProcedureForm(GuardedForm):
     procedure = forms.ModelChoiceField(
         label=_("Add a procedure"), queryset=Procedure.objects.filter(active=True), to_field_name="code",
         empty_label=_("Choose…"),
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(GuardedForm):
     counter = forms.ModelChoiceField(label=_("Move to"), queryset=Counter.objects.filter(active=True),
                                      to_field_name="code", empty_label=_("Choose…"))

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.catalog.selectors import is_code
 from madoguchi.core.params import int_or_none
 from madoguchi.reception import selectors as queues
 from madoguchi.reception.models import Desk, Step, StepEvent
@@ -100,6 +101,8 @@ def counter_console(counter: Counter, *, now: datetime | None = None):
 
 
 def served_counter(code: str) -> Counter | None:
+    if not is_code(code):
+        return None
     return Counter.objects.select_related("site", "department").filter(code=code, active=True).first()
 
 

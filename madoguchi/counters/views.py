@@ -16,6 +16,7 @@ from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import error_text
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.params import date_or_none, int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.reception import selectors as queues
@@ -128,6 +129,7 @@ def console_call_next(request, code: str):
 
 
 @requires(Capability.COUNTER_SERVE)
+@form_guarded
 @require_POST
 def console_step_action(request, code: str, action: str):
     def act(counter):
@@ -224,6 +226,7 @@ def supervisor_desk(request, code: str, number: int):
 
 
 @requires(Capability.SUPERVISE)
+@form_guarded
 @require_POST
 def supervisor_move(request, step_id: int):
     step = selectors.step_by_id(step_id)

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.forms import Form as GuardedForm
+
 from .simulation import POLICIES, Office, Profile
 from .simulation.inputs import staffing_of
 
@@ -22,7 +24,7 @@ def counter_name(office: Office, code: str) -> str:
     return counter.name_en if (get_language() or "ja").startswith("en") else counter.name_ja
 
 
-class SimulationForm(forms.Form):
+class SimulationForm(GuardedForm):
     profile = forms.ChoiceField(label=_("Day profile"))
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=999_999, initial=1,
                               help_text=_("The same seed draws the same visitors: change it to see another day."))

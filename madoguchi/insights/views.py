@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from madoguchi.core.access import requires
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import selectors
@@ -57,6 +58,7 @@ def _problem_text(problem, office) -> str:
 
 
 @requires(Capability.SUPERVISE)
+@form_guarded
 @never_cache
 def simulator(request):
     """GET: the form. POST: simulate and show the figures (htmx: the result part only)."""

@@ -7,10 +7,10 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from madoguchi.catalog.eligibility import EVENT_FACTS, INSURANCES, MEMBER_FLAGS, PLACES, RELATIONS
+from madoguchi.catalog.eligibility import EVENT_FACTS, INSURANCES, MEMBER_FLAGS, NATIONALITIES, PLACES, RELATIONS
 
 from . import wording
-from .questionnaire import DATE_PARTS, MAX_MEMBERS, Draft, MemberDraft
+from .questionnaire import BIRTH_PARTS, DATE_PARTS, MAX_MEMBERS, Draft, MemberDraft
 from .rules import Questions, RuleBook
 from .selectors import ProcedureCard
 
@@ -75,12 +75,27 @@ def _relation_options(book: RuleBook, language: str) -> dict[str, str]:
             for code in RELATIONS}
 
 
+def _date_parts(prefix: str, names: tuple[str, ...], values: tuple[str, ...]) -> list[dict]:
+    return [
+        {"name": prefix + name, "id": f"q-{prefix}{name}", "label": str(label), "value": value, "size": size}
+        for name, label, value, size in zip(names, wording.DATE_PART_LABELS, values, (4, 2, 2), strict=True)
+    ]
+
+
 def _member_question(fact: str, member: MemberDraft, index: int, book: RuleBook, language: str,
                      errors: dict[str, str], *, refresh: bool) -> Question:
     name = f"m{index}-{fact}"
     label = str(wording.MEMBER_FACT_LABELS[fact])
     error = str(wording.ERRORS[errors[name]]) if name in errors else ""
     help_text = str(wording.MEMBER_FACT_HELP.get(fact, ""))
+    if fact == "birth_date":
+        question = Question(name, "date", label, help=help_text, error=error)
+        question.parts = _date_parts(f"m{index}-", BIRTH_PARTS, member.birth_parts)
+        return question
+    if fact == "nationality":
+        options = {value: wording.NATIONALITY_CHOICES[value] for value in NATIONALITIES}
+        return Question(name, "radios", label, member.nationality, help_text,
+                        _choices(name, options, member.nationality), error, refresh)
     if fact == "relation":
         options = {"": _("Choose"), **_relation_options(book, language)}
         return Question(name, "select", label, member.relation, help_text, _choices(name, options, member.relation),
@@ -140,15 +155,13 @@ def household_context(*, draft: Draft, questions: Questions, book: RuleBook, lan
     """The questionnaire page: the event's date and facts, then one block per member."""
     errors = errors or {}
     date_error = str(wording.ERRORS[errors["event_date"]]) if "event_date" in errors else ""
-    date_question = Question("event_date", "date",
-                             str(wording.EVENT_DATE_LABELS.get(draft.life_event, wording.EVENT_DATE_LABEL)),
-                             help=str(wording.EVENT_DATE_HELP), error=date_error)
-    date_question.parts = [
-        {"name": name, "id": f"q-{name}", "label": str(label), "value": value, "size": size}
-        for name, label, value, size in zip(
-            DATE_PARTS, wording.DATE_PART_LABELS, draft.event_date_parts, (4, 2, 2), strict=True
-        )
-    ]
+    if len(draft.life_events) == 1:
+        date_label = wording.EVENT_DATE_LABELS.get(draft.life_event, wording.EVENT_DATE_LABEL)
+        date_help = wording.EVENT_DATE_HELP
+    else:
+        date_label, date_help = wording.EVENTS_DATE_LABEL, wording.EVENTS_DATE_HELP
+    date_question = Question("event_date", "date", str(date_label), help=str(date_help), error=date_error)
+    date_question.parts = _date_parts("", DATE_PARTS, draft.event_date_parts)
     event_questions = [date_question]
     for name in questions.event_facts:
         current = draft.event_facts.get(name, "")
@@ -172,8 +185,10 @@ def household_context(*, draft: Draft, questions: Questions, book: RuleBook, lan
             ready=all(name in member.basic_facts(("relation", "age")) for name in ("relation", "age")),
             removable=len(draft.members) > 1, error=block_error, changed=index in (changed or set()),
         ))
+    hints = [str(wording.HOUSEHOLD_HINTS[e]) for e in draft.life_events if e in wording.HOUSEHOLD_HINTS]
     return {
         "draft": draft,
+        "household_hints": [*hints, str(wording.BEFORE_THE_EVENT)],
         "event_questions": event_questions,
         "members": blocks,
         "can_add": len(draft.members) < MAX_MEMBERS,
@@ -193,7 +208,8 @@ def _error_list(event_questions: list[Question], blocks: list[MemberBlock]) -> l
             found.append({"id": target, "label": person, "message": block.error})
         for question in block.basic + block.further:
             if question.error:
-                found.append({"id": question.id, "label": f"{person}: {question.label}", "message": question.error})
+                target = question.parts[0]["id"] if question.parts else question.id
+                found.append({"id": target, "label": f"{person}: {question.label}", "message": question.error})
     return found
 
 
@@ -203,6 +219,11 @@ class ResultCard:
     selected: bool
     deadline_text: str
     deadline_passed: bool
+
+
+def event_names(life_events) -> str:
+    """The names of the chosen life events as one title: 結婚した、引っ越してきた（転入）."""
+    return str(wording.EVENT_NAME_SEPARATOR).join(event.name for event in life_events)
 
 
 def date_text(value) -> str:

@@ -1,9 +1,11 @@
 """The text of the navigator's QR code, which reception scans to register a visit. Pure: no Django.
 
     MDGNAV1|move_in|2026-04-01|juki.move_in,nhi.enroll,kosodate.child_allowance
+    MDGNAV1|marriage+move_in|2026-04-01|koseki.marriage,juki.move_in
 
-Four fields separated by ``|``: the format and its version, the life event, the event date
-(ISO 8601) and the procedure codes separated by ``,`` in the order shown to the resident. Only
+Four fields separated by ``|``: the format and its version, the life event (several of one visit
+joined with ``+``; the first is the visit's), the event date (ISO 8601) and the procedure codes
+separated by ``,`` in the order shown to the resident. Only
 catalogue codes: nothing about the household, so the code may be printed, photographed or lost.
 A handheld scanner types the text into a focused field and may add a line break; it is ignored.
 """
@@ -15,7 +17,9 @@ from datetime import date
 PREFIX = "MDGNAV1"
 SEPARATOR = "|"
 CODE_SEPARATOR = ","
+EVENT_SEPARATOR = "+"
 MAX_CODES = 40
+MAX_EVENTS = 4
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
 _LIFE_EVENT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -23,14 +27,28 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
 class Selection:
-    life_event: str
+    life_events: tuple[str, ...]
     event_date: date
     procedure_codes: tuple[str, ...]
 
+    def __post_init__(self):
+        if isinstance(self.life_events, str):
+            object.__setattr__(self, "life_events", (self.life_events,))
 
-def _check(life_event: str, procedure_codes: tuple[str, ...]) -> None:
-    if not _LIFE_EVENT.match(life_event):
-        raise ValueError(f"life event {life_event!r} is not a catalogue code")
+    @property
+    def life_event(self) -> str:
+        """The first life event: the one a visit records."""
+        return self.life_events[0]
+
+
+def _check(life_events: tuple[str, ...], procedure_codes: tuple[str, ...]) -> None:
+    if not life_events or len(life_events) > MAX_EVENTS:
+        raise ValueError(f"from 1 to {MAX_EVENTS} life events, not {len(life_events)}")
+    for life_event in life_events:
+        if not _LIFE_EVENT.match(life_event):
+            raise ValueError(f"life event {life_event!r} is not a catalogue code")
+    if len(set(life_events)) != len(life_events):
+        raise ValueError("a life event is listed twice")
     if not procedure_codes:
         raise ValueError("no procedure codes")
     if len(procedure_codes) > MAX_CODES:
@@ -43,11 +61,13 @@ def _check(life_event: str, procedure_codes: tuple[str, ...]) -> None:
         raise ValueError(f"procedure code(s) listed twice: {', '.join(duplicates)}")
 
 
-def encode_selection(life_event: str, event_date: date, procedure_codes) -> str:
-    """The QR text for these procedures. Raises ValueError for a code that could not be decoded."""
+def encode_selection(life_events, event_date: date, procedure_codes) -> str:
+    """The QR text for these procedures. ``life_events``: one code or several. Raises ValueError for
+    a code that could not be decoded."""
+    events = (life_events,) if isinstance(life_events, str) else tuple(life_events)
     codes = tuple(procedure_codes)
-    _check(life_event, codes)
-    return SEPARATOR.join((PREFIX, life_event, event_date.isoformat(), CODE_SEPARATOR.join(codes)))
+    _check(events, codes)
+    return SEPARATOR.join((PREFIX, EVENT_SEPARATOR.join(events), event_date.isoformat(), CODE_SEPARATOR.join(codes)))
 
 
 def decode_selection(text: str) -> Selection:
@@ -58,7 +78,7 @@ def decode_selection(text: str) -> Selection:
         raise ValueError(f"not a navigator QR code: it should start with {PREFIX}{SEPARATOR}")
     if len(parts) != 4:
         raise ValueError(f"a navigator QR code has 4 fields separated by '{SEPARATOR}', this one has {len(parts)}")
-    _, life_event, date_text, codes_text = parts
+    _, events_text, date_text, codes_text = parts
     if not _DATE.match(date_text):
         raise ValueError(f"event date {date_text!r} is not a date (YYYY-MM-DD)")
     try:
@@ -66,5 +86,6 @@ def decode_selection(text: str) -> Selection:
     except ValueError:
         raise ValueError(f"event date {date_text!r} does not exist") from None
     codes = tuple(codes_text.split(CODE_SEPARATOR)) if codes_text else ()
-    _check(life_event, codes)
-    return Selection(life_event, event_date, codes)
+    events = tuple(events_text.split(EVENT_SEPARATOR))
+    _check(events, codes)
+    return Selection(events, event_date, codes)

@@ -1,33 +1,51 @@
 """The questionnaire's state, carried in the form itself (nothing is kept on the server). Pure: no Django.
 
 Field names: ``event_year``, ``event_month``, ``event_day``, the event facts (``moved_from``,
-``moving_to``), ``members`` (how many), and per member ``m<i>-<fact>`` plus ``m<i>-asked``: the
-further questions the page showed that member, so a flag left unticked can be told from a question
-never asked.
+``moving_to``), ``members`` (how many), and per member ``m<i>-<fact>`` (a date of birth as
+``m<i>-birth_year``, ``-birth_month``, ``-birth_day``) plus ``m<i>-asked``: the further questions
+the page showed that member, so a flag left unticked can be told from a question never asked.
 
 ``read_draft`` never fails: whatever was posted becomes a draft to show again. ``check_draft``
 turns a complete draft into the engine's ``Answers`` or says what is missing, as error codes
 the page words in the visitor's language.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from madoguchi.catalog.eligibility import (
-    BASIC_MEMBER_FACTS,
     EVENT_FACTS,
     INSURANCES,
     MAX_AGE,
     MEMBER_FACTS,
     MEMBER_FLAGS,
+    NATIONALITIES,
     RELATIONS,
 )
 
+from .ages import age_on
 from .rules import Answers, Member, Questions, RuleBook, questions_for
 
 MAX_MEMBERS = 10
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_BIRTH_YEAR = 1890
+# The further questions a page can show (the basic ones — relation, age, who the event is about —
+# are always on it).
+ASKABLE = ("birth_date", "insurance", "nationality", *MEMBER_FLAGS)
+DATE_PARTS = ("event_year", "event_month", "event_day")
+BIRTH_PARTS = ("birth_year", "birth_month", "birth_day")
+
+
+def _parse_date(parts: Sequence[str], first_year: int, last_year: int) -> date | None:
+    parts = [part.strip() for part in parts]
+    if not all(part.isdigit() for part in parts):
+        return None
+    try:
+        value = date(*(int(part) for part in parts))
+    except ValueError:
+        return None
+    return value if first_year <= value.year <= last_year else None
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,8 @@ class MemberDraft:
     relation: str = ""
     age_text: str = ""
     insurance: str = ""
+    nationality: str = ""
+    birth_parts: tuple[str, str, str] = ("", "", "")  # year, month, day as typed
     flags: frozenset[str] = frozenset()
     asked: frozenset[str] = frozenset()
 
@@ -45,6 +65,14 @@ class MemberDraft:
             return None
         age = int(text)
         return age if 0 <= age <= MAX_AGE else None
+
+    @property
+    def birth_given(self) -> bool:
+        return any(part.strip() for part in self.birth_parts)
+
+    @property
+    def birth_date(self) -> date | None:
+        return _parse_date(self.birth_parts, FIRST_BIRTH_YEAR, LAST_YEAR)
 
     def basic_facts(self, basic: tuple[str, ...]) -> dict[str, object]:
         """The basic facts answered so far (what decides the further questions)."""
@@ -59,26 +87,24 @@ class MemberDraft:
         return known
 
 
-DATE_PARTS = ("event_year", "event_month", "event_day")
-
-
 @dataclass(frozen=True)
 class Draft:
-    life_event: str
+    life_events: tuple[str, ...]
     event_date_parts: tuple[str, str, str] = ("", "", "")  # year, month, day as typed
     event_facts: Mapping[str, str] = field(default_factory=dict)
     members: tuple[MemberDraft, ...] = (MemberDraft(relation="self"),)
 
+    def __post_init__(self):
+        if isinstance(self.life_events, str):
+            object.__setattr__(self, "life_events", (self.life_events,))
+
+    @property
+    def life_event(self) -> str:
+        return self.life_events[0]
+
     @property
     def event_date(self) -> date | None:
-        parts = [part.strip() for part in self.event_date_parts]
-        if not all(part.isdigit() for part in parts):
-            return None
-        try:
-            value = date(*(int(part) for part in parts))
-        except ValueError:
-            return None
-        return value if FIRST_YEAR <= value.year <= LAST_YEAR else None
+        return _parse_date(self.event_date_parts, FIRST_YEAR, LAST_YEAR)
 
     def known_event_facts(self) -> dict[str, object]:
         return {name: value for name, value in self.event_facts.items()
@@ -95,7 +121,7 @@ class Draft:
         return replace(self, members=self.members[:index] + self.members[index + 1:])
 
 
-def read_draft(life_event: str, data: Mapping[str, str]) -> Draft:
+def read_draft(life_events: str | Sequence[str], data: Mapping[str, str]) -> Draft:
     """The draft in posted form data (a QueryDict or a dict). Unknown or broken values are dropped."""
     try:
         count = int(data.get("members", "1"))
@@ -105,19 +131,19 @@ def read_draft(life_event: str, data: Mapping[str, str]) -> Draft:
     members = []
     for index in range(count):
         prefix = f"m{index}-"
-        asked = frozenset(
-            name for name in data.get(prefix + "asked", "").split(",")
-            if name == "insurance" or name in MEMBER_FLAGS
-        )
+        asked = frozenset(name for name in data.get(prefix + "asked", "").split(",") if name in ASKABLE)
         members.append(MemberDraft(
             relation=data.get(prefix + "relation", ""),
             age_text=data.get(prefix + "age", "")[:3],
             insurance=data.get(prefix + "insurance", ""),
+            nationality=data.get(prefix + "nationality", ""),
+            birth_parts=tuple(data.get(prefix + part, "")[:4] for part in BIRTH_PARTS),  # type: ignore[arg-type]
             flags=frozenset(name for name in MEMBER_FLAGS if data.get(prefix + name)),
             asked=asked,
         ))
+    events = (life_events,) if isinstance(life_events, str) else tuple(life_events)
     return Draft(
-        life_event=life_event,
+        life_events=events,
         event_date_parts=tuple(data.get(name, "")[:4] for name in DATE_PARTS),  # type: ignore[arg-type]
         event_facts={name: data.get(name, "") for name in EVENT_FACTS if data.get(name)},
         members=tuple(members),
@@ -131,17 +157,24 @@ def draft_fields(draft: Draft) -> list[tuple[str, str]]:
     for index, member in enumerate(draft.members):
         prefix = f"m{index}-"
         pairs += [(prefix + "relation", member.relation), (prefix + "age", member.age_text)]
+        if member.birth_given:
+            pairs += [(prefix + part, value) for part, value in zip(BIRTH_PARTS, member.birth_parts, strict=True)]
         if member.insurance:
             pairs.append((prefix + "insurance", member.insurance))
+        if member.nationality:
+            pairs.append((prefix + "nationality", member.nationality))
         pairs += [(prefix + name, "1") for name in MEMBER_FLAGS if name in member.flags]
         pairs.append((prefix + "asked", ",".join(name for name in MEMBER_FACTS if name in member.asked)))
     return pairs
 
 
-def draft_questions(draft: Draft, book: RuleBook) -> Questions:
-    """The questions the rules call for, given what the draft already answers."""
-    return questions_for(draft.life_event, draft.known_event_facts(),
-                         [member.basic_facts(BASIC_MEMBER_FACTS) for member in draft.members], book)
+def draft_questions(draft: Draft, book: RuleBook, *, today: date | None = None) -> Questions:
+    """The questions the rules call for, given what the draft already answers. School years are
+    worked out on the event date (``today`` while it is not entered)."""
+    basic = ("relation", "age", *book.markers_of(draft.life_events))
+    return questions_for(draft.life_events, draft.known_event_facts(),
+                         [member.basic_facts(basic) for member in draft.members], book,
+                         on=draft.event_date or today)
 
 
 def mark_asked(draft: Draft, questions: Questions) -> Draft:
@@ -159,10 +192,27 @@ class Check:
     errors: dict[str, str]  # field name (or "m<i>" for a whole member) → error code
 
 
+def _birth_error(member: MemberDraft, event_date: date | None) -> str | None:
+    if not member.birth_given:
+        return None
+    birth = member.birth_date
+    if birth is None:
+        return "birth_date"
+    if event_date is None:
+        return None
+    if birth > event_date:
+        return "birth_after_event"
+    if member.age is not None and age_on(birth, event_date) != member.age:
+        return "birth_age"
+    return None
+
+
 def check_draft(draft: Draft, questions: Questions) -> Check:
     """The engine's answers if every question is answered; otherwise the error codes:
     ``date`` (no valid event date), ``choose`` (a choice left open), ``age`` (no valid age),
-    ``new_questions`` (a member has questions the page has not shown yet)."""
+    ``new_questions`` (a member has questions the page has not shown yet), ``birth_date`` (a date of
+    birth that is not a date), ``birth_after_event``, ``birth_age`` (the age does not match it).
+    A date of birth left empty is no error: the result then says what it assumed."""
     errors: dict[str, str] = {}
     if draft.event_date is None:
         errors["event_date"] = "date"
@@ -180,21 +230,28 @@ def check_draft(draft: Draft, questions: Questions) -> Check:
         further = questions.member_facts[index]
         if not set(further) <= member.asked:
             errors[f"m{index}"] = "new_questions"
-        elif "insurance" in further and member.insurance not in INSURANCES:
-            errors[prefix + "insurance"] = "choose"
+        else:
+            if "insurance" in further and member.insurance not in INSURANCES:
+                errors[prefix + "insurance"] = "choose"
+            if "nationality" in further and member.nationality not in NATIONALITIES:
+                errors[prefix + "nationality"] = "choose"
+            if "birth_date" in further and (error := _birth_error(member, draft.event_date)):
+                errors[prefix + "birth_date"] = error
         if not errors:
-            asked_flags = set(questions.basic_member_facts) | set(further)
+            asked = set(questions.basic_member_facts) | set(further)
             household.append(Member(
-                relation=member.relation,
-                age=member.age,  # type: ignore[arg-type]
-                insurance=member.insurance if member.insurance in INSURANCES else "none",
-                **{name: name in member.flags and name in asked_flags for name in MEMBER_FLAGS},
+                member.relation,
+                member.age,
+                member.insurance if "insurance" in asked and member.insurance in INSURANCES else "none",
+                birth_date=member.birth_date if "birth_date" in asked else None,
+                nationality=member.nationality if "nationality" in asked and member.nationality else None,
+                **{name: name in member.flags and name in asked for name in MEMBER_FLAGS},
             ))
     if errors:
         return Check(None, errors)
     return Check(
         Answers(
-            life_event=draft.life_event,
+            life_events=draft.life_events,
             event_date=draft.event_date,  # type: ignore[arg-type]
             household=tuple(household),
             **{name: known_events.get(name) if name in questions.event_facts else None  # type: ignore[misc]

@@ -4,29 +4,39 @@ Pure: no Django. The rules are the catalogue's data (``catalog/rules.yaml``, che
 ``madoguchi.catalog.eligibility``); this module only evaluates them:
 
 - ``evaluate(answers, book)`` → every procedure that applies, required or optional, with the
-  reasons naming the member, and the deadline as a date;
+  reasons naming the member, and the deadline as a date. Several life events at once (a marriage
+  and a move) are evaluated together: each procedure appears once, with every reason;
 - ``questions_for(...)`` → which questions can still change that answer (the questionnaire asks
   only those);
 - ``related_procedures(registered, answers, book)`` → what the facts imply beyond what a clerk
   has registered.
+
+Ages and school years are computed on the event date from the birth date (``ages``). When only
+an age is given and it cannot tell a school-year fact (a 15-year-old in June may still be at junior
+high school), a rule that turns on it still applies, as "if needed", and its reason carries the
+assumption it made (``Reason.assumed``) so the page can say so.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from madoguchi.catalog.eligibility import (
     ALWAYS_ASKED,
-    BASIC_MEMBER_FACTS,
+    COMPUTED_FACTS,
     EVENT_FACTS,
+    MARKERS,
     MEMBER_FACTS,
+    MEMBER_INPUTS,
     MEMBER_PLACEHOLDER,
     normalise_test,
 )
+
+from . import ages
 
 if TYPE_CHECKING:
     from madoguchi.catalog.schema import CatalogData
@@ -57,31 +67,70 @@ class Texts:
 
 
 @dataclass(frozen=True)
-class Member:
-    """One household member as the resident described them. Nothing that identifies a person."""
+class Assumption:
+    """What the engine assumed for a member because the age alone could not tell: ``fact`` (a computed
+    fact such as ``school_age``) taken to be ``value``."""
 
-    relation: str
-    age: int
-    insurance: str = "none"
-    has_mynumber_card: bool = False
-    disability_certificate: bool = False
-    care_certified: bool = False
-    attends_nursery: bool = False
-    civil_servant: bool = False
-    pension_recipient: bool = False
-    resident_taxpayer: bool = False
-    name_changes: bool = False
-    deceased: bool = False
-    newborn: bool = False
+    member: Texts
+    fact: str
+    value: bool
+
+
+@dataclass(frozen=True)
+class Reason(Texts):
+    """Why a procedure applies, and what it assumed to say so (empty when it is sure)."""
+
+    assumed: tuple[Assumption, ...] = ()
+
+
+# --- the member, derived from the vocabulary --------------------------------------------------
+
+_PYTHON_TYPES = {"choice": str, "number": int, "flag": bool, "date": date}
+# Positional, as callers write ``Member("child", 7, "employee", attends_nursery=True)``; the rest by name.
+_POSITIONAL = ("relation", "age", "insurance")
+
+
+def _member_class() -> type:
+    """The engine's ``Member``: one field per fact of ``eligibility.MEMBER_INPUTS``, with its default."""
+    fields: list[tuple[str, Any, Any]] = []
+    names = _POSITIONAL + tuple(f.name for f in MEMBER_INPUTS if f.name not in _POSITIONAL)
+    for name in names:
+        fact = MEMBER_FACTS[name]
+        python_type = _PYTHON_TYPES[fact.kind]
+        if name == "relation":
+            fields.append((name, python_type, field()))
+            continue
+        annotation = python_type if fact.default is not None else python_type | None
+        fields.append((name, annotation, field(default=fact.default, kw_only=name not in _POSITIONAL)))
+    return make_dataclass("Member", fields, frozen=True, namespace={
+        "__doc__": "One household member as the resident described them (the situation before the event). "
+                   "Nothing that identifies a person. Derived from madoguchi.catalog.eligibility.MEMBER_INPUTS.",
+    })
+
+
+Member = _member_class()
+Member.__module__ = __name__
 
 
 @dataclass(frozen=True)
 class Answers:
-    life_event: str
+    """The answers about one visit: its life events (one or several, e.g. a marriage and a move in),
+    the event date, the household and the event facts."""
+
+    life_events: tuple[str, ...]
     event_date: date
-    household: tuple[Member, ...]
+    household: tuple[Any, ...]  # of Member
     moved_from: str | None = None
     moving_to: str | None = None
+
+    def __post_init__(self):
+        events = (self.life_events,) if isinstance(self.life_events, str) else tuple(dict.fromkeys(self.life_events))
+        object.__setattr__(self, "life_events", events)
+
+    @property
+    def life_event(self) -> str:
+        """The first life event (a visit records one)."""
+        return self.life_events[0]
 
     def event_facts(self) -> dict[str, object]:
         return {"moved_from": self.moved_from, "moving_to": self.moving_to}
@@ -93,13 +142,13 @@ class Finding:
 
     code: str
     required: bool
-    reasons: tuple[Texts, ...]
+    reasons: tuple[Reason, ...]
     deadline: date | None = None
 
 
 class Related(NamedTuple):
     code: str
-    reasons: tuple[Texts, ...]
+    reasons: tuple[Reason, ...]
 
 
 _OPERATORS: dict[str, Callable[[object, object], bool]] = {
@@ -123,23 +172,33 @@ class Condition:
         raw = raw or {}
         self.fields: tuple[str, ...] = tuple(raw)
         self.tests = tuple(
-            (name, _OPERATORS[op], operand)
+            (name, op, _OPERATORS[op], operand)
             for name, test in raw.items()
             for op, operand in normalise_test(test).items()
         )
 
     def holds(self, facts: Mapping[str, object]) -> bool:
-        return all(test(facts.get(name), operand) for name, test, operand in self.tests)
+        return all(test(facts.get(name), operand) for name, _, test, operand in self.tests)
 
     def maybe(self, known: Mapping[str, object]) -> bool | None:
         """Three-valued: False if a known fact fails, True if every fact is known and passes, else None."""
         unknown = False
-        for name, test, operand in self.tests:
+        for name, _, test, operand in self.tests:
             if name not in known:
                 unknown = True
             elif not test(known[name], operand):
                 return False
         return None if unknown else True
+
+    def unknown_tests(self, known: Mapping[str, object], *, holding: bool = True) -> tuple[tuple[str, bool], ...]:
+        """(fact, value) for each yes/no fact not known that the condition tests: the value that makes
+        the condition hold (or, with ``holding`` False, fail)."""
+        found = []
+        for name, op, _, operand in self.tests:
+            if name not in known and isinstance(operand, bool):
+                value = operand if op == "eq" else not operand
+                found.append((name, value if holding else not value))
+        return tuple(found)
 
 
 def _quantify(quantifier: str, values: Iterable[bool | None]) -> bool | None:
@@ -148,6 +207,9 @@ def _quantify(quantifier: str, values: Iterable[bool | None]) -> bool | None:
         return True if True in values else (False if all(v is False for v in values) else None)
     if quantifier == "all":
         return False if False in values else (True if all(v is True for v in values) else None)
+    if quantifier == "two_or_more":
+        sure, possible = values.count(True), sum(1 for v in values if v is not False)
+        return True if sure >= 2 else (False if possible < 2 else None)
     return False if True in values else (True if all(v is False for v in values) else None)  # none
 
 
@@ -163,7 +225,8 @@ class Rule:
 
     @classmethod
     def from_definition(cls, definition: Mapping) -> Rule:
-        """From a checked rule as written in the catalogue (``{"procedure": …, "events": …, …}``)."""
+        """From a checked rule as written in the catalogue (``{"procedure": …, "events": …, …}``);
+        its ``source`` and ``checked`` are for people, not for the engine."""
         reason = definition["reason"]
         clauses = []
         for clause in definition.get("household", []):
@@ -189,6 +252,14 @@ class ProcedureTerms:
     deadline_counts_event_day: bool = False
 
 
+@dataclass(frozen=True)
+class EventTerms:
+    """What the engine needs to know of a life event: the event facts it asks and who it marks."""
+
+    asks: tuple[str, ...] = ()
+    marks: str = ""
+
+
 def deadline_for(event_date: date, terms: ProcedureTerms) -> date | None:
     """The last day to do it. Most laws count from the day after the event (民法 初日不算入);
     the Family Register Act counts the day of the birth or death itself as day 1."""
@@ -198,31 +269,73 @@ def deadline_for(event_date: date, terms: ProcedureTerms) -> date | None:
     return event_date + timedelta(days=max(days, 0))
 
 
+# How each computed fact follows from a birth date on the event date.
+COMPUTERS: dict[str, Callable[[date, date], bool]] = {
+    "school_age": ages.in_compulsory_school,
+    "preschool": ages.before_school,
+    "child_period": ages.in_child_period,
+}
+
+
+def computed_facts(*, age: int | None, birth_date: date | None, on: date) -> dict[str, object]:
+    """The age and the school-year facts on ``on``. From a birth date they are exact; from an age alone
+    a fact is left out when the age cannot tell it (the caller treats it as unknown)."""
+    if birth_date is not None:
+        return {"age": ages.age_on(birth_date, on), **{name: fn(birth_date, on) for name, fn in COMPUTERS.items()}}
+    if age is None:
+        return {}
+    window = ages.birth_window(age, on)
+    facts: dict[str, object] = {"age": age}
+    for name, fn in COMPUTERS.items():
+        value = ages.known_over(window, on, fn)
+        if value is not None:
+            facts[name] = value
+    return facts
+
+
 @dataclass
 class RuleBook:
     rules: tuple[Rule, ...]
     relation_names: Mapping[str, Texts]
     procedures: Mapping[str, ProcedureTerms]  # in the catalogue's order
-    _by_event: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    events: Mapping[str, EventTerms] = field(default_factory=dict)
+    _by_events: dict[frozenset[str], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
     _order: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, definitions: Iterable[Mapping], relation_names: Mapping[str, Texts],
-              procedures: Mapping[str, ProcedureTerms]) -> RuleBook:
-        book = cls(tuple(Rule.from_definition(d) for d in definitions), dict(relation_names), dict(procedures))
-        events = {event for rule in book.rules for event in rule.events}
-        book._by_event = {event: tuple(r for r in book.rules if event in r.events) for event in events}
+              procedures: Mapping[str, ProcedureTerms], events: Mapping[str, EventTerms] | None = None) -> RuleBook:
+        rules = tuple(Rule.from_definition(d) for d in definitions)
+        if events is None:  # hand-written books in tests: every event of the rules, asking nothing
+            events = {event: EventTerms() for rule in rules for event in sorted(rule.events)}
+        book = cls(rules, dict(relation_names), dict(procedures), dict(events))
         book._order = {code: index for index, code in enumerate(book.procedures)}
         return book
 
-    def rules_for(self, life_event: str) -> tuple[Rule, ...]:
-        return self._by_event.get(life_event, ())
+    def rules_for(self, life_events: str | Iterable[str]) -> tuple[Rule, ...]:
+        """The rules of these life events, each once, in the catalogue's order."""
+        wanted = frozenset((life_events,) if isinstance(life_events, str) else life_events)
+        found = self._by_events.get(wanted)
+        if found is None:
+            found = tuple(rule for rule in self.rules if rule.events & wanted)
+            self._by_events[wanted] = found
+        return found
 
     @property
     def life_events(self) -> frozenset[str]:
-        return frozenset(self._by_event)
+        """The life events the navigator has rules for."""
+        return frozenset(event for rule in self.rules for event in rule.events)
 
-    def member_label(self, member: Member | Mapping[str, object]) -> Texts:
+    def markers_of(self, life_events: Iterable[str]) -> tuple[str, ...]:
+        """Who the chosen events are about (the person who died …), in the vocabulary's order."""
+        marks = {self.events[e].marks for e in life_events if e in self.events}
+        return tuple(name for name in MARKERS if name in marks)
+
+    def asks_of(self, life_events: Iterable[str]) -> tuple[str, ...]:
+        asks = {name for e in life_events if e in self.events for name in self.events[e].asks}
+        return tuple(name for name in EVENT_FACTS if name in asks)
+
+    def member_label(self, member: Any) -> Texts:
         """How a reason names a member: relation and age, e.g. お子さん（7歳）, your child (7)."""
         facts = member if isinstance(member, Mapping) else vars(member)
         relation, age = facts["relation"], facts["age"]
@@ -232,6 +345,19 @@ class RuleBook:
     def order_of(self, code: str) -> int:
         return self._order.get(code, len(self._order))
 
+    def member_facts(self, member: Any, answers: Answers) -> dict[str, object]:
+        """Every fact of a member on the event date: as given, the markers of events not chosen set to
+        "no", and the computed age and school-year facts (a school-year fact the age alone cannot
+        tell is left out). Raises ValueError for a member without an age or a birth date, or born
+        after the event."""
+        facts = dict(vars(member))
+        for marker in set(MARKERS) - set(self.markers_of(answers.life_events)):
+            facts[marker] = False
+        if facts.get("age") is None and facts.get("birth_date") is None:
+            raise ValueError("a member needs an age or a birth date")
+        facts.update(computed_facts(age=facts.get("age"), birth_date=facts.get("birth_date"), on=answers.event_date))
+        return facts
+
 
 def rulebook_from_catalog(data: CatalogData) -> RuleBook:
     """The rule book of a parsed catalogue (``schema.parse_catalog``), without a database."""
@@ -239,35 +365,62 @@ def rulebook_from_catalog(data: CatalogData) -> RuleBook:
         [{"procedure": rule.procedure, **rule.definition()} for rule in data.rules],
         {r.code: Texts(r.name_ja, r.name_en, r.name_easy) for r in data.relations},
         {p.code: ProcedureTerms(p.deadline_days, p.deadline_counts_event_day) for p in data.procedures},
+        {e.code: EventTerms(tuple(e.asks), e.marks) for e in data.life_events},
     )
 
 
-def _household_holds(rule: Rule, members: Sequence[Mapping[str, object]]) -> bool:
+def _household_state(rule: Rule, members: Sequence[Mapping[str, object]],
+                     labels: Sequence[Texts]) -> tuple[bool, tuple[Assumption, ...]]:
+    """Whether the household clauses can hold, and what had to be assumed for them to."""
+    assumed: list[Assumption] = []
     for quantifier, condition in rule.household:
-        if not _quantify(quantifier, (condition.holds(m) for m in members)):
-            return False
-    return True
+        values = [condition.maybe(m) for m in members]
+        state = _quantify(quantifier, values)
+        if state is False:
+            return False, ()
+        if state is None:
+            for member, label, value in zip(members, labels, values, strict=True):
+                if value is None:
+                    assumed.extend(Assumption(label, fact, v)
+                                   for fact, v in condition.unknown_tests(member, holding=quantifier != "none"))
+    return True, tuple(assumed)
 
 
 def evaluate(answers: Answers, book: RuleBook) -> list[Finding]:
     """Every procedure the answers call for, in the catalogue's order (resident record first).
 
-    A procedure is required when any rule that applies says so; its reasons are those of every
-    rule that applies, each naming its member."""
-    members = [vars(m) for m in answers.household]
+    A procedure is required when any rule that applies for sure says so; its reasons are those of
+    every rule that applies, each naming its member. A rule that applies only under an assumption
+    (a school year the age alone cannot tell) makes its procedure "if needed", and its reason says
+    what it assumed."""
+    members = [book.member_facts(m, answers) for m in answers.household]
+    labels = [book.member_label(m) for m in members]
     event_facts = answers.event_facts()
     required: dict[str, bool] = {}
-    reasons: dict[str, list[Texts]] = {}
-    for rule in book.rules_for(answers.life_event):
-        if not rule.when.holds(event_facts) or not _household_holds(rule, members):
+    reasons: dict[str, list[Reason]] = {}
+    for rule in book.rules_for(answers.life_events):
+        if not rule.when.holds(event_facts):
             continue
+        holds, household_assumed = _household_state(rule, members, labels)
+        if not holds:
+            continue
+        found: list[Reason] = []
         if rule.member is None:
-            found = [rule.reason]
+            found.append(Reason(*_texts(rule.reason), assumed=household_assumed))
         else:
-            found = [rule.reason.naming(book.member_label(m)) for m in members if rule.member.holds(m)]
-            if not found:
-                continue
-        required[rule.procedure] = required.get(rule.procedure, False) or rule.required
+            for member, label in zip(members, labels, strict=True):
+                state = rule.member.maybe(member)
+                if state is False:
+                    continue
+                assumed = household_assumed
+                if state is None:
+                    assumed += tuple(Assumption(label, fact, value)
+                                     for fact, value in rule.member.unknown_tests(member))
+                found.append(Reason(*_texts(rule.reason.naming(label)), assumed=assumed))
+        if not found:
+            continue
+        sure = rule.required and any(not reason.assumed for reason in found)
+        required[rule.procedure] = required.get(rule.procedure, False) or sure
         listed = reasons.setdefault(rule.procedure, [])
         listed.extend(reason for reason in found if reason not in listed)
     return [
@@ -275,6 +428,10 @@ def evaluate(answers: Answers, book: RuleBook) -> list[Finding]:
                 deadline_for(answers.event_date, book.procedures.get(code, ProcedureTerms())))
         for code in sorted(required, key=book.order_of)
     ]
+
+
+def _texts(texts: Texts) -> tuple[str, str, str]:
+    return texts.ja, texts.en, texts.easy
 
 
 def related_procedures(registered_codes: Iterable[str], answers: Answers, rules: RuleBook, *,
@@ -303,20 +460,31 @@ def _in_vocabulary_order(names: Iterable[str], vocabulary: Iterable[str]) -> tup
     return tuple(name for name in vocabulary if name in wanted)
 
 
-def questions_for(life_event: str, event_facts: Mapping[str, object],
-                  members: Sequence[Mapping[str, object]], book: RuleBook) -> Questions:
-    """The questions that can still change the answer, derived from the rules of ``life_event``.
+def questions_for(life_events: str | Sequence[str], event_facts: Mapping[str, object],
+                  members: Sequence[Mapping[str, object]], book: RuleBook, *, on: date | None = None) -> Questions:
+    """The questions that can still change the answer, derived from the rules of the chosen events.
 
     ``event_facts``: the event facts answered so far. ``members``: each member's basic facts
-    answered so far (relation, age and, for the events that ask them, deceased/newborn). A member
-    gets further questions once their relation and age are known, and only those that some rule
-    could still turn on for them given what is known: a 7-year-old is not asked whether they are
-    a civil servant, nobody in a household without children is asked either."""
-    rules = book.rules_for(life_event)
-    referenced = {name for rule in rules for name in _member_fields(rule)}
-    basic = tuple(n for n in BASIC_MEMBER_FACTS if n in ALWAYS_ASKED or n in referenced)
-    asked_events = _in_vocabulary_order((n for rule in rules for n in rule.when.fields), EVENT_FACTS)
-    known = [{name: m[name] for name in basic if name in m} for m in members]
+    answered so far (relation, age and the markers of the chosen events: who died, who was born …).
+    ``on``: the event date (today if not known yet), on which ages become school years.
+
+    A member gets further questions once their relation and age are known, and only those that some
+    rule could still turn on for them given what is known: a 7-year-old is not asked whether they are
+    a civil servant, nobody in a household without children is asked either. The birth date is asked
+    only of a member whose school year some rule needs and the age alone cannot tell."""
+    events = (life_events,) if isinstance(life_events, str) else tuple(life_events)
+    on = on or date.today()
+    rules = book.rules_for(events)
+    markers = book.markers_of(events)
+    basic = (*ALWAYS_ASKED, *markers)
+    switched_off = {marker: False for marker in MARKERS if marker not in markers}
+    known = []
+    for m in members:
+        facts = {name: m[name] for name in basic if name in m}
+        facts.update(switched_off)
+        if isinstance(facts.get("age"), int):
+            facts.update(computed_facts(age=facts["age"], birth_date=None, on=on))
+        known.append(facts)
     ready = [all(name in k for name in ALWAYS_ASKED) for k in known]
     further: list[set[str]] = [set() for _ in members]
     for rule in rules:
@@ -335,17 +503,16 @@ def questions_for(life_event: str, event_facts: Mapping[str, object],
             conditions.append((rule.member, member_values))
         for condition, values in conditions:
             for index, value in enumerate(values):
-                if ready[index] and value is not False:
-                    further[index].update(name for name in condition.fields if name not in basic)
+                if not ready[index] or value is False:
+                    continue
+                for name in condition.fields:
+                    if name in COMPUTED_FACTS:
+                        if name not in known[index]:
+                            further[index].add("birth_date")
+                    elif name not in basic and name not in switched_off:
+                        further[index].add(name)
     return Questions(
-        event_facts=asked_events,
+        event_facts=book.asks_of(events),
         basic_member_facts=basic,
         member_facts=tuple(_in_vocabulary_order(f, MEMBER_FACTS) for f in further),
     )
-
-
-def _member_fields(rule: Rule) -> Iterable[str]:
-    if rule.member is not None:
-        yield from rule.member.fields
-    for _, condition in rule.household:
-        yield from condition.fields

@@ -1,18 +1,50 @@
 """Reads for the navigator: the rule book from the catalogue, and what a resident needs to know of
 each procedure (counter and floor, documents, fee, deadline, online route) in their language."""
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
 
 from madoguchi.catalog.models import Counter, EligibilityRule, LifeEvent, Procedure, Relation, Site
+from madoguchi.catalog.services import catalog_version
 
-from .rules import Finding, ProcedureTerms, RuleBook, Texts
+from . import wording
+from .rules import EventTerms, Finding, ProcedureTerms, Reason, RuleBook, Texts
+
+# Reading the rules and the procedures' details takes longer than evaluating them: each process keeps
+# what it read for the current catalogue version (a load changes it) and reads again at the latest
+# after this long (an edit in the admin, or a load in another process).
+CATALOG_COPY_SECONDS = 60
+
+
+class _CatalogCopy:
+    """One value read from the catalogue, kept per process while the catalogue's version holds."""
+
+    def __init__(self, read):
+        self._read = read
+        self._lock = threading.Lock()
+        self._held: tuple[str | None, float, object] | None = None
+
+    def get(self):
+        version, now = catalog_version(), time.monotonic()
+        held = self._held
+        if held is not None and held[0] == version and now - held[1] < CATALOG_COPY_SECONDS:
+            return held[2]
+        value = self._read()
+        with self._lock:
+            self._held = (version, now, value)
+        return value
 
 
 def navigator_rulebook() -> RuleBook:
-    """The rules of the active catalogue, ready for the engine (a few milliseconds: three queries)."""
+    """The rules of the active catalogue, ready for the engine."""
+    return _rulebook_copy.get()
+
+
+def _build_rulebook() -> RuleBook:
     definitions = [
         {"procedure": code, **definition}
         for code, definition in EligibilityRule.objects.filter(procedure__active=True)
@@ -27,7 +59,14 @@ def navigator_rulebook() -> RuleBook:
         for code, days, counts_event_day in Procedure.objects.filter(active=True)
         .order_by("sort_order", "code").values_list("code", "deadline_days", "deadline_counts_event_day")
     }
-    return RuleBook.build(definitions, relations, procedures)
+    events = {
+        code: EventTerms(tuple(asks), marks)
+        for code, asks, marks in LifeEvent.objects.filter(active=True).values_list("code", "asks", "marks")
+    }
+    return RuleBook.build(definitions, relations, procedures, events)
+
+
+_rulebook_copy = _CatalogCopy(_build_rulebook)
 
 
 def navigator_life_events(book: RuleBook) -> list[LifeEvent]:
@@ -35,10 +74,12 @@ def navigator_life_events(book: RuleBook) -> list[LifeEvent]:
     return list(LifeEvent.objects.filter(active=True, code__in=book.life_events))
 
 
-def navigator_life_event(code: str, book: RuleBook) -> LifeEvent | None:
-    if code not in book.life_events:
+def navigator_life_event_list(codes: list[str], book: RuleBook) -> list[LifeEvent] | None:
+    """These life events in the catalogue's order (each once), or None if one is unknown or has no rules."""
+    if not codes or any(code not in book.life_events for code in codes):
         return None
-    return LifeEvent.objects.filter(active=True, code=code).first()
+    events = list(LifeEvent.objects.filter(active=True, code__in=codes))
+    return events if len(events) == len(set(codes)) else None
 
 
 def _in(language: str, ja: str, en: str, easy: str = "") -> str:
@@ -69,6 +110,7 @@ class ProcedureCard:
     branch_sites: tuple[str, ...]  # branch offices that also do it
     documents: tuple[str, ...]
     fee_yen: int
+    fee_note: str
     deadline: date | None
     online_url: str
 
@@ -81,16 +123,33 @@ def _place(counter: Counter, language: str) -> CounterPlace:
     )
 
 
-def procedure_cards(*, findings: list[Finding], language: str) -> list[ProcedureCard]:
-    """The findings with each procedure's practical details, in ``language`` (ja, en or ja-easy)."""
+def reason_text(reason: Reason | Texts, language: str) -> str:
+    """A reason in ``language``, followed by what it assumed where the age alone could not tell."""
+    text = reason.in_language(language)
+    for assumption in getattr(reason, "assumed", ()):
+        note = wording.ASSUMPTION_NOTES.get((assumption.fact, assumption.value))
+        if note is not None:
+            text += " " + str(note) % {"member": assumption.member.in_language(language)}
+    return text
+
+
+def _read_procedures() -> dict[str, Procedure]:
     counters = Counter.objects.filter(active=True).select_related("site").order_by(
         "site__sort_order", "floor", "number"
     )
-    procedures = {
+    return {
         p.code: p
-        for p in Procedure.objects.filter(code__in=[f.code for f in findings], active=True)
-        .select_related("department").prefetch_related(Prefetch("counters", queryset=counters))
+        for p in Procedure.objects.filter(active=True).select_related("department")
+        .prefetch_related(Prefetch("counters", queryset=counters))
     }
+
+
+_procedures_copy = _CatalogCopy(_read_procedures)
+
+
+def procedure_cards(*, findings: list[Finding], language: str) -> list[ProcedureCard]:
+    """The findings with each procedure's practical details, in ``language`` (ja, en or ja-easy)."""
+    procedures = _procedures_copy.get()
     cards = []
     for finding in findings:
         procedure = procedures.get(finding.code)
@@ -104,7 +163,7 @@ def procedure_cards(*, findings: list[Finding], language: str) -> list[Procedure
             code=procedure.code,
             name=_in(language, procedure.name_ja, procedure.name_en, procedure.name_easy),
             required=finding.required,
-            reasons=tuple(reason.in_language(language) for reason in finding.reasons),
+            reasons=tuple(reason_text(reason, language) for reason in finding.reasons),
             department_code=department.code,
             department=_in(language, department.name_ja, department.name_en, department.name_easy),
             counter=main[0] if main else (_place(places[0], language) if places else None),
@@ -113,6 +172,8 @@ def procedure_cards(*, findings: list[Finding], language: str) -> list[Procedure
             documents=tuple(_in(language, d.get("ja", ""), d.get("en", ""), d.get("easy", ""))
                             for d in procedure.documents),
             fee_yen=procedure.fee_yen,
+            fee_note=_in(language, procedure.fee_note.get("ja", ""), procedure.fee_note.get("en", ""),
+                         procedure.fee_note.get("easy", "")) if procedure.fee_note else "",
             deadline=finding.deadline,
             online_url=procedure.online_url,
         ))

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -5,6 +6,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import NavigatorUsage
+
+
+def usage_key(life_events: Iterable[str]) -> str:
+    """How a result is counted: by its life event, or its events joined with "+" (marriage+move_in)."""
+    return "+".join(life_events)[:64]
 
 
 def navigator_usage_record(*, life_event: str, channel: str, day: date | None = None) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,11 +17,12 @@ from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.roles import Capability, Role
 
-from . import pages, selectors, services
+from . import pages, selectors, services, wording
 from .models import NavigatorUsage
 from .qr import encode_selection
 from .questionnaire import Draft, check_draft, draft_fields, draft_questions, mark_asked, read_draft
 from .rules import evaluate
+from .urls_converters import EVENT_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -52,33 +54,48 @@ def _base_context(mode: Mode, **extra) -> dict:
     return {"layout": mode.layout, "mode": mode.name, "urls": mode.urls(), **extra}
 
 
-def _event_or_404(life_event: str, book):
-    event = selectors.navigator_life_event(life_event, book)
-    if event is None:
+def _events_or_404(life_events: list[str], book) -> tuple[list, str]:
+    """The chosen life events (in the catalogue's order) and their code for the URL."""
+    events = selectors.navigator_life_event_list(life_events, book)
+    if events is None:
         raise Http404("no such life event")
-    return event
+    return events, EVENT_SEPARATOR.join(event.code for event in events)
+
+
+def _events_context(events: list, code: str) -> dict:
+    return {"life_events": events, "events_code": code, "events_name": pages.event_names(events),
+            "life_event": events[0]}
 
 
 def _start(request, mode: Mode):
+    """The life events; one is a link, several at once (a marriage and a move) a form (GET)."""
     book = selectors.navigator_rulebook()
-    return render(request, "navigator/start.html",
-                  _base_context(mode, life_events=selectors.navigator_life_events(book)))
+    life_events = selectors.navigator_life_events(book)
+    error = ""
+    if "events" in request.GET:
+        chosen = [code for code in request.GET.getlist("events") if code in book.life_events]
+        if chosen:
+            _, code = _events_or_404(chosen, book)
+            return redirect(mode.urls()["household"], code)
+        error = str(wording.ERRORS["events"])
+    return render(request, "navigator/start.html", _base_context(mode, life_events=life_events, events_error=error))
 
 
 def _household(request, mode: Mode, life_event: str):
     """The questionnaire. A POST re-asks it: a person added or removed, or a changed answer that
     changes which questions apply. An htmx request gets the household part alone."""
     book = selectors.navigator_rulebook()
-    event = _event_or_404(life_event, book)
-    draft = Draft(life_event) if request.method == "GET" else read_draft(life_event, request.POST)
+    events, code = _events_or_404(life_event, book)
+    codes = tuple(event.code for event in events)
+    draft = Draft(codes) if request.method == "GET" else read_draft(codes, request.POST)
     action = request.POST.get("action", "")
     draft, focus, status = pages.household_action(draft, action)
-    questions = draft_questions(draft, book)
+    questions = draft_questions(draft, book, today=timezone.localdate())
     effects = pages.answer_effects(draft, questions, trigger=(request.htmx.trigger or "") if request.htmx else "")
     if not action:
         focus, status = effects.focus, effects.status
     draft = mark_asked(draft, questions)
-    context = _base_context(mode, life_event=event, status=status, **pages.household_context(
+    context = _base_context(mode, status=status, **_events_context(events, code), **pages.household_context(
         draft=draft, questions=questions, book=book, language=get_language(), focus=focus, changed=effects.changed,
     ))
     if request.htmx:
@@ -93,16 +110,16 @@ def _result(request, mode: Mode, life_event: str):
     """Every procedure the answers call for; or the questionnaire again with what is missing."""
     if request.method == "GET":
         # e.g. after switching the language: the answers were never kept, so ask again.
-        return redirect(mode.urls()["household"], life_event)
+        return redirect(mode.urls()["household"], EVENT_SEPARATOR.join(life_event))
     book = selectors.navigator_rulebook()
-    event = _event_or_404(life_event, book)
-    draft = read_draft(life_event, request.POST)
-    questions = draft_questions(draft, book)
+    events, code = _events_or_404(life_event, book)
+    draft = read_draft(tuple(event.code for event in events), request.POST)
+    questions = draft_questions(draft, book, today=timezone.localdate())
     check = check_draft(draft, questions)
     language = get_language()
     if check.answers is None:
         draft = mark_asked(draft, questions)
-        context = _base_context(mode, life_event=event, **pages.household_context(
+        context = _base_context(mode, **_events_context(events, code), **pages.household_context(
             draft=draft, questions=questions, book=book, language=language, errors=check.errors, focus="errors",
         ))
         return render(request, "navigator/household.html", context)
@@ -113,11 +130,12 @@ def _result(request, mode: Mode, life_event: str):
         selected = [code for code in offered if code in chosen]
     else:
         selected = [f.code for f in findings if f.required]
-        services.navigator_usage_record(life_event=life_event, channel=_channel(request, mode))
-    qr_text = encode_selection(life_event, check.answers.event_date, selected) if selected else ""
+        services.navigator_usage_record(life_event=services.usage_key(check.answers.life_events),
+                                        channel=_channel(request, mode))
+    qr_text = encode_selection(check.answers.life_events, check.answers.event_date, selected) if selected else ""
     cards = selectors.procedure_cards(findings=findings, language=language)
     context = _base_context(
-        mode, life_event=event, event_date_text=pages.date_text(check.answers.event_date),
+        mode, **_events_context(events, code), event_date_text=pages.date_text(check.answers.event_date),
         hidden_fields=draft_fields(mark_asked(draft, questions)),
         cards=pages.result_cards(cards, set(selected)),
         required_count=sum(1 for f in findings if f.required),

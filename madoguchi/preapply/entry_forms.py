@@ -8,6 +8,7 @@ their fields say what they are for the browser's autofill (WCAG 1.3.5).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.forms import Form as GuardedForm
 from madoguchi.prefill.answers import AnswerSpec
 from madoguchi.prefill.entry_forms import HouseholdMemberForm
 from madoguchi.prefill.identity import ADDRESS_MAX, NAME_MAX, RELATIONSHIP_MAX
@@ -29,7 +30,7 @@ def _text(label, *, required: bool = True, max_length: int = NAME_MAX, help_text
                            widget=forms.TextInput(attrs=attrs))
 
 
-class ProcedurePickForm(forms.Form):
+class ProcedurePickForm(GuardedForm):
     procedures = forms.MultipleChoiceField(label=_("Procedures"), widget=forms.CheckboxSelectMultiple,
                                            error_messages={"required": _("Choose at least one procedure.")})
     life_event = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -39,7 +40,7 @@ class ProcedurePickForm(forms.Form):
         self.fields["procedures"].choices = [(code, code) for code in procedure_codes]
 
 
-class ResidentIdentityForm(forms.Form):
+class ResidentIdentityForm(GuardedForm):
     name = _text(_("Name"), help_text=_("As written in the resident register, rare kanji included."),
                  autocomplete="name")
     name_kana = _text(_("Name in kana"), help_text=_("Katakana or hiragana."))
@@ -68,7 +69,7 @@ ResidentHouseholdFormSet = forms.formset_factory(ResidentMemberForm, extra=0, mi
                                                  absolute_max=MAX_HOUSEHOLD)
 
 
-class ResidentAnswersForm(forms.Form):
+class ResidentAnswersForm(GuardedForm):
     """One field per answer the chosen procedures' forms ask (``answer_specs``)."""
 
     def __init__(self, specs: list[AnswerSpec], *args, form_titles: dict[str, str] | None = None, **kwargs):
@@ -87,7 +88,7 @@ class ResidentAnswersForm(forms.Form):
             self.fields[spec.key] = field
 
 
-class BookingForm(forms.Form):
+class BookingForm(GuardedForm):
     starts_at = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect,
                                   error_messages={"required": _("Choose a time.")})
     procedures = forms.MultipleChoiceField(label=_("What you will do"), widget=forms.CheckboxSelectMultiple,
@@ -103,14 +104,14 @@ class BookingForm(forms.Form):
         self.fields["procedures"].choices = procedures
 
 
-class ReferenceForm(forms.Form):
+class ReferenceForm(GuardedForm):
     reference = forms.CharField(label=_("Booking code"), max_length=20,
                                 help_text=_("The 8 characters you were given, e.g. ACDE-3479."),
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                               "spellcheck": "false"}))
 
 
-class CodeScanForm(forms.Form):
+class CodeScanForm(GuardedForm):
     """A pre-application code: a handheld scanner types it here (and Enter)."""
 
     code = forms.CharField(label=_("Scan the pre-application QR code"), required=False, max_length=12000, strip=False,

@@ -18,10 +18,12 @@ from django.utils import timezone
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
 from madoguchi.core.mynumber import IndividualNumberRefused
+from madoguchi.core.roles import Role
 from madoguchi.prefill.answers import AnswerSpec, answer_specs
 from madoguchi.prefill.layouts import FormSpec, forms_for_procedures
 from madoguchi.prefill.selectors import ward_forms
 from madoguchi.reception.models import Visit
+from madoguchi.reception.permissions import may_serve
 
 from . import keys, sealed, slots
 from .application import Application, ApplicationInvalid, ContentInvalid, check_application, read_content
@@ -247,31 +249,51 @@ def appointment_by_reference(reference: str) -> Appointment | None:
 class CounterDay:
     counter: Counter
     slots: list[tuple[AppointmentSlot, list[Appointment]]]
+    serves: bool = False  # the user serves this counter: may see contacts and mark no-shows
 
     @property
     def booked(self) -> int:
         return sum(1 for _slot, items in self.slots for a in items if a.status in Appointment.HOLDING)
 
 
-def day_bookings(*, day: date, site: Site | None = None) -> list[CounterDay]:
-    """The day's bookings per counter and slot (cancelled ones left out), for staff."""
+def day_bookings(*, day: date, user, site: Site | None = None) -> list[CounterDay]:
+    """The day's bookings per counter and slot (cancelled ones left out), for ``user``: a counter clerk
+    sees the counters they serve only; reception and supervisors every counter."""
     start = aware(datetime.combine(day, datetime.min.time()))
     slots_of_day = (AppointmentSlot.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
                     .select_related("counter", "counter__site").order_by("counter__floor", "counter__number",
                                                                           "starts_at"))
     if site is not None:
         slots_of_day = slots_of_day.filter(counter__site=site)
+    if user.role == Role.COUNTER:
+        slots_of_day = slots_of_day.filter(counter__in=user.counters.all())
     appointments: dict[int, list[Appointment]] = {}
-    for appointment in (Appointment.objects.filter(slot__in=slots_of_day).exclude(status=Appointment.Status.CANCELLED)
-                        .select_related("visit").order_by("id")):
+    booked = list(Appointment.objects.filter(slot__in=slots_of_day).exclude(status=Appointment.Status.CANCELLED)
+                  .select_related("visit").order_by("id"))
+    names = {p.code: p.name for p in Procedure.objects.filter(
+        code__in={code for appointment in booked for code in appointment.procedure_codes})}
+    for appointment in booked:
+        appointment.procedure_names = [names.get(code, code) for code in appointment.procedure_codes]
         appointments.setdefault(appointment.slot_id, []).append(appointment)
     out: dict[int, CounterDay] = {}
     for slot in slots_of_day:
         if slot.pk not in appointments:
             continue
-        entry = out.setdefault(slot.counter_id, CounterDay(slot.counter, []))
+        entry = out.setdefault(slot.counter_id, CounterDay(slot.counter, [], may_serve(user, slot.counter)))
         entry.slots.append((slot, appointments[slot.pk]))
     return list(out.values())
+
+
+def appointment_for_staff(appointment_id, user) -> Appointment | None:
+    """A booking ``user`` may act on: at a counter they serve (supervisors: any). Another counter's booking
+    and a missing one answer alike (None), so nobody probes which bookings exist."""
+    from madoguchi.core.params import int_or_none
+
+    pk = int_or_none(appointment_id, low=1)
+    appointment = Appointment.objects.select_related("slot", "slot__counter").filter(pk=pk).first() if pk else None
+    if appointment is None or not may_serve(user, appointment.slot.counter):
+        return None
+    return appointment
 
 
 def procedures_by_code(codes) -> dict[str, Procedure]:

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madoguchi.audit import services as audit
 from madoguchi.catalog import selectors as catalog
 from madoguchi.core.access import public, requires
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.params import date_or_none
 from madoguchi.core.roles import Capability
 
@@ -90,6 +91,7 @@ def appointment_start(request):
 
 
 @public
+@form_guarded
 @sensitive_post_parameters("contact")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -141,6 +143,7 @@ def _manage_page(request, *, form=None, appointment=None, error: str = "", messa
 
 
 @public
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -182,6 +185,7 @@ def appointment_manage(request):
 
 
 @requires(Capability.KIOSK_USE)
+@form_guarded
 @never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk_check_in(request):
@@ -210,13 +214,14 @@ def staff_day(request):
     site = catalog.site_or_main(request.GET.get("site")) if request.GET.get("site") else None
     return render(request, "preapply/staff_day.html", {
         "day": day, "site": site, "sites": catalog.site_list(), "counters": selectors.day_bookings(
-            day=day, site=site), "form": ReferenceForm(), "now": timezone.now(),
+            day=day, site=site, user=request.user), "form": ReferenceForm(), "now": timezone.now(),
         "can_check_in": request.user.can(Capability.RECEPTION_REGISTER),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
     })
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @require_POST
 def staff_check_in(request):
     form = ReferenceForm(request.POST)
@@ -236,7 +241,9 @@ def staff_check_in(request):
 @requires(*STAFF)
 @require_POST
 def staff_no_show(request, appointment_id: int):
-    appointment = get_object_or_404(Appointment, pk=appointment_id)
+    appointment = selectors.appointment_for_staff(appointment_id, request.user)
+    if appointment is None:
+        raise PermissionDenied
     try:
         services.appointment_no_show(appointment=appointment, actor=request.user)
     except ValidationError as refusal:
@@ -254,6 +261,8 @@ CONTACT_PURPOSE = "窓口予約：予約者への連絡 / contacting the residen
 @never_cache
 def staff_contact(request, appointment_id: int):
     """A booking's contact (personal data: the view is logged)."""
-    appointment = get_object_or_404(Appointment.objects.select_related("slot", "slot__counter"), pk=appointment_id)
+    appointment = selectors.appointment_for_staff(appointment_id, request.user)
+    if appointment is None:
+        raise PermissionDenied
     audit.personal_data_viewed(actor=request.user, subject=appointment, purpose=CONTACT_PURPOSE, fields=["contact"])
     return render(request, "preapply/staff_contact.html", {"appointment": appointment})

@@ -22,7 +22,7 @@ from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.selectors import departments_with_procedures
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
-from madoguchi.core.mynumber import IndividualNumberRefused, contains_individual_number
+from madoguchi.core.forms import form_guarded, refused_individual_number, without_individual_numbers
 from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.navigator.qr import decode_selection
@@ -68,6 +68,7 @@ def _start_page(request, form: ProcedurePickForm, status: int = 200):
 
 
 @public
+@form_guarded
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request):
@@ -92,17 +93,6 @@ def start(request):
 
 
 # --- resident: fill in ----------------------------------------------------------------------------
-
-
-def _scrubbed(post: QueryDict) -> tuple[QueryDict, list[str]]:
-    """The posted data with each value holding a 12-digit number blanked (the page shown again must
-    not echo it), and those field names."""
-    data = post.copy()
-    refused = [key for key, values in post.lists()
-               if key != "csrfmiddlewaretoken" and any(contains_individual_number(v) for v in values)]
-    for key in refused:
-        data.setlist(key, [""])
-    return data, refused
 
 
 def _initial(form_class_fields, data: QueryDict, prefix: str | None) -> dict:
@@ -220,6 +210,7 @@ def _wareki(day) -> str:
 
 
 @public
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -241,15 +232,13 @@ def fill(request):
         return _start_page(request, form, status=422)
     if action == "start":
         return _form_page(request, _Page(codes, life_event, None, validate=False, add_row=False))
-    data, refused = _scrubbed(request.POST)
-    if action != "submit":  # add a household row
-        return _form_page(request, _Page(codes, life_event, data, validate=False, add_row=action == "add_member"))
-    page = _Page(codes, life_event, data, validate=True, add_row=False)
+    if action != "submit":  # add a household row: what was typed is shown again, never a number in it
+        return _form_page(request, _Page(codes, life_event, without_individual_numbers(request.POST),
+                                         validate=False, add_row=action == "add_member"))
+    page = _Page(codes, life_event, request.POST, validate=True, add_row=False)
     forms_valid = page.is_valid()
-    if refused:
-        refusal = IndividualNumberRefused([_post_field(key) for key in refused])
-        leftovers = page.place(refusal.message_dict, list(range(len(page.household))))
-        return _form_page(request, page, errors=leftovers or [refusal.first()[1]], status=422)
+    if refused_individual_number(page.identity, *page.household.forms, page.answers):
+        return _form_page(request, page, status=422)  # each refused field says why; nothing else is judged
     # The counter's own checks run on what was typed even when a field is missing, so every problem
     # shows at once (a date that does not read beside a blank name).
     rows = [i for i, form in enumerate(page.household.forms) if _typed(form)]
@@ -299,6 +288,7 @@ def _reception_page(request, *, parts: list[str], read=None, collection=None, er
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -328,6 +318,7 @@ def reception(request):
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @sensitive_post_parameters()
 @never_cache
 @require_POST

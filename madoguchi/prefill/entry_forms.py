@@ -11,6 +11,8 @@ one resident's name to the next.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.forms import Form as GuardedForm
+
 from .answers import AnswerSpec
 from .identity import ADDRESS_MAX, NAME_MAX, RELATIONSHIP_MAX
 from .models import CaptureSource, SexCode
@@ -28,7 +30,7 @@ def _text(label, *, required: bool = True, max_length: int = NAME_MAX, help_text
                            widget=forms.TextInput(attrs={**OFF, **attrs}))
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(GuardedForm):
     source = forms.ChoiceField(choices=CaptureSource.choices, initial=CaptureSource.MANUAL, widget=forms.HiddenInput)
     name = _text(_("Name (as written, rare kanji included)"))
     name_kana = _text(_("Name in kana"), required=False, help_text=_("Katakana or hiragana."))
@@ -44,7 +46,7 @@ class IdentityForm(forms.Form):
         return {key: data[key] for key in ("name", "name_kana", "birth_date", "sex", "postal_code", "address")}
 
 
-class HouseholdMemberForm(forms.Form):
+class HouseholdMemberForm(GuardedForm):
     """One row of the household; a row left blank is no member."""
 
     name = _text(_("Name"), required=False)
@@ -63,7 +65,7 @@ class HouseholdMemberForm(forms.Form):
 HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2, max_num=20, absolute_max=20)
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(GuardedForm):
     """What the resident adds, one field per answer key of the visit's forms (``answer_specs``).
 
     No field is required here: answers may be saved a few at a time, and the print step says which

@@ -14,7 +14,6 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.core.access import requires
-from madoguchi.core.mynumber import IndividualNumberRefused, contains_individual_number
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 
@@ -57,26 +56,6 @@ def _wareki(day) -> str:
         return format_wareki(day)
     except WarekiError:
         return ""
-
-
-def _scrubbed(post: QueryDict) -> tuple[QueryDict, list[str]]:
-    """The posted data with every value holding a 12-digit number blanked, and those field names.
-    Blanked so the page re-displayed with the errors does not echo the number back."""
-    data = post.copy()
-    refused = [key for key, values in post.lists()
-               if key != "csrfmiddlewaretoken" and any(contains_individual_number(v) for v in values)]
-    for key in refused:
-        data.setlist(key, [""])
-    return data, refused
-
-
-def _service_field(post_key: str) -> str:
-    """``household-2-name`` → ``household[2].name``, ``answers-phone`` → ``answers.phone``."""
-    if match := _HOUSEHOLD_FIELD.match(post_key):
-        return f"household[{match.group(1)}].{match.group(2)}"
-    if post_key.startswith("answers-"):
-        return "answers." + post_key.removeprefix("answers-")
-    return post_key
 
 
 def _place_errors(error: ValidationError, *, identity_form=None, formset=None, answers_form=None,
@@ -175,17 +154,13 @@ def visit_forms(request, visit_id: int):
 @requires(*HANDLERS)
 @never_cache
 @require_POST
+@form_guarded
 def identity_save(request, visit_id: int):
     visit = _visit_for(request, visit_id)
-    data, refused = _scrubbed(request.POST)
-    identity_form = IdentityForm(data)
-    formset = HouseholdFormSet(data, prefix="household")
+    # The forms refuse an individual number at its field and blank it (core.forms): nothing echoes it.
+    identity_form = IdentityForm(request.POST)
+    formset = HouseholdFormSet(request.POST, prefix="household")
     forms_valid = identity_form.is_valid() & formset.is_valid()  # both, so every field shows its errors
-    if refused:
-        error = IndividualNumberRefused([_service_field(key) for key in refused])
-        leftovers = _place_errors(error, identity_form=identity_form, formset=formset)
-        return _render(request, visit, identity_form=identity_form, household_formset=formset, errors=leftovers,
-                       status=422)
     leftovers: list[str] = []
     if forms_valid:
         rows = [index for index, form in enumerate(formset.forms) if form.member_data()]
@@ -205,17 +180,12 @@ def identity_save(request, visit_id: int):
 @requires(*HANDLERS)
 @never_cache
 @require_POST
+@form_guarded
 def answers_save(request, visit_id: int):
     visit = _visit_for(request, visit_id)
-    data, refused = _scrubbed(request.POST)
     forms = selectors.visit_forms(visit)
-    answers_form = AnswersForm(answer_specs(forms), data, prefix="answers",
+    answers_form = AnswersForm(answer_specs(forms), request.POST, prefix="answers",
                                form_titles={form.code: form.title_ja for form in forms})
-    if refused:
-        error = IndividualNumberRefused([_service_field(key) for key in refused])
-        answers_form.is_valid()
-        leftovers = _place_errors(error, answers_form=answers_form)
-        return _render(request, visit, answers_form=answers_form, errors=leftovers, status=422)
     leftovers = []
     if answers_form.is_valid():
         try:

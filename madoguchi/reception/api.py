@@ -2,15 +2,18 @@
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api_auth import staff
+from madoguchi.core.errors import DomainError
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
@@ -89,11 +92,9 @@ def visit_out(request, visit: Visit) -> VisitOut:
 
 
 def _site(code: str | None) -> Site:
-    if code is None:
-        return Site.objects.filter(kind=Site.Kind.MAIN, active=True).order_by("sort_order").first()
-    site = Site.objects.filter(code=code, active=True).first()
-    if site is None:
-        raise ValidationError({"site": f"Unknown site {code!r}"})
+    site = catalog.site_or_main(code)
+    if code is not None and (site is None or site.code != code):
+        raise DomainError(_("Unknown site."), field="site")
     return site
 
 

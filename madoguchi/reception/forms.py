@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.core.forms import Form as GuardedForm
 from madoguchi.navigator.qr import decode_selection
 
 from .models import Channel, InterpreterLanguage, Need
@@ -16,7 +17,7 @@ class ProcedureChoiceField(forms.ModelMultipleChoiceField):
         return f"{procedure.name}（{procedure.code}）"
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(GuardedForm):
     """What reception asks: where, which procedures, which needs. Nothing about the person."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.filter(active=True), empty_label=None)
@@ -38,7 +39,7 @@ class ReceptionForm(forms.Form):
                                 required=False, widget=forms.HiddenInput)
 
 
-class ScanForm(forms.Form):
+class ScanForm(GuardedForm):
     """The navigator's QR code: a handheld scanner types its text into this field (and Enter)."""
 
     navigator_qr = forms.CharField(

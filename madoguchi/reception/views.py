@@ -13,6 +13,7 @@ from madoguchi.catalog import selectors as catalog
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
@@ -24,6 +25,7 @@ STATUS_REFRESH_SECONDS = 20
 
 
 @requires(Capability.RECEPTION_REGISTER)
+@form_guarded
 @never_cache
 def reception(request):
     """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""

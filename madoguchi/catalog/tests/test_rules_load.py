@@ -19,7 +19,8 @@ def test_the_starter_rules_are_stored_in_their_order(starter_catalog, settings):
 
 @pytest.mark.django_db
 def test_every_relation_has_a_name_in_three_languages(starter_catalog):
-    assert set(Relation.objects.values_list("code", flat=True)) == {"self", "spouse", "child", "parent", "other"}
+    assert set(Relation.objects.values_list("code", flat=True)) == {"self", "spouse", "child", "grandchild", "parent",
+                                                                   "other"}
     assert not Relation.objects.filter(name_easy="").exists()
 
 
@@ -43,9 +44,15 @@ def test_a_changed_rule_is_one_change_and_replaces_the_rules(starter_catalog, tm
     path = tmp_path / "procedures.yaml"
     data = yaml.safe_load(path.read_text("utf-8"))
     school = next(r for r in data["rules"] if r["procedure"] == "gakumu.school_transfer")
-    school["member"]["age"]["lte"] = 15
+    school["member"]["age"] = {"gte": 6}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
     assert catalog_load(directory=tmp_path).changes == 1
     stored = EligibilityRule.objects.get(procedure__code="gakumu.school_transfer")
-    assert stored.definition["member"]["age"] == {"gte": 6, "lte": 15}
+    assert stored.definition["member"] == {"school_age": True, "stays": False, "age": {"gte": 6}}
+
+
+@pytest.mark.django_db
+def test_each_stored_rule_keeps_its_source_and_the_day_it_was_checked(starter_catalog):
+    for rule in EligibilityRule.objects.all():
+        assert rule.definition["source"] and rule.definition["checked"], rule

@@ -19,12 +19,14 @@ procedures:
   - {code: gakumu.school_transfer, name_ja: 転校, name_en: School, department: koseki, counters: [c1],
      handling_minutes: 10}
 life_events:
-  - {code: move_in, name_ja: 転入, name_en: Moving in}
-  - {code: move_out, name_ja: 転出, name_en: Moving out}
+  - {code: move_in, name_ja: 転入, name_en: Moving in, asks: [moved_from]}
+  - {code: move_out, name_ja: 転出, name_en: Moving out, asks: [moving_to], marks: stays}
+  - {code: death, name_ja: 死亡, name_en: Death, marks: deceased}
 relations:
   - {code: self, name_ja: ご本人, name_en: you, name_easy: あなた}
   - {code: spouse, name_ja: 配偶者, name_en: your spouse}
   - {code: child, name_ja: お子さん, name_en: your child}
+  - {code: grandchild, name_ja: お孫さん, name_en: your grandchild}
   - {code: parent, name_ja: 親, name_en: your parent}
   - {code: other, name_ja: ご家族, name_en: a household member}
 """
@@ -36,6 +38,8 @@ rules:
     member:
       age: {gte: 6, lte: 14}
     reason: {ja: "{member}は学齢です", en: "{member}: school age", easy: "{member} は がっこう"}
+    source: 学校教育法 第17条
+    checked: 2026-11-30
 """
 
 
@@ -55,6 +59,7 @@ def test_a_valid_rule_parses_and_keeps_what_was_written():
     assert rule.definition() == {
         "events": ["move_in"], "member": {"age": {"gte": 6, "lte": 14}},
         "reason": {"ja": "{member}は学齢です", "en": "{member}: school age", "easy": "{member} は がっこう"},
+        "source": "学校教育法 第17条", "checked": "2026-11-30",
     }
 
 
@@ -83,7 +88,7 @@ def test_an_unknown_life_event_is_refused():
 def test_a_value_outside_the_vocabulary_is_refused():
     problems = problems_of(BASE, SCHOOL_RULE.replace("age: {gte: 6, lte: 14}", "insurance: [national, purple]"))
     assert problems == ["f1.yaml:5: rules[0].member.insurance[1]: 'purple' is not a value of insurance "
-                        "(known: employee, national, late_stage, welfare, none)"]
+                        "(known: employee, employee_dependent, national, late_stage, welfare, none)"]
 
 
 def test_an_age_must_be_a_whole_number():
@@ -105,7 +110,7 @@ def test_an_event_fact_of_another_event_is_refused():
 def test_an_unknown_household_quantifier_is_refused():
     rule = SCHOOL_RULE.replace("    member:", "    household:\n      - some: {relation: child}\n    member:")
     assert problems_of(BASE, rule) == [
-        "f1.yaml:5: rules[0].household[0].some: unknown quantifier 'some' (known: any, all, none)"
+        "f1.yaml:5: rules[0].household[0].some: unknown quantifier 'some' (known: any, all, none, two_or_more)"
     ]
 
 
@@ -138,7 +143,7 @@ def test_a_rule_with_an_unknown_key_is_refused():
 def test_an_unknown_relation_is_refused():
     problems = problems_of(BASE, "relations:\n  - {code: cousin, name_ja: いとこ, name_en: your cousin}\n")
     assert problems == ["f1.yaml:2: relations[0].code: unknown relation 'cousin' "
-                        "(known: self, spouse, child, parent, other)"]
+                        "(known: self, spouse, child, grandchild, parent, other)"]
 
 
 def test_rules_need_a_name_for_every_relation():
@@ -146,3 +151,56 @@ def test_rules_need_a_name_for_every_relation():
     problems = problems_of(base, SCHOOL_RULE)
     assert problems == ["f1.yaml:2: rules[0]: the rules name members by relation, but the relations section "
                         "has no name for: other"]
+
+
+def test_a_rule_without_a_source_is_refused_with_its_line():
+    problems = problems_of(BASE, SCHOOL_RULE.replace("    source: 学校教育法 第17条\n", ""))
+    assert problems == ["f1.yaml:2: rules[0]: the rule names no source: write source (a URL, or the law and its "
+                        "article) and checked (the date it was checked against it)"]
+
+
+def test_a_rule_without_the_day_it_was_checked_is_refused_with_its_line():
+    problems = problems_of(BASE, SCHOOL_RULE.replace("    checked: 2026-11-30\n", ""))
+    assert problems == ["f1.yaml:2: rules[0]: the rule has no checked date: write checked (YYYY-MM-DD), the day "
+                        "its source was last checked"]
+
+
+def test_a_checked_day_must_be_a_date():
+    problems = problems_of(BASE, SCHOOL_RULE.replace("checked: 2026-11-30", "checked: last week"))
+    assert len(problems) == 1 and problems[0].startswith("f1.yaml:8: rules[0].checked: ")
+
+
+def test_a_source_that_looks_like_a_web_address_must_be_one():
+    problems = problems_of(BASE, SCHOOL_RULE.replace("学校教育法 第17条", "https://"))
+    assert problems == ["f1.yaml:7: rules[0].source: 'https://' is not a web address"]
+
+
+def test_a_rule_about_the_person_who_died_must_be_about_a_death():
+    rule = SCHOOL_RULE.replace("      age: {gte: 6, lte: 14}", "      deceased: true")
+    assert problems_of(BASE, rule) == ["f1.yaml:5: rules[0].member.deceased: deceased is true only for death"]
+
+
+def test_a_school_year_fact_is_a_yes_or_no():
+    rule = SCHOOL_RULE.replace("      age: {gte: 6, lte: 14}", "      school_age: 7")
+    assert problems_of(BASE, rule) == ["f1.yaml:5: rules[0].member.school_age: school_age is a yes/no fact: "
+                                       "write true or false, not 7"]
+
+
+def test_a_birth_date_cannot_be_tested():
+    rule = SCHOOL_RULE.replace("      age: {gte: 6, lte: 14}", "      birth_date: 2020-04-01")
+    assert problems_of(BASE, rule) == ["f1.yaml:5: rules[0].member.birth_date: birth_date cannot be tested: "
+                                       "test age, school_age, preschool or child_period"]
+
+
+def test_a_life_event_asks_only_known_event_facts_and_marks_with_a_marker():
+    base = BASE.replace("asks: [moved_from]", "asks: [moved_to]").replace("marks: deceased", "marks: householder")
+    assert problems_of(base) == [
+        "f0.yaml:12: life_events[0].asks[0]: unknown event fact 'moved_to' (known: moved_from, moving_to)",
+        "f0.yaml:14: life_events[2].marks: 'householder' cannot mark who an event is about "
+        "(known: deceased, newborn, stays, starts_job, leaves_job)",
+    ]
+
+
+def test_two_or_more_counts_members():
+    rule = SCHOOL_RULE.replace("    member:", "    household:\n      - two_or_more: {age: {gte: 15}}\n    member:")
+    assert parse(BASE, rule).rules[0].household == [{"two_or_more": {"age": {"gte": 15}}}]

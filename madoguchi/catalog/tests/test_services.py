@@ -19,6 +19,8 @@ DOMAIN_CODES = {
     "shogai.certificate", "kosodate.child_allowance", "kosodate.child_allowance_end",
     "kosodate.child_medical", "kosodate.single_parent", "hoiku.transfer", "gakumu.school_transfer",
     "kazei.heir_representative", "cert.juminhyo", "cert.seal", "cert.koseki", "cert.tax",
+    "juki.householder_change", "mynumber.overseas", "kaigo.facility_exception", "hoiku.apply", "kazei.tax_agent",
+    "pension.survivor",
 }
 DOMAIN_DEPARTMENTS = {"koseki", "kokuho", "kouki", "kaigo", "choju", "shogai", "hoiku", "kosodate",
                       "kazei", "nozei", "gakumu", "kaikei"}

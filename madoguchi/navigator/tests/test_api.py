@@ -48,13 +48,13 @@ def test_each_procedure_says_what_where_why_and_by_when(client):
     allowance = procedures["kosodate.child_allowance"]
     assert allowance == {
         "code": "kosodate.child_allowance", "name": "児童手当 認定請求・額改定", "required": True,
-        "reasons": ["お子さん（7歳）は18歳未満です。児童手当は転入した日の翌日から15日以内に新しく申請します"
-                    "（前の市区町村からは引き継がれません）。"],
+        "reasons": ["お子さん（7歳）は18歳になった後の最初の3月31日までの子どもです。児童手当は転入した日の翌日から"
+                    "15日以内に、育てている方が新しく申請します（前の市区町村からは引き継がれません）。"],
         "department": {"code": "kosodate", "name": "子育て支援課"},
         "counter": {"code": "kosodate", "name": "児童手当・子ども医療", "site": "区役所本庁舎", "floor": 3,
                     "number": "21"},
         "documents": ["請求者名義の振込先口座", "本人確認書類（マイナンバーカード・運転免許証・在留カードなど）"],
-        "fee_yen": 0, "deadline": "2026-04-16", "online": "https://app.oss.myna.go.jp/",
+        "fee_yen": 0, "fee_note": "", "deadline": "2026-04-16", "online": "https://app.oss.myna.go.jp/",
     }
 
 
@@ -143,3 +143,112 @@ def test_the_operation_is_in_the_openapi_document(client):
     operation = document["paths"]["/api/v1/navigator/evaluate"]["post"]
     assert operation["tags"] == ["navigator"]
     assert "security" not in operation  # public: no login, no token
+
+
+# --- issue 13: several events, birth dates, the new facts --------------------------------------
+
+
+def codes_of(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [p["code"] for p in response.json()["procedures"]]
+
+
+def test_several_life_events_are_evaluated_together_without_duplicates(client):
+    body = {"life_events": ["marriage", "move_in"], "event_date": "2026-04-01", "moved_from": "other_prefecture",
+            "household": [{"relation": "self", "age": 30, "insurance": "national", "name_changes": True,
+                           "has_mynumber_card": True},
+                          {"relation": "spouse", "age": 31, "insurance": "employee"}]}
+    codes = codes_of(post(client, body))
+    assert {"koseki.marriage", "juki.move_in", "mynumber.card_update"} <= set(codes)
+    assert len(codes) == len(set(codes))
+
+
+def test_several_events_are_counted_once_under_their_joined_name(client):
+    post(client, {**FAMILY, "life_event": None, "life_events": ["move_in", "marriage"]})
+    assert NavigatorUsage.objects.get().life_event == "move_in+marriage"
+
+
+def test_one_event_either_way(client):
+    body = {key: value for key, value in FAMILY.items() if key != "life_event"}
+    response = post(client, body)
+    assert response.status_code == 422
+    assert "life_event" in response.json()["message"]
+    assert post(client, {**FAMILY, "life_events": ["move_in"]}).status_code == 422  # both
+
+
+def test_an_unknown_event_in_the_list_is_named(client):
+    response = post(client, {**FAMILY, "life_event": None, "life_events": ["move_in", "lottery_win"]})
+    assert response.status_code == 422
+    assert response.json()["field"] == "life_events.1"
+
+
+def test_a_birth_date_may_replace_the_age_and_tells_the_school_year(client):
+    body = {"life_event": "move_within", "event_date": "2026-06-01", "household": [
+        {"relation": "self", "age": 45, "insurance": "employee"},
+        {"relation": "child", "birth_date": "2011-04-15", "insurance": "employee_dependent"}]}
+    procedures = {p["code"]: p for p in post(client, body).json()["procedures"]}
+    school = procedures["gakumu.school_transfer"]
+    assert school["required"] is True
+    assert school["reasons"][0].startswith("お子さん（15歳）は義務教育の年齢")
+
+
+def test_with_an_age_alone_the_reason_says_what_was_assumed(client):
+    body = {"life_event": "move_within", "event_date": "2026-06-01", "household": [
+        {"relation": "self", "age": 45, "insurance": "employee"},
+        {"relation": "child", "age": 15, "insurance": "employee_dependent"}]}
+    response = post(client, body, **{"Accept-Language": "en"})
+    school = {p["code"]: p for p in response.json()["procedures"]}["gakumu.school_transfer"]
+    assert school["required"] is False
+    assert "the age alone does not tell the school year, so this assumes elementary or junior high school" in (
+        school["reasons"][0])
+
+
+def test_a_member_needs_an_age_or_a_birth_date(client):
+    body = {**FAMILY, "household": [{"relation": "self", "insurance": "employee"}]}
+    response = post(client, body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "household.0"
+
+
+def test_an_age_that_does_not_match_the_birth_date_is_named(client):
+    body = {**FAMILY, "household": [{"relation": "self", "age": 40, "birth_date": "1990-01-01",
+                                     "insurance": "employee"}]}
+    response = post(client, body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "household.0.age"
+
+
+def test_a_birth_after_the_event_is_named(client):
+    body = {**FAMILY, "household": [{"relation": "self", "birth_date": "2026-05-01", "insurance": "employee"}]}
+    response = post(client, body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "household.0.birth_date"
+
+
+def test_nationality_takes_only_japanese_or_foreign(client):
+    body = {**FAMILY, "moved_from": "abroad",
+            "household": [{"relation": "self", "age": 30, "insurance": "none", "nationality": "martian"}]}
+    assert post(client, body).json()["field"] == "household.0.nationality"
+
+
+def test_a_foreign_resident_from_abroad_is_told_about_the_residence_card(client):
+    body = {**FAMILY, "moved_from": "abroad",
+            "household": [{"relation": "self", "age": 30, "insurance": "none", "nationality": "foreign"}]}
+    move_in = {p["code"]: p for p in post(client, body).json()["procedures"]}["juki.move_in"]
+    assert any("在留カード" in reason for reason in move_in["reasons"])
+
+
+def test_the_fee_note_tells_the_other_fees(client):
+    body = {"life_event": "death", "event_date": "2026-04-01", "household": [
+        {"relation": "parent", "age": 85, "insurance": "late_stage", "deceased": True},
+        {"relation": "self", "age": 55, "insurance": "employee"}]}
+    koseki = {p["code"]: p for p in post(client, body).json()["procedures"]}["cert.koseki"]
+    assert koseki["fee_yen"] == 450
+    assert "750円" in koseki["fee_note"]
+
+
+def test_a_job_loss_is_a_life_event_of_the_catalogue(client):
+    body = {"life_event": "job_leave", "event_date": "2026-04-01", "household": [
+        {"relation": "self", "age": 45, "insurance": "employee", "leaves_job": True},
+        {"relation": "spouse", "age": 43, "insurance": "employee_dependent"}]}
+    assert codes_of(post(client, body)) == ["nhi.enroll", "pension.enroll"]

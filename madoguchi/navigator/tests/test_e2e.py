@@ -88,9 +88,9 @@ def test_a_family_moving_in_sees_its_procedures_on_a_phone(phone_page):
     assert {"juki.move_in", "kosodate.child_allowance", "gakumu.school_transfer"} <= set(codes)
     assert "nhi.enroll" not in codes
     school = page.locator("#p-gakumu\\.school_transfer")
-    assert "お子さん（7歳）は義務教育の年齢（6〜14歳）" in school.inner_text()
+    assert "お子さん（7歳）は義務教育の年齢（小学1年〜中学3年）" in school.inner_text()
     allowance = page.locator("#p-kosodate\\.child_allowance")
-    assert "お子さん（7歳）は18歳未満です" in allowance.inner_text()
+    assert "お子さん（7歳）は18歳になった後の最初の3月31日までの子どもです" in allowance.inner_text()
     assert allowance.locator("time").get_attribute("datetime") == "2026-04-16"
     assert page.locator("#p-juki\\.move_in time").get_attribute("datetime") == "2026-04-15"
 
@@ -198,8 +198,10 @@ def test_every_page_of_the_resident_navigator_is_accessible(page, live_server, a
     fill_date(page, "2026", "4", "1")
     page.locator("label[for='q-moved_from-abroad']").click()
     describe_person(page, 0, "self", 30, "none")
+    page.locator("label[for='q-m0-nationality-japanese']").click()  # moving in from abroad asks it
     add_person(page, 1)
     describe_person(page, 1, "child", 4, "none")
+    page.locator("label[for='q-m1-nationality-japanese']").click()
     axe(page)  # every kind of question on screen
     page.click("#see-result")
     page.wait_for_selector(".nav-cards")
@@ -264,3 +266,93 @@ def test_a_garbled_scan_is_explained_next_to_the_field(page, live_server):
     page.keyboard.press("Enter")
     page.wait_for_selector("#id_navigator_qr_error")
     assert "2026-13-01" in page.locator("#id_navigator_qr_error").inner_text()
+
+
+# --- issue 13: several events at once, a birth date where the age cannot tell the school year --
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_two_events_at_once_with_a_school_year_the_age_cannot_tell_are_accessible(page, live_server, axe,
+                                                                                  language):
+    in_language(page, live_server, language)
+    page.goto("/navigator/")
+    page.click("#events-continue")  # nothing ticked: said next to the events
+    page.wait_for_selector("#q-events-error")
+    axe(page)
+    page.locator("label[for='q-events-marriage']").click()
+    page.locator("label[for='q-events-move_in']").click()
+    page.click("#events-continue")
+    page.wait_for_url("**/navigator/move_in+marriage/")
+    fill_date(page, "2026", "6", "1")
+    page.locator("label[for='q-moved_from-abroad']").click()
+    describe_person(page, 0, "self", 45, "none")
+    page.locator("label[for='q-m0-nationality-foreign']").click()
+    add_person(page, 1)
+    describe_person(page, 1, "child", 15, "none")
+    page.wait_for_selector("#q-m1-birth_year")  # 15 in June: the age alone cannot tell the school year
+    page.locator("label[for='q-m1-nationality-foreign']").click()
+    axe(page)
+    page.click("#see-result")
+    page.wait_for_selector(".nav-cards")
+    axe(page)
+    codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
+    assert {"koseki.marriage", "juki.move_in", "gakumu.school_transfer"} <= set(codes)
+    assert len(codes) == len(set(codes))
+    card = {"ja": "在留カード", "en": "residence card", "ja-easy": "ざいりゅう カード"}[language]
+    assert card in page.locator("#p-juki\\.move_in").inner_text()
+    school = page.locator("#p-gakumu\\.school_transfer")
+    assert school.locator(".nav-badge--optional").count() == 1  # assumed, so "if needed"
+    assert decode_selection(page.locator("#qr-text").inner_text()).life_events == ("move_in", "marriage")
+
+
+def test_with_the_birth_date_the_school_transfer_is_required(page):
+    page.goto("/navigator/move_within/")
+    fill_date(page, "2026", "6", "1")
+    page.select_option("#q-m0-relation", "self")
+    page.fill("#q-m0-age", "45")
+    page.press("#q-m0-age", "Tab")
+    add_person(page, 1)
+    page.select_option("#q-m1-relation", "child")
+    page.fill("#q-m1-age", "15")
+    page.press("#q-m1-age", "Tab")
+    page.wait_for_selector("#q-m1-birth_year")
+    page.fill("#q-m1-birth_year", "2011")
+    page.fill("#q-m1-birth_month", "4")
+    page.fill("#q-m1-birth_day", "15")
+    page.click("#see-result")
+    page.wait_for_selector(".nav-cards")
+    assert page.locator("#p-gakumu\\.school_transfer .nav-badge--required").count() == 1
+
+
+def test_several_events_are_chosen_with_the_keyboard_alone(page):
+    page.goto("/navigator/")
+    tab_to(page, "#q-events-death", limit=40)
+    page.keyboard.press("Space")
+    tab_to(page, "#q-events-job_leave")
+    page.keyboard.press("Space")
+    tab_to(page, "#events-continue")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/navigator/death+job_leave/")
+    assert page.locator("#q-m0-deceased").count() == 1 and page.locator("#q-m0-leaves_job").count() == 1
+
+
+@pytest.mark.parametrize("language", settings.STAFF_LANGUAGES)
+def test_a_move_out_asking_who_stays_is_accessible_to_staff(page, live_server, axe, language):
+    in_language(page, live_server, language)
+    sign_in(page, live_server, UserFactory(role="reception"))
+    page.goto("/staff/navigator/move_out/")
+    fill_date(page, "2026", "4", "1")
+    page.locator("label[for='q-moving_to-abroad']").click()
+    page.select_option("#q-m0-relation", "self")
+    page.fill("#q-m0-age", "50")
+    page.press("#q-m0-age", "Tab")
+    page.locator("label[for='q-m0-has_mynumber_card']").click()
+    page.wait_for_selector("#q-m0-nationality")
+    page.locator("label[for='q-m0-nationality-japanese']").click()
+    page.locator("label[for='q-m0-insurance-national']").click()
+    axe(page)
+    page.click("#see-result")
+    page.wait_for_selector(".nav-cards")
+    axe(page)
+    codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
+    assert {"juki.move_out", "mynumber.overseas", "nhi.withdraw"} <= set(codes)

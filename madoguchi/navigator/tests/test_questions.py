@@ -69,11 +69,12 @@ def test_only_the_person_who_died_is_asked_about_their_pension(book):
     questions = ask(book, "death", {"relation": "parent", "age": 80, "deceased": True},
                     {"relation": "self", "age": 50, "deceased": False})
     assert "pension_recipient" in questions.member_facts[0]
-    assert questions.member_facts[1] == ()
+    assert questions.member_facts[1] == ("insurance",)  # a survivor's cover may end with the death
 
 
 def test_questions_follow_the_vocabulary_order(book):
-    facts = ask(book, "move_in", {"relation": "self", "age": 38}, {"relation": "child", "age": 7}).member_facts[0]
+    facts = ask(book, "move_in", {"relation": "self", "age": 38}, {"relation": "child", "age": 7},
+                moved_from="other_prefecture").member_facts[0]
     assert facts == ("insurance", "has_mynumber_card", "disability_certificate", "civil_servant")
 
 

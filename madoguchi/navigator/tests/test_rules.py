@@ -7,8 +7,6 @@ from datetime import date
 
 import pytest
 
-from madoguchi.catalog.eligibility import LIFE_EVENTS
-
 from .households import findings_of, person
 
 SELF = person("self", 38)
@@ -131,8 +129,15 @@ def test_a_baby_of_a_parent_with_employee_insurance_does_not_join_nhi(book):
 
 
 def test_leaving_a_spouses_company_insurance_on_divorce_means_joining_nhi(book):
+    found = findings_of(book, "divorce", person("self", 35, "employee_dependent"),
+                        person("child", 5, "employee_dependent"))
+    assert found["nhi.enroll"].required
+    assert found["nhi.enroll"].reasons[0].en.startswith("You (35): the divorce ends the cover as a dependant")
+
+
+def test_someone_without_any_health_insurance_joins_nhi_on_divorce(book):
     found = findings_of(book, "divorce", person("self", 35, "none"), person("child", 5, "employee"))
-    assert found["nhi.enroll"].reasons[0].en.startswith("You (35): left without health insurance")
+    assert found["nhi.enroll"].reasons[0].en.startswith("You (35): has no health insurance")
 
 
 def test_an_nhi_member_moving_out_leaves_nhi(book):
@@ -306,9 +311,18 @@ def test_the_child_allowance_covers_a_child_of_17(book):
 
 
 def test_the_child_allowance_of_an_18_year_old_depends_on_the_march_31_after_the_birthday(book):
-    found = findings_of(book, "move_in", person("self", 45), person("child", 18), moved_from="same_prefecture")
+    # In June an 18-year-old may or may not have passed the first March 31 after turning 18.
+    found = findings_of(book, "move_in", person("self", 45), person("child", 18), moved_from="same_prefecture",
+                        on=date(2026, 6, 1))
     assert found["kosodate.child_allowance"].required is False
-    assert "March 31" in found["kosodate.child_allowance"].reasons[0].en
+    reason = found["kosodate.child_allowance"].reasons[0]
+    assert "March 31" in reason.en
+    assert [(a.member.en, a.fact, a.value) for a in reason.assumed] == [("your child (18)", "child_period", True)]
+
+
+def test_on_april_1_an_18_year_old_has_passed_the_march_31(book):
+    found = findings_of(book, "move_in", person("self", 45), person("child", 18), moved_from="same_prefecture")
+    assert "kosodate.child_allowance" not in found
 
 
 def test_no_child_allowance_at_19(book):
@@ -343,9 +357,17 @@ def test_the_child_allowance_ends_when_the_household_moves_out(book):
     assert found["kosodate.child_allowance_end"].required
 
 
-def test_the_child_allowance_may_end_when_a_parent_dies(book):
+def test_the_child_allowance_ends_when_the_parent_who_received_it_dies(book):
+    found = findings_of(book, "death", person("spouse", 40, deceased=True, child_allowance_recipient=True), SELF,
+                        CHILD_7)
+    assert found["kosodate.child_allowance_end"].required
+    assert found["kosodate.child_allowance"].required  # the surviving parent applies anew
+
+
+def test_nothing_ends_when_the_parent_who_died_did_not_receive_the_child_allowance(book):
     found = findings_of(book, "death", person("spouse", 40, deceased=True), SELF, CHILD_7)
-    assert found["kosodate.child_allowance_end"].required is False
+    assert "kosodate.child_allowance_end" not in found
+    assert "kosodate.child_allowance" not in found
 
 
 def test_no_child_allowance_end_without_children(book):
@@ -432,7 +454,7 @@ def test_a_tax_certificate_is_only_ever_asked_for_never_implied(book):
     everything = dict(insurance="national", has_mynumber_card=True, disability_certificate=True, care_certified=True,
                       attends_nursery=True, pension_recipient=True, resident_taxpayer=True, name_changes=True)
     household = [person("self", 70, deceased=True, **everything), person("spouse", 40, **everything)]
-    for life_event in LIFE_EVENTS:
+    for life_event in book.events:
         for place in ("same_prefecture", "other_prefecture", "abroad"):
             facts = {"move_in": {"moved_from": place}, "move_out": {"moving_to": place}}.get(life_event, {})
             assert "cert.tax" not in findings_of(book, life_event, *household, **facts)
@@ -460,7 +482,8 @@ def test_one_reason_per_member_a_rule_applies_to(book):
 
 
 def test_a_procedure_is_required_when_any_rule_that_applies_requires_it(book):
-    found = findings_of(book, "move_in", SELF, person("child", 10), person("child", 18), moved_from="abroad")
+    found = findings_of(book, "move_in", SELF, person("child", 10), person("child", 18), moved_from="abroad",
+                        on=date(2026, 6, 1))
     assert found["kosodate.child_allowance"].required
     assert len(found["kosodate.child_allowance"].reasons) == 2
 
@@ -475,5 +498,5 @@ def test_deadlines_run_from_the_event_date(book):
 
 
 def test_every_life_event_of_the_catalogue_has_rules(book):
-    assert book.life_events == set(LIFE_EVENTS)
+    assert book.life_events == set(book.events)
 

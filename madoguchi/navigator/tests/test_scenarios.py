@@ -41,8 +41,8 @@ SCENARIOS = [
      [P("self", 40), P("child", 14), P("child", 15)],
      "juki.move_in seal.register? kosodate.child_allowance kosodate.child_medical gakumu.school_transfer "
      "cert.juminhyo?"),
-    ("child of 18: allowance only if before the March 31", "move_in", {"moved_from": "same_prefecture"},
-     [P("self", 45), P("child", 18)], "juki.move_in seal.register? kosodate.child_allowance? cert.juminhyo?"),
+    ("child of 18 on April 1: the March 31 has passed", "move_in", {"moved_from": "same_prefecture"},
+     [P("self", 45), P("child", 18)], "juki.move_in seal.register? cert.juminhyo?"),
     ("child of 19: no child procedure", "move_in", {"moved_from": "same_prefecture"},
      [P("self", 45), P("child", 19)], "juki.move_in seal.register? cert.juminhyo?"),
     ("civil-servant parents with a nursery child", "move_in", {"moved_from": "other_prefecture"},
@@ -71,13 +71,13 @@ SCENARIOS = [
     # --- birth -------------------------------------------------------------------------
     ("into an NHI household", "birth", {},
      [P("self", 30, "national"), P("spouse", 29, "national"), P("child", 0, "none", newborn=True)],
-     "koseki.birth nhi.enroll nhi.birth_lump_sum? kosodate.child_allowance kosodate.child_medical"),
+     "koseki.birth nhi.enroll nhi.birth_lump_sum? kosodate.child_allowance kosodate.child_medical hoiku.apply?"),
     ("into an employee-insurance household", "birth", {},
      [P("self", 30), P("spouse", 29), P("child", 0, newborn=True)],
-     "koseki.birth kosodate.child_allowance kosodate.child_medical"),
+     "koseki.birth kosodate.child_allowance kosodate.child_medical hoiku.apply?"),
     ("one civil-servant parent", "birth", {},
      [P("self", 30, civil_servant=True), P("spouse", 29), P("child", 0, newborn=True)],
-     "koseki.birth kosodate.child_allowance? kosodate.child_medical"),
+     "koseki.birth kosodate.child_allowance? kosodate.child_medical hoiku.apply?"),
     # --- death -------------------------------------------------------------------------
     ("pensioner of 75 who paid resident tax", "death", {},
      [P("parent", 75, "late_stage", deceased=True, pension_recipient=True, resident_taxpayer=True), P("self", 50)],
@@ -89,7 +89,7 @@ SCENARIOS = [
      [P("parent", 64, "national", deceased=True, disability_certificate=True)],
      "koseki.death nhi.withdraw nhi.funeral_benefit shogai.certificate cert.juminhyo? cert.koseki? cert.seal?"),
     ("a parent of a young child", "death", {}, [P("spouse", 40, deceased=True), P("self", 38), P("child", 7)],
-     "koseki.death kosodate.child_allowance_end? cert.juminhyo? cert.koseki? cert.seal?"),
+     "koseki.death kosodate.single_parent cert.juminhyo? cert.koseki? cert.seal?"),
     # --- marriage and divorce ----------------------------------------------------------
     ("NHI member taking the spouse's name", "marriage", {},
      [P("self", 30, "national", has_mynumber_card=True, name_changes=True), P("spouse", 32)],

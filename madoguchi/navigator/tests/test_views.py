@@ -120,7 +120,7 @@ def test_the_result_lists_the_procedures_with_reasons_counters_and_deadlines(cli
     content = client.post("/navigator/move_in/result/", FAMILY).content.decode()
     for code in FAMILY_REQUIRED:
         assert f'id="p-{code}"' in content
-    assert "お子さん（7歳）は義務教育の年齢（6〜14歳）" in content
+    assert "お子さん（7歳）は義務教育の年齢（小学1年〜中学3年）" in content
     assert '<time datetime="2026-04-16"' in content  # child allowance: 15 days after moving in
     assert "nhi.enroll" not in content
 
@@ -183,7 +183,7 @@ def test_changing_the_answers_keeps_them(client):
 
 
 @pytest.mark.parametrize(("language", "text"), [
-    ("en", "Your child (7): of compulsory school age (6–14)"),
+    ("en", "Your child (7): of compulsory school age (elementary or junior high school)"),
     ("ja-easy", "こども（7さい） は しょうがっこう・ちゅうがっこう の としです。"),
 ])
 def test_the_result_speaks_the_visitors_language(client, language, text):
@@ -224,3 +224,132 @@ def test_the_staff_navigator_is_counted_as_staff(client):
     client.force_login(UserFactory(role="counter"))
     client.post("/staff/navigator/move_in/result/", FAMILY)
     assert NavigatorUsage.objects.get().channel == "staff"
+
+
+# --- issue 13: several events, birth dates, questions about the situation before the event ------
+
+
+def test_the_start_page_offers_several_events_at_once(client):
+    content = client.get("/navigator/").content.decode()
+    assert 'name="events" value="marriage"' in content
+    assert 'href="/navigator/job_leave/"' in content
+
+
+def test_ticking_several_events_leads_to_one_questionnaire_in_the_catalogues_order(client):
+    response = client.get("/navigator/", {"events": ["move_in", "marriage"]})
+    assert response.status_code == 302
+    assert response["Location"] == "/navigator/move_in+marriage/"
+
+
+def test_ticking_nothing_says_so_next_to_the_events(english_client):
+    content = english_client.get("/navigator/", {"events": ""}).content.decode()
+    assert "Tick at least one event." in content
+
+
+def test_a_questionnaire_for_two_events_asks_what_both_need(english_client):
+    content = english_client.get("/navigator/marriage+move_in/").content.decode()
+    assert 'name="moved_from"' in content
+    assert "Moving into the ward, A marriage" in content
+    assert "If they happened on different days, give the earliest" in content
+
+
+def test_an_unknown_event_among_several_is_not_found(client):
+    assert client.get("/navigator/marriage+lottery/").status_code == 404
+
+
+def test_the_result_of_two_events_lists_each_procedure_once_and_the_qr_names_both(client):
+    form = {**FAMILY, "m0-asked": FAMILY["m0-asked"] + ",single_parent_allowance,name_changes",
+            "m1-asked": FAMILY["m1-asked"] + ",single_parent_allowance,name_changes",
+            "m2-asked": FAMILY["m2-asked"] + ",name_changes"}
+    response = client.post("/navigator/move_in+marriage/result/", form)
+    content = response.content.decode()
+    assert content.count('id="p-juki.move_in"') == 1
+    assert 'id="p-koseki.marriage"' in content
+    assert decode_selection(qr_text_of(response)).life_events == ("move_in", "marriage")
+    assert NavigatorUsage.objects.get().life_event == "move_in+marriage"
+
+
+def test_the_insurance_question_asks_for_the_situation_before_the_event(english_client):
+    content = english_client.post("/navigator/move_in/", {"members": "1", "m0-relation": "self", "m0-age": "38",
+                                                          "moved_from": "abroad"}).content.decode()
+    assert "Health insurance before the event" in content
+    assert "As it was just before the event" in content
+    assert "ends with this event" not in content
+    assert 'value="employee_dependent"' in content
+
+
+def test_moving_in_from_abroad_asks_the_nationality(client):
+    content = client.post("/navigator/move_in/", {"members": "1", "m0-relation": "self", "m0-age": "38",
+                                                  "moved_from": "abroad"}).content.decode()
+    assert 'name="m0-nationality"' in content
+
+
+def test_moving_in_from_elsewhere_in_japan_does_not_ask_the_nationality(client):
+    content = client.post("/navigator/move_in/", {"members": "1", "m0-relation": "self", "m0-age": "38",
+                                                  "moved_from": "other_prefecture"}).content.decode()
+    assert 'name="m0-nationality"' not in content
+
+
+def test_the_birth_date_is_asked_only_when_the_age_cannot_tell_the_school_year(client):
+    base = {"event_year": "2026", "event_month": "6", "event_day": "1", "members": "2", "m0-relation": "self",
+            "m0-age": "40", "m1-relation": "child"}
+    assert 'name="m1-birth_year"' in client.post("/navigator/move_within/", {**base, "m1-age": "15"}).content.decode()
+    assert 'name="m1-birth_year"' not in client.post("/navigator/move_within/",
+                                                     {**base, "m1-age": "10"}).content.decode()
+
+
+MOVE_WITHIN_15 = {
+    "event_year": "2026", "event_month": "6", "event_day": "1", "members": "2",
+    "m0-relation": "self", "m0-age": "40", "m0-asked": "has_mynumber_card,disability_certificate",
+    "m1-relation": "child", "m1-age": "15", "m1-asked": "birth_date,has_mynumber_card,disability_certificate",
+}
+
+
+def test_without_the_birth_date_the_result_says_what_it_assumed(english_client):
+    content = english_client.post("/navigator/move_within/result/", MOVE_WITHIN_15).content.decode()
+    assert 'id="p-gakumu.school_transfer"' in content
+    assert "the age alone does not tell the school year, so this assumes elementary or junior high school" in content
+
+
+def test_with_the_birth_date_the_school_year_is_known(english_client):
+    form = {**MOVE_WITHIN_15, "m1-birth_year": "2010", "m1-birth_month": "6", "m1-birth_day": "2"}
+    content = english_client.post("/navigator/move_within/result/", form).content.decode()
+    assert 'id="p-gakumu.school_transfer"' not in content  # 16 on 2026-06-02: left junior high in March
+
+
+def test_a_birth_date_that_does_not_fit_the_age_is_refused(english_client):
+    form = {**MOVE_WITHIN_15, "m1-birth_year": "2005", "m1-birth_month": "1", "m1-birth_day": "1"}
+    content = english_client.post("/navigator/move_within/result/", form).content.decode()
+    assert 'href="#q-m1-birth_year"' in content
+    assert "someone born on this day has another age" in content
+
+
+def test_a_death_asks_the_survivors_insurance(client):
+    content = client.post("/navigator/death/", {
+        "members": "2", "m0-relation": "spouse", "m0-age": "50", "m0-deceased": "1", "m1-relation": "self",
+        "m1-age": "48"}).content.decode()
+    assert 'name="m1-insurance"' in content
+    assert 'name="m0-pension_recipient"' in content
+
+
+def test_the_householder_is_asked_only_when_two_people_of_15_or_over_remain(client):
+    base = {"members": "3", "m0-relation": "spouse", "m0-age": "50", "m0-deceased": "1", "m1-relation": "self",
+            "m1-age": "48", "m2-relation": "child"}
+    assert 'name="m0-householder"' in client.post("/navigator/death/", {**base, "m2-age": "17"}).content.decode()
+    assert 'name="m0-householder"' not in client.post("/navigator/death/", {**base, "m2-age": "12"}).content.decode()
+
+
+def test_a_move_out_asks_who_stays(english_client):
+    content = english_client.get("/navigator/move_out/").content.decode()
+    assert 'name="m0-stays"' in content
+    assert "also those who stay at the current address" in content
+
+
+def test_a_fee_note_shows_beside_the_fee(client):
+    form = {"event_year": "2026", "event_month": "4", "event_day": "1", "members": "2",
+            "m0-relation": "parent", "m0-age": "85", "m0-deceased": "1",
+            "m0-asked": "insurance,householder,disability_certificate,pension_recipient,resident_taxpayer",
+            "m0-insurance": "late_stage", "m1-relation": "self", "m1-age": "55", "m1-asked": "insurance",
+            "m1-insurance": "employee"}
+    content = client.post("/navigator/death/result/", form).content.decode()
+    assert "除籍・改製原戸籍の証明は750円" in content

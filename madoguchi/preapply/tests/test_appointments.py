@@ -203,6 +203,9 @@ def test_staff_see_the_days_bookings_per_counter(site):
     book(), book(group="health-insurance", procedures=["nhi.enroll"])
     cancelled = book(SLOT + timedelta(hours=1))
     services.appointment_cancel(reference=cancelled.reference, now=BOOKED_AT)
-    day = selectors.day_bookings(day=SLOT.date(), site=site)
+    day = selectors.day_bookings(day=SLOT.date(), site=site, user=UserFactory(role=Role.SUPERVISOR))
     assert [entry.counter.code for entry in day] == ["koseki-move", "kokuho"]
     assert [entry.booked for entry in day] == [1, 1]
+    clerk = UserFactory(role=Role.COUNTER, counters=["kokuho"])
+    assert [entry.counter.code for entry in selectors.day_bookings(day=SLOT.date(), site=site, user=clerk)] == [
+        "kokuho"]

@@ -126,20 +126,40 @@ def test_reception_checks_in_by_code_and_prints_the_route_sheet(starter_catalog)
     assert response.url == f"/staff/visits/{visit.pk}/sheet/"
 
 
-def test_staff_see_the_days_bookings_and_a_contact_view_is_logged(starter_catalog):
+def test_a_clerk_sees_the_bookings_of_their_counter_and_a_contact_view_is_logged(starter_catalog):
     appointment = booking_now(contact="resident@example.jp")
-    clerk = logged_in(Role.COUNTER)
+    clerk = logged_in(Role.COUNTER, counters=["koseki-move"])
     page = clerk.get("/staff/appointments/").content.decode()
-    assert appointment.reference_display in page and "resident@example.jp" not in page
+    assert "転入届" in page and "resident@example.jp" not in page
+    assert appointment.reference_display not in page and "juki.move_in" not in page  # no codes on the list
     assert 'id="staff-check-in"' not in page  # counter clerks see, reception checks in
     page = clerk.get(f"/staff/appointments/{appointment.pk}/contact").content.decode()
     assert "resident@example.jp" in page
     assert PersonalDataAccess.objects.get().subject_id == str(appointment.pk)
 
 
-def test_staff_mark_a_no_show_from_the_day_page(starter_catalog):
+def test_a_clerk_of_another_counter_neither_sees_nor_acts_on_a_booking(starter_catalog):
+    appointment = booking_now(minutes_from_now=-30, contact="resident@example.jp")
+    other = logged_in(Role.COUNTER, counters=["kokuho"])
+    assert "転入届" not in other.get("/staff/appointments/").content.decode()
+    assert other.get(f"/staff/appointments/{appointment.pk}/contact").status_code == 403
+    assert other.get("/staff/appointments/999999/contact").status_code == 403  # missing and foreign alike
+    assert other.post(f"/staff/appointments/{appointment.pk}/no-show").status_code == 403
+    assert Appointment.objects.get().status == Appointment.Status.BOOKED
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_reception_sees_every_booking_but_no_contact(starter_catalog):
+    appointment = booking_now(contact="resident@example.jp")
+    reception = logged_in(Role.RECEPTION)
+    page = reception.get("/staff/appointments/").content.decode()
+    assert "転入届" in page and f"/staff/appointments/{appointment.pk}/contact" not in page
+    assert reception.get(f"/staff/appointments/{appointment.pk}/contact").status_code == 403
+
+
+def test_the_clerk_of_the_counter_marks_a_no_show_from_the_day_page(starter_catalog):
     appointment = booking_now(minutes_from_now=-30)
-    logged_in(Role.RECEPTION).post(f"/staff/appointments/{appointment.pk}/no-show")
+    logged_in(Role.COUNTER, counters=["koseki-move"]).post(f"/staff/appointments/{appointment.pk}/no-show")
     assert Appointment.objects.get().status == Appointment.Status.NO_SHOW
 
 

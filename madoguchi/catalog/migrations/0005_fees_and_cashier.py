@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0003_procedure_kiosk_direct'),
+        ('catalog', '0004_life_event_questions_and_fee_note'),
     ]
 
     operations = [

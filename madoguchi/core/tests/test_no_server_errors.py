@@ -1,0 +1,115 @@
+"""Never a 500 from what a person (or a script) sends: every URL of the product, as the administrator
+(who may open every page) and as a stranger, with impossible dates, odd numbers and garbage in the
+query string, the path and posted forms.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core.roles import Role
+from madoguchi.reception.models import Step
+from madoguchi.reception.tests.factories import StepFactory, VisitFactory
+
+# What the review found, and more of the same kind.
+ODD_VALUES = ["2026-02-30", "--1", "²", "abc", "99999999999999999999", "令和99999999999年1月1日", "", "\u0000",
+              "x" * 3000]
+QUERY_NAMES = ["day", "date", "floor", "desk", "step", "site", "counters", "size", "event", "life_event", "part",
+               "nav", "navigator_qr", "from", "to", "counter", "page", "lang", "group", "code", "q"]
+POST_NAMES = ["step", "desk", "memo", "procedure", "procedures", "counter", "open", "site", "needs",
+              "interpreter_language", "life_event", "reference", "code", "part", "action", "profile", "seed",
+              "policy", "prefill_share", "contact", "starts_at", "day", "household-TOTAL_FORMS",
+              "household-0-name", "household-0-birth_date", "answers-moved_on", "birth_date", "sex", "name",
+              "postal_code", "address", "source", "codes", "username", "password", "language", "next"]
+
+
+def _routes(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def _paths(route: str, values: dict[str, list[str]]) -> list[str]:
+    """The route with each of its converters filled in with sample and odd values."""
+    if route.startswith("admin/") or "(?P" in route or route.startswith("^"):
+        return []
+    paths = ["/" + route]
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", route):
+        samples = values.get(name) or (["1", "99999999999999999999"] if converter == "int" else ["x", "%E2%91%A0"])
+        paths = [p.replace(f"<{converter + ':' if converter else ''}{name}>", s) for p in paths for s in samples]
+    return paths
+
+
+@pytest.fixture
+def known(starter_catalog, clerk):
+    step = StepFactory(visit=VisitFactory(procedures=["juki.move_in", "nhi.enroll"]), clerk=clerk, started=True)
+    queued = VisitFactory(procedures=["cert.juminhyo"])
+    return {
+        "visit_id": [str(step.visit_id), "99999999999999999999"], "step_id": [str(step.pk), "99999999999999999999"],
+        "token": [queued.status_token, "nonexistent-token"], "code": ["koseki-move", "nothing"],
+        "counter_code": ["koseki-move", "nothing"], "number": ["1", "99"], "action": ["complete", "no-show", "x"],
+        "group_code": ["moving", "nothing"], "event": ["move_in", "nothing"], "appointment_id": ["1", "999999"],
+        "life_event": ["move_in", "nothing"],
+    }
+
+
+def _clients() -> dict[str, Client]:
+    admin = Client()
+    admin.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    return {"administrator": admin, "stranger": Client()}
+
+
+def _assert_no_server_error(response, what: str) -> None:
+    assert response.status_code < 500, f"{what} → {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_no_page_answers_5xx_to_odd_query_strings_or_paths(known):
+    checked = 0
+    for route in sorted(set(_routes(get_resolver()))):
+        for path in _paths(route, known):
+            if path.startswith("/api/"):
+                continue  # the API has its own walk (schemathesis) and shapes
+            for who, client in _clients().items():
+                _assert_no_server_error(client.get(path), f"{who} GET {path}")
+                for value in ODD_VALUES:
+                    query = {name: value for name in QUERY_NAMES}
+                    _assert_no_server_error(client.get(path, query), f"{who} GET {path}?…={value!r}")
+                checked += 1
+    assert checked > 50
+
+
+@pytest.mark.django_db
+def test_no_form_post_answers_5xx_to_odd_values(known):
+    checked = 0
+    for route in sorted(set(_routes(get_resolver()))):
+        for path in _paths(route, known):
+            if path.startswith(("/api/", "/logout")):
+                continue
+            for who, client in _clients().items():
+                for index, value in enumerate(ODD_VALUES):
+                    # every other post repeats each field (a list where one value is expected)
+                    data = {name: [value, value] if index % 2 else value for name in POST_NAMES}
+                    _assert_no_server_error(client.post(path, data), f"{who} POST {path} …={value!r}")
+                checked += 1
+    assert checked > 50
+    assert Step.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_review_s_fourteen_inputs_answer_4xx_or_a_page(known):
+    admin = _clients()["administrator"]
+    for url in ["/staff/supervisor/summary/?date=2026-02-30", "/staff/appointments/?day=2026-02-30",
+                "/display/?floor=--1", "/display/?floor=²", "/staff/counters/koseki-move/?desk=²",
+                "/appointments/moving/?day=2026-02-30"]:
+        assert admin.get(url).status_code < 500, url
+    step = known["step_id"][0]
+    for action in ("complete", "start", "recall", "no-show", "add"):
+        assert admin.post(f"/staff/counters/koseki-move/{action}", {"step": "abc"}).status_code == 404
+    assert admin.post("/staff/counters/koseki-move/complete", {"step": step, "memo": "x" * 2000}).status_code < 500
