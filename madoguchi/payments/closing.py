@@ -20,6 +20,7 @@ from .terminals import TerminalTimeout, get_terminal
 CSV_MESSAGES = {
     "missing_column": _("Line %(line)d: the column %(column)s is missing."),
     "too_many_rows": _("Line %(line)d: the file has too many rows."),
+    "unreadable": _("The file cannot be read as CSV (%(value)s)."),
     "required": _("Line %(line)d: %(column)s is empty."),
     "duplicate": _("Line %(line)d: the transaction %(value)s appears twice."),
     "not_a_datetime": _("Line %(line)d: %(column)s %(value)s is not a date and time."),

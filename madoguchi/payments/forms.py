@@ -6,6 +6,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.params import int_or_none
+
 from . import fees
 from .models import Method
 from .services import ADDRESSEE_MAX, REASON_MAX, ChargeItem
@@ -40,12 +42,8 @@ def charge_items(data, codes: list[str]) -> tuple[list[ChargeItem], dict[str, st
     problem with its copies (not a whole number from 0 to 99)."""
     items, problems = [], {}
     for code in codes:
-        raw = (data.get(f"qty-{code}") or "0").strip()
-        try:
-            quantity = int(raw)
-        except ValueError:
-            quantity = -1
-        if not 0 <= quantity <= fees.MAX_COPIES:
+        quantity = int_or_none(data.get(f"qty-{code}") or "0", low=0, high=fees.MAX_COPIES)
+        if quantity is None:
             problems[code] = str(_("Copies must be a whole number from 0 to %(max)d.") % {"max": fees.MAX_COPIES})
             continue
         if quantity:

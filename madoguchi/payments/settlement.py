@@ -53,7 +53,13 @@ class SettlementInvalid(ValueError):
 
 def parse_settlement_csv(text: str) -> list[SettlementLine]:
     """Every row of ``text``; raises ``SettlementInvalid`` with every problem (line, column)."""
-    text = text.lstrip("\ufeff")
+    try:
+        return _parse(text.lstrip("\ufeff"))
+    except csv.Error as error:  # a NUL byte, an unclosed quote at the end …
+        raise SettlementInvalid([CsvProblem(0, "", "unreadable", str(error)[:80])]) from error
+
+
+def _parse(text: str) -> list[SettlementLine]:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]

@@ -11,13 +11,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.params import date_or_none, int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
 from madoguchi.reception.permissions import may_serve
@@ -76,12 +76,11 @@ def _totals(panel, posted) -> dict:
     total = 0
     for choice in panel.choices:
         code = choice.fee_item.code
-        raw = str((posted or {}).get(f"qty-{code}", choice.default_quantity)).strip() or "0"
-        quantity = int(raw) if raw.isdigit() and int(raw) <= fees.MAX_COPIES else 0
+        quantity = int_or_none(str((posted or {}).get(f"qty-{code}", choice.default_quantity)),
+                               low=0, high=fees.MAX_COPIES) or 0
         if not (posted or {}).get(f"exempt-{code}"):
             total += choice.fee_item.amount_yen * quantity
-    tendered_raw = str((posted or {}).get("tendered_yen", "")).strip()
-    tendered = int(tendered_raw) if tendered_raw.isdigit() else None
+    tendered = int_or_none(str((posted or {}).get("tendered_yen", "")), low=0, high=10_000_000)
     change = tendered - total if tendered is not None and tendered >= total else None
     short = tendered is not None and tendered < total
     return {"total": total, "tendered": tendered, "change": change, "short": short}
@@ -226,7 +225,7 @@ def receipt(request, payment_id: int):
 
 
 def _day(request) -> date:
-    return parse_date(request.GET.get("date") or "") or timezone.localdate()
+    return date_or_none(request.GET.get("date")) or timezone.localdate()
 
 
 def _register(request) -> Register | None:
@@ -304,7 +303,7 @@ def close(request):
 @require_POST
 def settlement(request):
     """Import the day's settlement report: an uploaded CSV, or fetched from the terminal adapter."""
-    the_day = parse_date(request.POST.get("date") or "") or timezone.localdate()
+    the_day = date_or_none(request.POST.get("date")) or timezone.localdate()
     register = request.POST.get("register", "")
     try:
         if "fetch" in request.POST:

@@ -51,3 +51,9 @@ def test_reconciliation_lists_what_is_unmatched_on_either_side_and_differing_amo
     assert not result.balanced
     assert result.expected_by_method() == {"card": 750, "emoney": 0, "qr": 350}
     assert result.settled_by_method() == {"card": 450, "emoney": -750, "qr": 300}
+
+
+def test_a_file_that_is_not_csv_is_refused_not_crashed_on():
+    with pytest.raises(SettlementInvalid) as refused:
+        parse_settlement_csv("transaction_id,terminal_id,datetime,method,amount_yen,kind\n\"" + "x" * 200_000 + "\"\n")
+    assert [p.kind for p in refused.value.problems] == ["unreadable"]

@@ -7,8 +7,8 @@
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.dateparse import parse_date
 
+from madoguchi.core.params import date_or_none
 from madoguchi.payments.terminals import backend_name, get_terminal
 from madoguchi.payments.terminals.simulated import BEHAVIOURS
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if next_charges:
             terminal.script(next_charges)
         if settlement:
-            day = parse_date(settlement)
+            day = date_or_none(settlement)
             if day is None:
                 raise CommandError("--settlement takes a date: YYYY-MM-DD")
             self.stdout.write(terminal.settlement_report(day=day), ending="")
