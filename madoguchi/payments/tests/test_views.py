@@ -166,3 +166,23 @@ def test_the_terminal_control_scripts_the_next_charge(starter_catalog, simulated
     supervisor = logged_in(UserFactory(role=Role.SUPERVISOR))
     supervisor.post("/staff/payments/terminal/", {"next": "decline", "default": "approve"})
     assert simulated_terminal.state()["script"] == ["decline"]
+
+
+@pytest.mark.parametrize("odd", ["2026-02-30", "²", "１", "-1", "99999999999999999999", "x" * 3000, ""])
+def test_odd_input_is_refused_or_ignored_never_a_server_error(starter_catalog, odd):
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    supervisor = logged_in(UserFactory(role=Role.SUPERVISOR))
+    client = htmx(logged_in(clerk))
+    posts = [
+        (client, f"/staff/payments/visits/{visit.pk}/charge",
+         {"qty-juminhyo": odd, "method": odd or "cash", "tendered_yen": odd, "idempotency_key": odd, "addressee": odd}),
+        (client, f"/staff/payments/visits/{visit.pk}/preview", {"qty-juminhyo": odd, "tendered_yen": odd}),
+        (supervisor, f"/staff/cashier/close/?date={odd}", {"count_10000": odd, "variance_reason": odd}),
+        (supervisor, "/staff/cashier/settlement", {"date": odd, "register": odd}),
+        (supervisor, "/staff/payments/terminal/", {"next": odd, "default": odd}),
+    ]
+    for who, url, data in posts:
+        assert who.post(url, data).status_code < 500, url
+    for url in (f"/staff/payments/?date={odd}&register={odd}", f"/staff/cashier/export.csv?date={odd}",
+                f"/staff/cashier/close/?date={odd}&register={odd}"):
+        assert supervisor.get(url).status_code < 500, url
