@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.forms import Form
 from madoguchi.core.params import int_or_none
 
 from . import fees
@@ -17,7 +18,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class ChargeForm(forms.Form):
+class ChargeForm(Form):
     """Method, cash, addressee and the idempotency key; the fee rows are read by ``charge_items``."""
 
     method = forms.ChoiceField(label=_("Payment method"), choices=Method.choices, widget=forms.RadioSelect,
@@ -52,7 +53,7 @@ def charge_items(data, codes: list[str]) -> tuple[list[ChargeItem], dict[str, st
     return items, problems
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX,
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
@@ -60,12 +61,12 @@ class ReasonForm(forms.Form):
 class RefundForm(ReasonForm):
     register = forms.ChoiceField(label=_("Cash register paying the cash back"), required=False)
 
-    def __init__(self, *args, registers: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, registers: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["register"].choices = registers
+        self.fields["register"].choices = list(registers)
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     """The drawer counted by denomination (金種別), and the reason when it differs."""
 
     variance_reason = forms.CharField(label=_("Reason for the variance (when the cash differs)"), required=False,
@@ -86,11 +87,11 @@ class CloseForm(forms.Form):
         return {d: self.cleaned_data.get(f"count_{d}") or 0 for d in fees.DENOMINATIONS}
 
 
-class SettlementForm(forms.Form):
+class SettlementForm(Form):
     file = forms.FileField(label=_("Settlement report (CSV)"))
 
 
-class TerminalControlForm(forms.Form):
+class TerminalControlForm(Form):
     """The simulated terminal: what its next charges do (demonstrations)."""
 
     BEHAVIOURS = [

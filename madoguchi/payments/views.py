@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
+from madoguchi.core.forms import form_guarded, without_individual_numbers
 from madoguchi.core.params import date_or_none, int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.reception.models import Visit
@@ -109,6 +110,7 @@ def preview(request, visit_id: int):
 
 
 @requires(Capability.PAYMENT_TAKE)
+@form_guarded
 @require_POST
 def charge(request, visit_id: int):
     visit, step = _visit_and_step(request, visit_id)
@@ -140,7 +142,8 @@ def charge(request, visit_id: int):
             # A new key for the next charge: a declined or finished one is never sent again.
             form = None
     return _render_panel(request, _panel_context(request, visit, step, form=form, item_problems=item_problems,
-                                                 outcome=outcome, posted=request.POST if form else None))
+                                                 outcome=outcome,
+                                                 posted=without_individual_numbers(request.POST) if form else None))
 
 
 def _place_item_errors(error: ValidationError, items, problems: dict[str, str]) -> None:
@@ -177,6 +180,7 @@ def resolve(request, payment_id: int):
 
 
 @requires(Capability.PAYMENT_TAKE)
+@form_guarded
 @require_POST
 def void(request, payment_id: int):
     """取消 the same day, by the clerk who took it (or a supervisor), with a reason."""
@@ -247,6 +251,7 @@ def day(request):
 
 
 @requires(Capability.PAYMENT_REFUND)
+@form_guarded
 @never_cache
 def refund(request, payment_id: int):
     """還付 on a later day (supervisor): the reason, and the register the cash leaves."""
@@ -270,6 +275,7 @@ def refund(request, payment_id: int):
 
 
 @requires(Capability.CASHIER_CLOSE)
+@form_guarded
 @never_cache
 def close(request):
     """日計・精算 of a register: expected vs counted cash by denomination, cashless vs the terminal's report."""
@@ -300,6 +306,7 @@ def close(request):
 
 
 @requires(Capability.CASHIER_CLOSE)
+@form_guarded
 @require_POST
 def settlement(request):
     """Import the day's settlement report: an uploaded CSV, or fetched from the terminal adapter."""
@@ -315,6 +322,7 @@ def settlement(request):
             upload = form.cleaned_data["file"]
             if upload.size > closing.MAX_FILE_BYTES:
                 raise ValidationError({"file": _("The file is larger than 5 MB.")})
+            upload.seek(0)  # core.forms' guard iterates what was posted, an uploaded file's lines included
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -348,6 +356,7 @@ def export(request):
 
 
 @requires(Capability.CASHIER_CLOSE)
+@form_guarded
 @never_cache
 def terminal(request):
     """What the simulated terminal's next charge does (only when the simulator is configured)."""

@@ -186,3 +186,18 @@ def test_odd_input_is_refused_or_ignored_never_a_server_error(starter_catalog, o
     for url in (f"/staff/payments/?date={odd}&register={odd}", f"/staff/cashier/export.csv?date={odd}",
                 f"/staff/cashier/close/?date={odd}&register={odd}"):
         assert supervisor.get(url).status_code < 500, url
+
+
+def test_an_individual_number_typed_in_the_panel_is_refused_at_its_field_and_not_echoed(starter_catalog):
+    from madoguchi.core.mynumber import is_valid_individual_number
+
+    number = next(f"12312312312{d}" for d in "0123456789" if is_valid_individual_number(f"12312312312{d}"))
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    client = htmx(logged_in(clerk))
+    for field in ("addressee", "note-juminhyo"):
+        body = client.post(f"/staff/payments/visits/{visit.pk}/charge", {
+            "qty-juminhyo": "1", "exempt-juminhyo": "public_request", "note-juminhyo": "年金事務所",
+            "method": "cash", "tendered_yen": "300", "idempotency_key": f"guard-key-{field}", field: number,
+        }).content.decode()
+        assert number not in body and "field__errors" in body, field
+    assert not Payment.objects.exists()
