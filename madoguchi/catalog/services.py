@@ -72,10 +72,23 @@ class _Upserter:
             self.changes += 1
         return instance
 
-    def relation(self, manager, targets: list[models.Model]) -> None:
-        if {t.pk for t in manager.all()} != {t.pk for t in targets}:
+    def relation(self, manager, targets: list[models.Model], *, ordered: bool = False) -> None:
+        """Make ``manager`` hold ``targets``. ``ordered``: their order means something (a procedure's
+        counters, in preference order, which routing reads in the rows' order), so the rows are
+        written in it — ``set()`` adds them in the order of a Python set, which varies with the ids."""
+        through = manager.through
+        source, target = f"{manager.source_field_name}_id", f"{manager.target_field_name}_id"
+        current = list(through.objects.filter(**{source: manager.instance.pk}).order_by("id")
+                       .values_list(target, flat=True))
+        wanted = [t.pk for t in targets]
+        if (current == wanted) if ordered else (set(current) == set(wanted)):
+            return
+        if ordered:
+            manager.clear()
+            through.objects.bulk_create([through(**{source: manager.instance.pk, target: pk}) for pk in wanted])
+        else:
             manager.set(targets)
-            self.changes += 1
+        self.changes += 1
 
     def rules(self, entries: list[RuleEntry], procedures: dict[str, Procedure]) -> None:
         """Rules have no code of their own and nothing refers to them: when any differs, the whole
@@ -117,7 +130,7 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
             kiosk_direct=e.kiosk_direct, sort_order=i, paid_at_cashier=e.paid_at == "cashier",
         )
     for e in data.procedures:
-        up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
+        up.relation(procedures[e.code].counters, [counters[c] for c in e.counters], ordered=True)
         up.relation(procedures[e.code].prerequisites, [procedures[c] for c in e.prerequisites])
     for i, e in enumerate(data.life_events):
         life_event = up.row(LifeEvent, e, asks=list(e.asks), marks=e.marks, sort_order=i)
@@ -172,12 +185,15 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
          "number": c.number, "desks": c.desks, **({"cashier": True} if c.is_cashier else {})}
         for c in Counter.objects.filter(active=True).select_related("site", "department")
     ]
-    procedures = []
-    for p in Procedure.objects.filter(active=True).select_related("department").prefetch_related(
-        "counters", "prerequisites"
+    counter_order: dict[int, list[str]] = {}  # each procedure's counters in preference order (the rows' order)
+    for procedure_id, code in Procedure.counters.through.objects.order_by("id").values_list(
+        "procedure_id", "counter__code"
     ):
+        counter_order.setdefault(procedure_id, []).append(code)
+    procedures = []
+    for p in Procedure.objects.filter(active=True).select_related("department").prefetch_related("prerequisites"):
         item = {**_names(p), "department": p.department.code,
-                "counters": sorted(c.code for c in p.counters.all()),
+                "counters": counter_order.get(p.pk, []),
                 "handling_minutes": p.handling_minutes, "fee_yen": p.fee_yen}
         if p.documents:
             item["documents"] = p.documents

@@ -4,6 +4,7 @@ procedures are paid at the cashier (会計窓口). Checked on load, every refusa
 import textwrap
 
 import pytest
+import yaml
 
 from madoguchi.catalog.models import Counter, FeeExemption, FeeItem, Procedure, RevenueItem
 from madoguchi.catalog.schema import CatalogInvalid, parse_catalog
@@ -114,3 +115,28 @@ def test_the_starter_catalogue_carries_the_fees_the_issue_names(starter_catalog)
     cashiers = Counter.objects.filter(is_cashier=True)
     assert [(c.code, c.site.code) for c in cashiers] == [("kaikei", "honcho")]
     assert RevenueItem.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_procedures_counters_keep_the_catalogues_preference_order(starter_catalog, settings, tmp_path):
+    """Routing prefers the counters in the order the catalogue lists them: the rows keep that order
+    (through a dump and a load too), whatever the counters' ids."""
+    from django.core.cache import cache
+
+    from madoguchi.catalog.selectors import routing_index
+    from madoguchi.catalog.services import catalog_dump, catalog_load
+
+    assert [c.code for c in routing_index()["cert.tax"].counters] == ["koseki-cert", "kazei", "kita-cert",
+                                                                      "nishi-cert"]
+    catalog_dump(directory=tmp_path / "dump")
+    assert catalog_load(directory=tmp_path / "dump").changes == 0
+    path = tmp_path / "dump" / "procedures.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    cert_tax = next(p for p in data["procedures"] if p["code"] == "cert.tax")
+    assert cert_tax["counters"][:2] == ["koseki-cert", "kazei"]
+    # The tax counter first now (its id is the larger one: an order by id would not give this).
+    cert_tax["counters"] = ["kazei", "koseki-cert", "kita-cert", "nishi-cert"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    assert catalog_load(directory=tmp_path / "dump").changes == 1
+    cache.clear()
+    assert [c.code for c in routing_index()["cert.tax"].counters][:2] == ["kazei", "koseki-cert"]
