@@ -37,7 +37,8 @@ setup: $(VENV)/.runtime messages
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py catalog_load
-	@if [ "$(DEMO)" != 0 ]; then $(PY) manage.py demo_staff; fi
+	$(PY) manage.py dx_skills_load
+	@if [ "$(DEMO)" != 0 ]; then $(PY) manage.py demo_staff && $(PY) manage.py demo_talent && $(PY) manage.py demo_dxdesk; fi
 	$(PY) manage.py collectstatic --noinput -v0
 
 run: setup

@@ -44,8 +44,33 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        browser.new_context = _watched(browser.new_context)
         yield browser
         browser.close()
+
+
+# Every Content-Security-Policy refusal any page of any browser context meets (an inline script or
+# style, a foreign origin): the test that caused it fails, so nothing the pages need is blocked in
+# production.
+CSP_REFUSALS: list[str] = []
+
+
+def _watched(new_context):
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", lambda message: CSP_REFUSALS.append(message.text)
+                   if "Content Security Policy" in message.text else None)
+        return context
+
+    return watched_new_context
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_refusals(request):
+    CSP_REFUSALS.clear()
+    yield
+    if "browser" in request.fixturenames:
+        assert not CSP_REFUSALS, f"Content-Security-Policy refusals: {CSP_REFUSALS[:3]}"
 
 
 @pytest.fixture
@@ -138,12 +163,17 @@ def starter_catalog(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Caches (congestion, handling speeds) must not carry one test's figures into the next."""
-    from django.core.cache import cache
+    """Caches (congestion, handling speeds, rate limits) must not carry one test's figures into the next.
+    (The test settings keep the shared cache in memory; the multi-process tests use the real one.)"""
+    from django.core.cache import caches
 
-    cache.clear()
+    def clear():
+        caches["default"].clear()
+        caches["shared"].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
 api.add_router("", "madoguchi.payments.api.router")
+api.add_router("", "madoguchi.talent.api.router")
+api.add_router("", "madoguchi.dxdesk.api.router")
 
 admin.site.site_header = admin.site.site_title = "madoguchi"
 
@@ -38,6 +40,8 @@ urlpatterns = [
     path("", include("madoguchi.payments.urls")),
     path("", include("madoguchi.insights.urls")),
     path("", include("madoguchi.preapply.urls")),
+    path("", include("madoguchi.talent.urls")),
+    path("", include("madoguchi.dxdesk.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("MADOGUCHI_VAR_DIR", BASE_DIR / "var"))
+# var/ holds the SQLite database, the development secret and the pre-application keys: owner only.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_mode & 0o077 and os.access(VAR_DIR, os.W_OK):
+    VAR_DIR.chmod(0o700)
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
     "madoguchi.payments",
     "madoguchi.insights",
     "madoguchi.preapply",
+    "madoguchi.talent",
+    "madoguchi.dxdesk",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,10 +56,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "madoguchi.core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +117,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Caches. "default" is each process's own memory: hot, read-mostly data (the routing index, the
+# handling speeds) that may be a few seconds old. "shared" is one store for every process and
+# survives restarts: the rate limits (per client, however many workers and servers) and what must be
+# computed once for all. The database cache table by default (created by `migrate`'s companion
+# `createcachetable`, run by `make setup`); CACHE_URL=redis://… or memcached://… uses that server
+# (with its Python client installed: redis, or pymemcache).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+
+
+def _shared_cache(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("memcached://"):
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                "LOCATION": url.removeprefix("memcached://")}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "madoguchi_cache"}
+
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": _shared_cache(CACHE_URL),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -182,6 +214,28 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 30)
 # The no-writing counter's card reader agent on the counter PC (python -m madoguchi.cardreader). The
 # console page's JavaScript sends the card PIN there directly; it never reaches this server.
 CARD_READER_AGENT_URL = os.environ.get("CARD_READER_AGENT_URL", "http://127.0.0.1:8765")
+
+# The largest request body the JSON API reads (a visit's identity with a full household is a few kB).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+
+# Content-Security-Policy on every response: everything from this origin only, no inline script or
+# style, no framing. The no-writing counter's page adds the card reader agent to connect-src (and
+# only that page: see prefill.views). Data URIs for images: the pre-application QR codes to save.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 100
 

@@ -179,6 +179,43 @@ def appointment_contacts_purged(*, retention_days: int, count: int) -> Event:
                    retention_days=retention_days, count=count)
 
 
+# --- the back office (issue 17): DX talent and the DX help desk -----------------------------------
+
+
+def staff_list_imported(*, actor, source: str, **counts: int) -> Event:
+    """DX人材: the HR staff list was imported (counts only; never the names)."""
+    return _record(actor=actor, action="talent.staff_imported", target_type="talent.staffmember",
+                   target_id=source[:64], **counts)
+
+
+def skill_assessment_confirmed(*, actor, assessment, role: str, level: int) -> Event:
+    return _record(actor=actor, action="talent.assessment_confirmed", target=assessment,
+                   fiscal_year=assessment.fiscal_year, role=role, level=level)
+
+
+def talent_target_set(*, actor, target, role: str, level: int, headcount: int) -> Event:
+    return _record(actor=actor, action="talent.target_set", target=target, fiscal_year=target.fiscal_year,
+                   role=role, level=level, headcount=headcount)
+
+
+def talent_target_deleted(*, actor, target) -> Event:
+    return _record(actor=actor, action="talent.target_deleted", target=target, fiscal_year=target.fiscal_year)
+
+
+def talent_year_closed(*, actor, snapshot) -> Event:
+    return _record(actor=actor, action="talent.year_closed", target=snapshot, fiscal_year=snapshot.fiscal_year)
+
+
+def consultation_filed(*, actor, consultation) -> Event:
+    """よろず相談DX: a consultation was filed (by a member of staff, or opened from the counter's data)."""
+    return _record(actor=actor, action="dxdesk.filed", target=consultation, kind=consultation.help_kind,
+                   section=consultation.section_id)
+
+
+def consultation_moved(*, actor, consultation, old: str, new: str) -> Event:
+    return _record(actor=actor, action="dxdesk.status_changed", target=consultation, old=old, new=new)
+
+
 # --- fees (madoguchi.payments). Never the addressee: amounts, methods, receipt numbers and reasons only.
 # Terminal transaction ids and messages stay on the payment row: a vendor's 12-digit id would read as
 # an individual number here.

@@ -6,7 +6,7 @@ from . import selectors
 router = Router(tags=["catalog"])
 
 
-class CounterOut(Schema):
+class CatalogCounterOut(Schema):
     code: str
     name_ja: str
     name_en: str
@@ -24,7 +24,7 @@ class DocumentOut(Schema):
     easy: str = ""
 
 
-class ProcedureOut(Schema):
+class CatalogProcedureOut(Schema):
     code: str
     name_ja: str
     name_en: str
@@ -39,10 +39,10 @@ class ProcedureOut(Schema):
     prerequisites: list[str]
 
 
-@router.get("/catalog/procedures", response=list[ProcedureOut], auth=None, summary="Every active procedure")
+@router.get("/catalog/procedures", response=list[CatalogProcedureOut], auth=None, summary="Every active procedure")
 def list_procedures(request):
     return [
-        ProcedureOut(
+        CatalogProcedureOut(
             code=p.code, name_ja=p.name_ja, name_en=p.name_en, name_easy=p.name_easy,
             department=p.department.code, counters=[c.code for c in p.counters.all()],
             handling_minutes=p.handling_minutes, fee_yen=p.fee_yen, documents=p.documents,
@@ -53,11 +53,11 @@ def list_procedures(request):
     ]
 
 
-@router.get("/counters", response=list[CounterOut], auth=None, summary="Every active counter")
+@router.get("/counters", response=list[CatalogCounterOut], auth=None, summary="Every active counter")
 def list_counters(request):
     with translation.override("ja"):
         return [
-            CounterOut(
+            CatalogCounterOut(
                 code=c.code, name_ja=c.name_ja, name_en=c.name_en, site=c.site.code, site_name_ja=c.site.name_ja,
                 floor=c.floor, number=c.number, department=c.department.code, desks=c.desks,
             )

@@ -136,3 +136,39 @@ def _refusal(request, fields: list[str], message):
                             json_dumps_params={"ensure_ascii": False})
     template = "core/_refused.html" if getattr(request, "htmx", False) else "core/refused.html"
     return render(request, template, {"message": message}, status=422)
+
+
+class ApiErrorShapeMiddleware:
+    """The API answers in its own error shape even before (or without) an operation: an address under
+    /api/ that names no operation is a JSON 404, a method it does not take a JSON 405, and a body
+    larger than ``API_MAX_BODY_BYTES`` a JSON 413 — refused before it is read."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.max_body = settings.API_MAX_BODY_BYTES
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        try:
+            declared = int(request.headers.get("Content-Length") or 0)
+        except ValueError:
+            declared = 0
+        if declared > self.max_body:
+            response = JsonResponse({"message": _("The request body is too large (at most %(size)d bytes).") % {
+                "size": self.max_body}, "field": "", "errors": []}, status=413)
+            response["Connection"] = "close"  # the body stays unread
+            return response
+        response = self.get_response(request)
+        if response.status_code in (404, 405) and not response.get("Content-Type", "").startswith("application/json"):
+            message = _("Not found.") if response.status_code == 404 else _("This method is not allowed here.")
+            shaped = JsonResponse({"message": message, "field": "", "errors": []}, status=response.status_code)
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

@@ -41,32 +41,43 @@ class Capability(StrEnum):
     SURVEY_TABLET_USE = "survey_tablet.use"  # the exit tablet's survey screen
     DX_DESK_WORK = "dx_desk.work"  # triage and work every help-desk consultation
     TALENT_ALL = "talent.all"  # every staff member's DX skills, training and the targets
+    DX_CONSULT = "dx_desk.consult"  # file a consultation with the DX help desk and follow one's own
+    TALENT_SELF = "talent.self"  # one's own DX skill record: self-assessment, training, qualifications
+    TALENT_SECTION = "talent.section"  # staff records: one's own section's (all with TALENT_ALL); confirm them
+    TALENT_FIGURES = "talent.figures"  # the talent figures as aggregates (groups under five people hidden)
     PAYMENT_TAKE = "payment.take"  # charge fees at the desk, print receipts, void one's own charge the same day
     PAYMENT_REFUND = "payment.refund"  # refund a fee on a later day, void anyone's charge the same day
     CASHIER_CLOSE = "cashier.close"  # the day's payments, close a register (日計・精算), settlement, accounting export
 
 
 _STAFF = {Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.NAVIGATOR_ASSIST}
+# What every member of staff does in the back office (issue 17): ask the DX help desk for help, keep
+# their own DX skill record, read the talent figures as aggregates.
+_BACK_OFFICE = {Capability.DX_CONSULT, Capability.TALENT_SELF, Capability.TALENT_FIGURES}
 
 GRANTS: dict[str, frozenset[Capability]] = {
-    Role.RECEPTION: frozenset(_STAFF | {Capability.RECEPTION_REGISTER}),
-    Role.COUNTER: frozenset(_STAFF | {Capability.COUNTER_SERVE, Capability.PAYMENT_TAKE}),
+    Role.RECEPTION: frozenset(_STAFF | _BACK_OFFICE | {Capability.RECEPTION_REGISTER}),
+    Role.COUNTER: frozenset(_STAFF | _BACK_OFFICE | {Capability.COUNTER_SERVE, Capability.PAYMENT_TAKE}),
     Role.SUPERVISOR: frozenset(
         _STAFF
+        | _BACK_OFFICE
         | {
             Capability.RECEPTION_REGISTER,
             Capability.COUNTER_SERVE,
             Capability.SUPERVISE,
             Capability.AUDIT_VIEW,
             Capability.INSIGHTS_VIEW,
+            Capability.TALENT_SECTION,
             Capability.PAYMENT_TAKE,
             Capability.PAYMENT_REFUND,
             Capability.CASHIER_CLOSE,
         }
     ),
-    Role.ANALYST: frozenset({Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.INSIGHTS_VIEW}),
-    Role.DX_DESK: frozenset(_STAFF | {Capability.DX_DESK_WORK, Capability.TALENT_ALL}),
-    Role.HR: frozenset(_STAFF | {Capability.TALENT_ALL}),
+    Role.ANALYST: frozenset({Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.INSIGHTS_VIEW,
+                             Capability.TALENT_FIGURES}),
+    Role.DX_DESK: frozenset(_STAFF | _BACK_OFFICE | {Capability.DX_DESK_WORK, Capability.TALENT_ALL,
+                                                     Capability.TALENT_SECTION}),
+    Role.HR: frozenset(_STAFF | _BACK_OFFICE | {Capability.TALENT_ALL, Capability.TALENT_SECTION}),
     # The administrator may do everything, device screens included (to set them up and test them).
     Role.ADMINISTRATOR: frozenset(Capability),
     # Devices reach only their own screen.

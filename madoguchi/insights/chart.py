@@ -1,4 +1,4 @@
-"""The simulator's chart: mean and 90th-percentile stay per kind of visitor and policy, as inline SVG.
+"""The simulator's chart: mean and 90th-percentile stay per kind of visitor and policy, an SVG image.
 
 matplotlib's object API with the Agg/SVG canvases (no pyplot, no display), the labels set in IPAex
 Gothic — the font file shipped by japanize-matplotlib, found by path like the PDF forms' font,
@@ -74,12 +74,17 @@ def stay_chart_svg(comparison: Comparison, *, groups: Mapping[str, str], policie
 
 
 def _inline(svg: str, labelled_by: str) -> str:
-    """The SVG document as an element for the page: no XML prolog, an image role and its name."""
+    """The SVG as an image element for the page, its data in the address itself (``data:`` URI): an
+    inline <svg> would carry matplotlib's <style> and style attributes, which the page's
+    Content-Security-Policy (no inline style) refuses; as an image it is a separate document. Named by
+    the element ``labelled_by`` (the figure caption); the data table beside it is the text alternative.
+    """
+    import base64
+
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, count=1, flags=re.S)
-    # matplotlib's sheet says ``*{…}``: inline, that would reach the whole page; keep it to the chart.
-    svg = svg.replace("<style type=\"text/css\">*{", "<style type=\"text/css\">svg.chart *{", 1)
-    svg = re.sub(r'<svg\b', f'<svg role="img" aria-labelledby="{labelled_by}" class="chart" focusable="false"', svg,
-                 count=1)
     # matplotlib writes width/height in pt: the page scales the chart with its container instead.
-    return re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img class="chart" src="data:image/svg+xml;base64,{data}" alt="" role="img" '
+            f'aria-labelledby="{labelled_by}">')

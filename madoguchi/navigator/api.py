@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
-from ninja.throttling import AnonRateThrottle
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
 from madoguchi.catalog.eligibility import EVENT_FACTS, MAX_AGE, MEMBER_INPUTS, PLACES
 from madoguchi.core.errors import DomainError
+from madoguchi.core.throttle import SharedAnonRateThrottle
 
 from . import selectors, services
 from .ages import age_on
@@ -100,12 +100,12 @@ class EvaluateIn(BaseModel):
         return tuple(dict.fromkeys(self.life_events or [self.life_event]))
 
 
-class DepartmentOut(BaseModel):
+class NavigatorDepartmentOut(BaseModel):
     code: str
     name: str
 
 
-class CounterOut(BaseModel):
+class NavigatorCounterOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)  # from selectors.CounterPlace
     code: str
     name: str
@@ -114,14 +114,14 @@ class CounterOut(BaseModel):
     number: str
 
 
-class ProcedureOut(BaseModel):
+class NavigatorProcedureOut(BaseModel):
     code: str
     name: str
     required: bool
     reasons: list[str] = Field(description="Why, naming the member; says what was assumed when only an age was "
                                            "given and the school year could not be told.")
-    department: DepartmentOut
-    counter: CounterOut | None
+    department: NavigatorDepartmentOut
+    counter: NavigatorCounterOut | None
     documents: list[str]
     fee_yen: int
     fee_note: str = Field(description="Other fees beside fee_yen, if any.")
@@ -130,7 +130,7 @@ class ProcedureOut(BaseModel):
 
 
 class EvaluateOut(BaseModel):
-    procedures: list[ProcedureOut]
+    procedures: list[NavigatorProcedureOut]
 
 
 def _language(request) -> str:
@@ -169,7 +169,7 @@ def _check_against_the_catalogue(payload: EvaluateIn, book) -> None:
 
 
 @router.post(
-    "/navigator/evaluate", response=EvaluateOut, auth=None, throttle=[AnonRateThrottle(EVALUATE_RATE)],
+    "/navigator/evaluate", response=EvaluateOut, auth=None, throttle=[SharedAnonRateThrottle(EVALUATE_RATE)],
     summary="Every procedure a household needs for one or several life events",
 )
 def evaluate_household(request, payload: EvaluateIn):

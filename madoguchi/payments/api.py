@@ -5,6 +5,7 @@ copies and exemptions, never a price or a total.
 """
 
 import datetime as dt
+import re
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -13,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from madoguchi.catalog.models import Counter
+from madoguchi.core.api import ObjectId
 from madoguchi.core.api_auth import staff
 from madoguchi.core.errors import DomainError
 from madoguchi.core.roles import Capability
@@ -27,6 +29,7 @@ from .models import CASHLESS, Method, Payment, Register
 
 router = Router(tags=["payments"])
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MethodName = Literal[tuple(Method.values)]  # type: ignore[valid-type]
 
 
@@ -89,14 +92,25 @@ class PaymentVoidIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class PaymentDayQuery(Schema):
-    date: dt.date | None = Field(None, description="Local date; today when omitted")
+class _IsoDate(Schema):
+    """A ``date`` query parameter written YYYY-MM-DD (pydantic alone would read "0" as 1970-01-01)."""
+
+    date: dt.date | None = Field(None, description="Local date, YYYY-MM-DD; today when omitted")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_only(cls, value):
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+            raise ValueError("a date written YYYY-MM-DD")
+        return value
+
+
+class PaymentDayQuery(_IsoDate):
     register_code: str | None = Field(None, alias="register", max_length=80,
                                       description="Register code, e.g. koseki-cert-1; every register when omitted")
 
 
-class PaymentCloseQuery(Schema):
-    date: dt.date | None = Field(None, description="Local date; today when omitted")
+class PaymentCloseQuery(_IsoDate):
     register_code: str = Field(alias="register", max_length=80, description="Register code, e.g. koseki-cert-1")
 
 
@@ -164,7 +178,7 @@ def payment_out(request, payment: Payment) -> PaymentOut:
 @router.post("/visits/{visit_id}/payments", response={200: PaymentOut, 201: PaymentOut},
              auth=staff(Capability.PAYMENT_TAKE),
              summary="Charge fees of a visit: 201 with the new payment, 200 with the same one when the key was seen")
-def charge(request, visit_id: int, payload: PaymentChargeIn):
+def charge(request, visit_id: ObjectId, payload: PaymentChargeIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     counter = Counter.objects.filter(code=payload.counter, active=True).first()
     if counter is None:
@@ -197,7 +211,7 @@ def list_payments(request, filters: Query[PaymentDayQuery]):
 
 @router.post("/payments/{payment_id}/void", response=PaymentOut, auth=staff(Capability.PAYMENT_TAKE),
              summary="Void a payment the same day (the clerk who took it, or a supervisor), with the reason")
-def void(request, payment_id: int, payload: PaymentVoidIn):
+def void(request, payment_id: ObjectId, payload: PaymentVoidIn):
     payment = get_object_or_404(Payment, pk=payment_id)
     return payment_out(request, services.payment_void(payment=payment, actor=request.auth, reason=payload.reason))
 

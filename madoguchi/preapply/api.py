@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict, Field
 
 from madoguchi.core.api_auth import staff
 from madoguchi.core.roles import Capability
+from madoguchi.core.throttle import SharedAnonRateThrottle
 from madoguchi.reception import selectors as reception_selectors
 
 from . import selectors, services
@@ -48,7 +48,7 @@ class CheckInOut(Schema):
     status_url: str
 
 
-@router.get("/appointments/groups", response=list[GroupOut], auth=None, throttle=[AnonRateThrottle(SLOTS_RATE)],
+@router.get("/appointments/groups", response=list[GroupOut], auth=None, throttle=[SharedAnonRateThrottle(SLOTS_RATE)],
             summary="What can be booked, and where")
 def groups(request):
     language = get_language() or "ja"
@@ -58,7 +58,8 @@ def groups(request):
 
 
 @router.get("/appointments/groups/{group_code}/slots", response=list[SlotOut], auth=None,
-            throttle=[AnonRateThrottle(SLOTS_RATE)], summary="Bookable slots with the places left (full ones too)")
+            throttle=[SharedAnonRateThrottle(SLOTS_RATE)],
+            summary="Bookable slots with the places left (full ones too)")
 def slots(request, group_code: str, day: date | None = None):
     group = selectors.appointment_group(group_code)
     if group is None:

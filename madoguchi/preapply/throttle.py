@@ -4,7 +4,8 @@ uses it; the address comes from X-Forwarded-For only behind ``NINJA_NUM_PROXIES`
 import functools
 
 from django.shortcuts import render
-from ninja.throttling import SimpleRateThrottle
+
+from madoguchi.core.throttle import SharedScopedThrottle
 
 # Requests per client address. Filling in a form takes a few posts (a mistake, a row added); a code
 # guessed by brute force would take billions, so a few dozen an hour stops that.
@@ -14,15 +15,6 @@ LOOKUP_RATE = "30/h"
 SLOTS_RATE = "300/h"
 
 
-class ClientRateThrottle(SimpleRateThrottle):
-    def __init__(self, scope: str, rate: str):
-        self.scope = scope
-        super().__init__(rate)
-
-    def get_cache_key(self, request) -> str:
-        return self.cache_format % {"scope": f"preapply_{self.scope}", "ident": self.get_ident(request)}
-
-
 def rate_limited(scope: str, rate: str, *, methods: tuple[str, ...] = ("POST",)):
     """Answer 429 with a page once a client passes ``rate`` for ``scope`` (only ``methods`` count)."""
 
@@ -30,7 +22,7 @@ def rate_limited(scope: str, rate: str, *, methods: tuple[str, ...] = ("POST",))
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
-                throttle = ClientRateThrottle(scope, rate)
+                throttle = SharedScopedThrottle(f"preapply_{scope}", rate)
                 if not throttle.allow_request(request):
                     wait = throttle.wait()
                     response = render(request, "preapply/too_many.html", status=429)

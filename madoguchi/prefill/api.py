@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict, model_validator
 
+from madoguchi.core.api import ErrorOut, ObjectId
 from madoguchi.core.api_auth import staff
 from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_numbers
 from madoguchi.core.roles import Capability
@@ -99,11 +100,6 @@ class AnswersOut(Schema):
     answers_missing: list[str]
 
 
-class ErrorOut(Schema):
-    message: str
-    field: str = ""
-
-
 def _visit_for(request, visit_id: int) -> Visit:
     visit = get_object_or_404(Visit, pk=visit_id)
     if not may_handle_visit(request.auth, visit):
@@ -116,7 +112,7 @@ def _visit_for(request, visit_id: int) -> Visit:
     response={201: CaptureOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Capture the visit's identity (書かない窓口)",
 )
-def identity_capture(request, visit_id: int, payload: IdentityIn):
+def identity_capture(request, visit_id: ObjectId, payload: IdentityIn):
     """Capture or correct the identity every form of the visit is filled from; later counters reuse it.
     Any 12-digit individual number in any field → 422, naming the field."""
     visit = _visit_for(request, visit_id)
@@ -139,7 +135,7 @@ def identity_capture(request, visit_id: int, payload: IdentityIn):
     response={200: AnswersOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Add what the resident must add to the forms",
 )
-def answers_save(request, visit_id: int, payload: AnswersIn):
+def answers_save(request, visit_id: ObjectId, payload: AnswersIn):
     """Merge answers (keys from the visit's forms); a blank value removes one. Dates in Western or 和暦."""
     visit = _visit_for(request, visit_id)
     record = services.identity_answers_save(visit=visit, answers=payload.answers, actor=request.auth)
@@ -157,7 +153,7 @@ def answers_save(request, visit_id: int, payload: AnswersIn):
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }}},
 )
-def forms_pdf(request, visit_id: int):
+def forms_pdf(request, visit_id: ObjectId):
     """The PDF to print and have signed. Writes an access-log row; sent with ``Cache-Control: no-store``.
     422 when the identity or a required answer is missing."""
     visit = _visit_for(request, visit_id)

@@ -113,7 +113,7 @@ def _render(request, visit: Visit, *, identity_form=None, household_formset=None
         unprintable = unprintable_characters(" ".join(
             [identity.name, identity.name_kana, identity.address, *(m["name"] for m in identity.household)]))
     step = selectors.active_step_of(visit, request.user) if request.user.can(Capability.COUNTER_SERVE) else None
-    return render(request, "prefill/visit_forms.html", {
+    response = render(request, "prefill/visit_forms.html", {
         "visit": visit, "identity": identity, "forms": forms, "identity_form": identity_form,
         "household_formset": household_formset, "answers_form": answers_form, "household": household,
         "birth_date_wareki": _wareki(identity.birth_date) if identity else "",
@@ -123,6 +123,9 @@ def _render(request, visit: Visit, *, identity_form=None, household_formset=None
         "console_step": step, "agent_url": settings.CARD_READER_AGENT_URL.rstrip("/"),
         "card_messages": _card_messages(),
     }, status=status)
+    # The only page that may talk to the card reader agent on this PC (django-csp adds it to connect-src).
+    response._csp_update = {"connect-src": [settings.CARD_READER_AGENT_URL.rstrip("/")]}
+    return response
 
 
 def _card_messages() -> dict[str, str]:

@@ -4,7 +4,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.api import ObjectId
 from madoguchi.core.api_auth import staff
 from madoguchi.core.errors import DomainError
 from madoguchi.core.roles import Capability
@@ -101,8 +102,14 @@ def _site(code: str | None) -> Site:
 @router.post("/visits", response={201: VisitOut}, auth=staff(Capability.RECEPTION_REGISTER, Capability.KIOSK_USE),
              summary="Register a visit: one ticket, one Step per counter")
 def register_visit(request, payload: VisitIn):
+    channel = payload.channel
+    if not request.auth.can(Capability.RECEPTION_REGISTER):
+        # A kiosk registers kiosk visits, whatever it says: the channel is how the visit came.
+        if "channel" in payload.model_fields_set and channel != Channel.KIOSK:
+            raise PermissionDenied
+        channel = Channel.KIOSK
     visit = services.visit_register(
-        site=_site(payload.site), procedure_codes=payload.procedures, channel=payload.channel, needs=payload.needs,
+        site=_site(payload.site), procedure_codes=payload.procedures, channel=channel, needs=payload.needs,
         interpreter_language=payload.interpreter_language, life_event=payload.life_event,
         registered_by=request.auth,
     )
@@ -111,7 +118,7 @@ def register_visit(request, payload: VisitIn):
 
 @router.get("/visits/{visit_id}", response=VisitOut,
             auth=staff(Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE), summary="A visit and its Steps")
-def get_visit(request, visit_id: int):
+def get_visit(request, visit_id: ObjectId):
     return visit_out(request, get_object_or_404(Visit.objects.select_related("site"), pk=visit_id))
 
 
@@ -123,8 +130,11 @@ def _counter_for(request, counter_code: str) -> Counter:
 
 
 def _step_for(request, step_id: int) -> Step:
-    step = get_object_or_404(Step.objects.select_related("counter", "visit"), pk=step_id)
-    _counter_for(request, step.counter.code)
+    """The Step, if the account may serve its counter. A missing Step and another counter's answer alike
+    (404), so nobody learns which Steps exist elsewhere."""
+    step = Step.objects.select_related("counter", "visit").filter(pk=step_id).first()
+    if step is None or not may_serve(request.auth, step.counter):
+        raise Http404
     return step
 
 
@@ -139,13 +149,13 @@ def call_next(request, counter_code: str, payload: CallNextIn | None = None):
 
 
 @router.post("/steps/{step_id}/start", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
-def start(request, step_id: int):
+def start(request, step_id: ObjectId):
     return step_out(services.step_start(step=_step_for(request, step_id), clerk=request.auth))
 
 
 @router.post("/steps/{step_id}/complete", response={200: VisitOut}, auth=staff(Capability.COUNTER_SERVE),
              summary="Complete the Step and hand the visit to its next counter")
-def complete(request, step_id: int, payload: CompleteIn | None = None):
+def complete(request, step_id: ObjectId, payload: CompleteIn | None = None):
     with transaction.atomic():
         step = _step_for(request, step_id)
         services.step_complete(step=step, clerk=request.auth, memo=payload.memo if payload else "")
@@ -153,10 +163,10 @@ def complete(request, step_id: int, payload: CompleteIn | None = None):
 
 
 @router.post("/steps/{step_id}/no-show", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
-def no_show(request, step_id: int):
+def no_show(request, step_id: ObjectId):
     return step_out(services.step_no_show(step=_step_for(request, step_id), clerk=request.auth))
 
 
 @router.post("/steps/{step_id}/recall", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
-def recall(request, step_id: int):
+def recall(request, step_id: ObjectId):
     return step_out(services.step_recall(step=_step_for(request, step_id), clerk=request.auth))

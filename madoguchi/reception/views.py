@@ -33,7 +33,8 @@ def reception(request):
     event = catalog.life_event_by_code(request.GET.get("life_event"))
     if event is not None:
         initial.update(life_event=event, procedures=list(event.procedures.all()))
-    scan = ScanForm(request.GET if "navigator_qr" in request.GET else None)
+    scanning = request.method == "POST" and "navigator_qr" in request.POST
+    scan = ScanForm(request.POST if scanning else None)
     if scan.is_valid():
         selection = scan.cleaned_data["navigator_qr"]
         initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
@@ -42,8 +43,8 @@ def reception(request):
         messages.info(request, ngettext(
             "The navigator's %(count)d procedure is ticked: check it and register.",
             "The navigator's %(count)d procedures are ticked: check them and register.", count) % {"count": count})
-    form = ReceptionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = ReceptionForm(request.POST if request.method == "POST" and not scanning else None, initial=initial)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             visit = services.visit_register(

@@ -86,7 +86,8 @@ def test_me_reports_the_accounts_role_and_capabilities():
 
     assert body["username"] == "tanaka"
     assert body["role"] == "reception"
-    assert body["capabilities"] == ["catalog.view", "navigator.assist", "reception.register", "staff.home"]
+    assert body["capabilities"] == ["catalog.view", "dx_desk.consult", "navigator.assist", "reception.register",
+                                    "staff.home", "talent.figures", "talent.self"]
 
 
 @pytest.mark.django_db

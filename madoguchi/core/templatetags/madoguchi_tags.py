@@ -8,3 +8,15 @@ register = template.Library()
 def floor_label(floor) -> str:
     """A floor as people read it: 「2階」 in Japanese, "2F" in English."""
     return gettext("%(floor)sF") % {"floor": floor}
+
+
+@register.filter
+def can(user, capability: str) -> bool:
+    """``{% if user|can:"dx_desk.work" %}``: whether the account holds the capability (for links only;
+    the view decides access)."""
+    from madoguchi.core.roles import Capability
+
+    try:
+        return bool(user.is_authenticated and user.can(Capability(capability)))
+    except ValueError:
+        return False

@@ -7,6 +7,10 @@ walks the whole product, whatever app it sits in.
 One departure from DESIGN.md: ``accounts`` stands above ``catalog``, not below it. A staff account
 belongs to a department and serves counters (foreign keys into the catalogue), and the catalogue
 needs nothing of the accounts since access moved to ``core``.
+
+A second: ``talent`` stands below ``dxdesk``, not beside it. The ward's sections (所属) and its staff
+register come from the HR system into ``talent``; a help-desk consultation is filed for a section,
+and talent needs nothing of the help desk.
 """
 
 import ast
@@ -28,7 +32,8 @@ LAYERS: list[set[str]] = [
     {"counters", "prefill", "payments"},
     {"preapply", "appointments", "surveys", "cardreader"},
     {"insights"},
-    {"dxdesk", "talent"},
+    {"talent"},
+    {"dxdesk"},
 ]
 LAYER_OF = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
@@ -90,9 +91,7 @@ def test_a_three_counter_visit_from_reception_to_the_next_counter(browser, live_
     console.keyboard.press("Enter")
     console.wait_for_selector(".current-card")
     assert visit.ticket_number in console.locator(".current-card__ticket").inner_text()
-    display.wait_for_function(
-        f"document.getElementById('announcement').textContent.includes('{visit.ticket_number}')", timeout=5_000
-    )
+    expect(display.locator("#announcement")).to_contain_text(visit.ticket_number, timeout=5_000)
     assert "番窓口へお越しください" in display.locator("#announcement").inner_text()
     axe(console)
     press_tab_until(console, "textarea[name=memo]")
@@ -120,10 +119,8 @@ def test_a_three_counter_visit_from_reception_to_the_next_counter(browser, live_
     clerk_b.get_by_role("button", name=re.compile("Call next|呼出")).click()
     clerk_b.wait_for_selector(".current-card")
     assert "転入届 受理済み" in clerk_b.locator(".memos").inner_text()
-    display.wait_for_function(
-        "document.querySelector('.call--latest') && "
-        f"document.querySelector('.call--latest').dataset.counter === '{next_step.counter.number}'", timeout=5_000
-    )
+    expect(display.locator(".call--latest")).to_have_attribute("data-counter", next_step.counter.number,
+                                                               timeout=5_000)
     assert next_step.counter.number in display.locator("#announcement").inner_text()
 
 

@@ -4,6 +4,7 @@ indicator give way to the chart and the tables, and every state of the page pass
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.core.roles import Role
@@ -33,7 +34,7 @@ def test_a_supervisor_simulates_a_day_and_a_what_if(browser, live_server, axe, t
 
     result = page.locator("#simulation-result section")
     result.wait_for()
-    assert page.locator("#simulation-result svg[role='img']").count() == 1
+    assert page.locator("#simulation-result img.chart[role='img']").count() == 1
     assert page.locator("#simulation-result table.data").count() == 3
     assert not page.locator("#simulation-progress").is_visible()
     assert page.url.endswith("/staff/insights/simulator/")  # the page stayed: only the result was swapped
@@ -43,8 +44,7 @@ def test_a_supervisor_simulates_a_day_and_a_what_if(browser, live_server, axe, t
     page.fill("#id_prefill_share", "0.9")
     page.fill("#id_desks_kokuho", "6")
     page.locator("main form button[type='submit']").click()
-    page.wait_for_function("first => document.querySelector('#simulation-result table.data').innerText !== first",
-                           arg=first)
+    expect(page.locator("#simulation-result table.data").first).not_to_have_text(first)
     axe(page)
 
 

@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from madoguchi.cardreader.card.simulator import SimulatedCard
@@ -66,7 +67,7 @@ def test_a_clerk_reads_the_card_reviews_and_prints_every_form(browser, live_serv
     _server, card = agent
     page, _requests = logged_page(browser, live_server, clerk)
     open_forms_page_from_the_console(page, serving_step.visit)
-    page.wait_for_function("document.getElementById('pin-tries').textContent.includes('3')")
+    expect(page.locator("#pin-tries")).to_contain_text("3")
     axe(page)
 
     enter_pin(page, PIN)
@@ -125,10 +126,10 @@ def test_the_pin_goes_only_to_the_local_agent_and_a_wrong_one_is_never_retried(
     server, card = agent
     page, requests = logged_page(browser, live_server, clerk)
     open_forms_page_from_the_console(page, serving_step.visit)
-    page.wait_for_function("document.getElementById('pin-tries').textContent.includes('3')")
+    expect(page.locator("#pin-tries")).to_contain_text("3")
 
     enter_pin(page, "0000")
-    page.wait_for_function("document.getElementById('pin-tries').textContent.includes('2')")
+    expect(page.locator("#pin-tries")).to_contain_text("2")
     assert "暗証番号" in page.locator("#card-status").inner_text()
     time.sleep(1)  # time for a retry to happen, if the page ever made one
     assert card.verify_attempts == 1 and card.tries_left == 2
