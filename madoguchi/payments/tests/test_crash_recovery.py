@@ -23,7 +23,7 @@ from django.conf import settings
 from madoguchi.accounts.services import api_token_get_or_create
 from madoguchi.payments.models import Payment
 from madoguchi.payments.terminals import Outcome
-from madoguchi.reception.tests.test_crash_recovery import database_url, free_port
+from madoguchi.reception.tests.servers import database_url, free_port
 
 from .factories import visit_at_desk
 

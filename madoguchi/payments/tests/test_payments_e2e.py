@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.core.roles import Role
@@ -49,8 +50,7 @@ def test_a_clerk_takes_a_fee_by_keyboard_alone(page, live_server, axe, starter_c
     tab_to(page, "#id_tendered_yen")
     page.keyboard.type("1000")
     page.keyboard.press("Tab")  # leaving the field updates the total and the change
-    page.wait_for_function("document.getElementById('payment-change') && "
-                           "document.getElementById('payment-change').textContent.includes('100')")
+    expect(page.locator("#payment-change")).to_contain_text("100")
     assert "900" in page.locator("#payment-total").inner_text()
     tab_to(page, "#charge-button")
     page.keyboard.press("Enter")
