@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalog', '0005_fees_and_cashier'),
+        ('catalog', '0006_fees_and_cashier'),
         ('reception', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
