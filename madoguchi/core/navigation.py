@@ -42,6 +42,8 @@ SCREENS: list[Screen] = [
            _("The day's fees per register: receipts, voids, refunds.")),
     Screen(Capability.CASHIER_CLOSE, "payments:close", _("Close the day (日計・精算)"),
            _("Count each register's cash, reconcile the terminal's settlement, export for accounting.")),
+    Screen(Capability.INSIGHTS_VIEW, "insights:cashless", _("Cashless payments"),
+           _("The cashless share of the fees per day, counter and method; the time at the desk with and without.")),
     Screen(Capability.DX_DESK_WORK, "dxdesk:list", _("DX help desk: consultations"),
            _("Triage and work every consultation; measure the tools delivered; ideas from the counter's data.")),
     Screen(Capability.DX_CONSULT, "dxdesk:new", _("Ask the DX help desk"),

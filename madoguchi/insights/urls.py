@@ -5,4 +5,5 @@ from . import views
 app_name = "insights"
 urlpatterns = [
     path("staff/insights/simulator/", views.simulator, name="simulator"),
+    path("staff/insights/cashless/", views.cashless, name="cashless"),
 ]
