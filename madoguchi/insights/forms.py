@@ -4,6 +4,7 @@ the period of the cashless figures."""
 from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -70,9 +71,9 @@ class CashlessPeriodForm(GuardedForm):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today = today or timezone.localdate()
 
     def clean(self):
         data = super().clean()
