@@ -146,6 +146,8 @@ class PaymentCloseCashlessOut(Schema):
     only_ours: list[PaymentUnmatchedOut]
     only_terminal: list[PaymentUnmatchedOut]
     amount_differs: list[PaymentUnmatchedOut]
+    unknown_terminal: list[PaymentUnmatchedOut] = Field(
+        description="rows of the day's report from a terminal no register uses (listed on every register's close)")
 
 
 class PaymentCloseOut(Schema):
@@ -247,5 +249,7 @@ def close(request, filters: Query[PaymentCloseQuery]):
             amount_differs=[PaymentUnmatchedOut(transaction_id=e.transaction_id, amount_yen=line.amount_yen,
                                                 receipt_number=e.reference)
                             for e, line in (r.amount_differs if r else [])],
+            unknown_terminal=[PaymentUnmatchedOut(transaction_id=row.transaction_id, amount_yen=row.amount_yen)
+                              for row in figures.unknown_terminal],
         ),
     )

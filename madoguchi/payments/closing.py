@@ -111,6 +111,8 @@ def register_close(*, register: Register, day: date, counts: dict[int, int], var
             unmatched=len(reconciliation.only_ours) + len(reconciliation.only_terminal)
             + len(reconciliation.amount_differs),
         )
+    if figures.unknown_terminal:
+        cashless["unknown_terminal"] = [row.transaction_id for row in figures.unknown_terminal]
     with transaction.atomic():
         close, _created = DayClose.objects.update_or_create(
             register=register, service_date=day,

@@ -136,6 +136,8 @@ class CloseFigures:
     expected: list[settlement.Expected]  # cashless sales and refunds as recorded here
     reconciliation: settlement.Reconciliation | None  # None: no settlement report imported for the day
     close: DayClose | None
+    # Rows of the day's report from a terminal no register uses: no register's close would list them.
+    unknown_terminal: list[SettlementRow] = field(default_factory=list)
 
     @property
     def expected_cash_yen(self) -> int:
@@ -175,6 +177,8 @@ def close_figures(*, register: Register, day: date) -> CloseFigures:
         cash_refunded_yen=figures[Method.CASH].refunded_yen, methods=list(figures.values()), voided=voided,
         expected=expected, reconciliation=reconciliation,
         close=DayClose.objects.filter(register=register, service_date=day).first(),
+        unknown_terminal=list(SettlementRow.objects.filter(settlement__service_date=day).exclude(
+            terminal_id__in=Register.objects.values("terminal_id")).order_by("at", "transaction_id")),
     )
 
 

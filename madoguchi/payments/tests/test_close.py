@@ -68,6 +68,8 @@ def test_the_close_counts_the_cash_and_reconciles_the_terminal(day_of_payments, 
     qr = day_of_payments["qr"].transaction_id
     report = "\n".join(line for line in report.splitlines() if not line.startswith(qr))
     report += f"\nT-UNKNOWN-1,{register.terminal_id},{today.isoformat()}T15:00:00+09:00,emoney,1000,sale\n"
+    # …and one from a terminal no register uses: listed on every register's close, never lost.
+    report += f"T-ELSEWHERE-1,old-terminal-9,{today.isoformat()}T15:30:00+09:00,qr,450,sale\n"
     closing.settlement_import(day=today, text=report, source="acquirer.csv", actor=supervisor)
 
     figures = selectors.close_figures(register=register, day=today)
@@ -80,6 +82,8 @@ def test_the_close_counts_the_cash_and_reconciles_the_terminal(day_of_payments, 
                                                        refund.transaction_id}
     assert [e.transaction_id for e in r.only_ours] == [qr]
     assert [line.transaction_id for line in r.only_terminal] == ["T-UNKNOWN-1"]
+    assert [(row.transaction_id, row.terminal_id) for row in figures.unknown_terminal] == [
+        ("T-ELSEWHERE-1", "old-terminal-9")]
 
     # The drawer is 10 yen short: the close needs a reason, then records the variance.
     counts = {10000: 3, 500: 1, 50: 1, 10: 4}  # 30,590
@@ -91,6 +95,7 @@ def test_the_close_counts_the_cash_and_reconciles_the_terminal(day_of_payments, 
     assert (close.expected_cash_yen, close.counted_cash_yen, close.variance_yen) == (30600, 30590, -10)
     assert close.cashless["only_ours"] == [qr] and close.cashless["only_terminal"] == ["T-UNKNOWN-1"]
     assert close.cashless["unmatched"] == 2
+    assert close.cashless["unknown_terminal"] == ["T-ELSEWHERE-1"]
     event = Event.objects.get(action="payment.day_closed")
     assert (event.details["variance_yen"], event.details["reason"]) == (-10, "釣銭の渡し過ぎ（10円）")
 

@@ -106,7 +106,8 @@ def test_the_supervisors_payment_pages_are_accessible(page, live_server, axe, st
     supervisor = UserFactory(role=Role.SUPERVISOR)
     today = timezone.localdate()
     closing.settlement_import(day=today, text=simulated_terminal.settlement_report(day=today) +
-                              f"T-X,{register.terminal_id},{today}T12:00:00+09:00,qr,700,sale\n",
+                              f"T-X,{register.terminal_id},{today}T12:00:00+09:00,qr,700,sale\n"
+                              f"T-Y,old-terminal-9,{today}T12:30:00+09:00,card,300,sale\n",
                               source="t.csv", actor=supervisor)
     sign_in(page, live_server, supervisor)
 
@@ -114,7 +115,7 @@ def test_the_supervisors_payment_pages_are_accessible(page, live_server, axe, st
     assert cash.receipt_number in page.inner_text("main")
     axe(page)
     page.goto(f"/staff/cashier/close/?date={today}&register={register.code}")
-    assert page.locator("#only-terminal").count() == 1
+    assert page.locator("#only-terminal").count() == 1 and page.locator("#unknown-terminal").count() == 1
     axe(page)
     # The close by keyboard: the first denomination, then the reason, then close.
     tab_to(page, "#id_count_10000")
