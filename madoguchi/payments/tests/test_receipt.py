@@ -42,6 +42,9 @@ def test_the_receipt_carries_what_a_ward_office_prints(koseki_payment):
         assert expected in text, expected
     assert "再発行" not in text
     assert "年金事務所" not in text  # the exemption's note stays in the records, not on the resident's receipt
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("IPAexGothic" in name for name in fonts), fonts  # embedded: prints the same on any PC
 
 
 def test_a_second_print_is_marked_reissued_and_every_print_is_logged(koseki_payment):
