@@ -155,6 +155,7 @@ class PaymentCloseOut(Schema):
     register_code: str
     closed: bool
     closed_at: dt.datetime | None
+    close_outdated: bool = Field(description="closed, then a payment, void, refund or import changed the figures")
     methods: list[PaymentCloseMethodOut]
     cash: PaymentCloseCashOut
     cashless: PaymentCloseCashlessOut
@@ -229,7 +230,7 @@ def close(request, filters: Query[PaymentCloseQuery]):
     r = figures.reconciliation
     return PaymentCloseOut(
         date=figures.day, register_code=register.code, closed=closed is not None,
-        closed_at=closed.closed_at if closed else None,
+        closed_at=closed.closed_at if closed else None, close_outdated=figures.close_outdated,
         methods=[PaymentCloseMethodOut(method=m.method, payments=m.count, taken_yen=m.amount_yen,
                                        refunded_yen=m.refunded_yen) for m in figures.methods],
         cash=PaymentCloseCashOut(

@@ -100,19 +100,7 @@ def register_close(*, register: Register, day: date, counts: dict[int, int], var
     if variance and not reason:
         raise DomainError(_("The cash differs from the expected amount by %(variance)s yen: give the reason."),
                           field="variance_reason", variance=f"{variance:+,}")
-    reconciliation = figures.reconciliation
-    cashless = {"imported": reconciliation is not None}
-    if reconciliation is not None:
-        cashless.update(
-            expected=reconciliation.expected_by_method(), settled=reconciliation.settled_by_method(),
-            only_ours=[e.transaction_id for e in reconciliation.only_ours],
-            only_terminal=[line.transaction_id for line in reconciliation.only_terminal],
-            amount_differs=[e.transaction_id for e, _line in reconciliation.amount_differs],
-            unmatched=len(reconciliation.only_ours) + len(reconciliation.only_terminal)
-            + len(reconciliation.amount_differs),
-        )
-    if figures.unknown_terminal:
-        cashless["unknown_terminal"] = [row.transaction_id for row in figures.unknown_terminal]
+    cashless = selectors.cashless_summary(figures)
     with transaction.atomic():
         close, _created = DayClose.objects.update_or_create(
             register=register, service_date=day,

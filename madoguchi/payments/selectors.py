@@ -143,6 +143,31 @@ class CloseFigures:
     def expected_cash_yen(self) -> int:
         return self.float_yen + self.cash_paid_yen - self.cash_refunded_yen
 
+    @property
+    def close_outdated(self) -> bool:
+        """The register was closed, then a payment, void, refund or settlement import changed its figures:
+        the close no longer states the day and must be made again."""
+        return self.close is not None and (self.close.expected_cash_yen != self.expected_cash_yen
+                                           or self.close.cashless != cashless_summary(self))
+
+
+def cashless_summary(figures: CloseFigures) -> dict:
+    """The cashless side of a close as it is stored with it (JSON): totals and unmatched transaction ids."""
+    reconciliation = figures.reconciliation
+    summary: dict = {"imported": reconciliation is not None}
+    if reconciliation is not None:
+        summary.update(
+            expected=reconciliation.expected_by_method(), settled=reconciliation.settled_by_method(),
+            only_ours=[e.transaction_id for e in reconciliation.only_ours],
+            only_terminal=[line.transaction_id for line in reconciliation.only_terminal],
+            amount_differs=[e.transaction_id for e, _line in reconciliation.amount_differs],
+            unmatched=len(reconciliation.only_ours) + len(reconciliation.only_terminal)
+            + len(reconciliation.amount_differs),
+        )
+    if figures.unknown_terminal:
+        summary["unknown_terminal"] = [row.transaction_id for row in figures.unknown_terminal]
+    return summary
+
 
 def close_figures(*, register: Register, day: date) -> CloseFigures:
     """A register's day: cash the drawer should hold, each method's takings and refunds, and the

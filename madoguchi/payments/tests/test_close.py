@@ -107,6 +107,26 @@ def test_a_balanced_close_needs_no_reason(day_of_payments, supervisor):
     assert close.variance_yen == 0 and close.cashless == {"imported": False}
 
 
+def test_a_close_is_marked_outdated_when_the_day_changes_after_it(day_of_payments, supervisor, simulated_terminal):
+    register = day_of_payments["cash"].register
+    today = timezone.localdate()
+    closing.register_close(register=register, day=today, counts={10000: 3, 500: 1, 100: 1}, variance_reason="",
+                           actor=supervisor)
+    assert not selectors.close_figures(register=register, day=today).close_outdated
+
+    # A void after the close: 600 yen less in the drawer than the close says.
+    services.payment_void(payment=day_of_payments["cash"], actor=supervisor, reason="二重交付")
+    assert selectors.close_figures(register=register, day=today).close_outdated
+    closing.register_close(register=register, day=today, counts={10000: 3}, variance_reason="",
+                           actor=supervisor)
+    assert not selectors.close_figures(register=register, day=today).close_outdated
+
+    # The terminal's report imported after the close changes the cashless side.
+    closing.settlement_import(day=today, text=simulated_terminal.settlement_report(day=today), source="t.csv",
+                              actor=supervisor)
+    assert selectors.close_figures(register=register, day=today).close_outdated
+
+
 def test_a_settlement_file_with_a_bad_line_is_refused_whole(starter_catalog, supervisor):
     today = timezone.localdate()
     text = ("transaction_id,terminal_id,datetime,method,amount_yen,kind\n"

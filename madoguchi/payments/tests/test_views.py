@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.core.roles import Role
+from madoguchi.payments import services
 from madoguchi.payments.models import DayClose, Payment
 
 from .factories import charge, clerk_at, visit_at_desk
@@ -149,6 +150,9 @@ def test_the_close_page_imports_a_settlement_file_and_closes(starter_catalog, si
                                {**counts, "variance_reason": ""})
     assert response.status_code == 302
     assert DayClose.objects.get(register=register).variance_yen == 0
+    assert 'id="close-outdated"' not in supervisor.get(response.url).content.decode()
+    services.payment_void(payment=Payment.objects.get(), actor=clerk, reason="取消")  # voided after the close
+    assert 'id="close-outdated"' in supervisor.get(response.url).content.decode()
 
 
 def test_who_may_open_the_payment_pages(starter_catalog):
