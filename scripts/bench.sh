@@ -20,6 +20,8 @@ echo "== bench/bench_payments.py"
 if scripts/with_postgres.sh --check; then
   scripts/with_postgres.sh .venv/bin/python bench/bench_payments.py || status=1
 fi
+echo "== bench/bench_operations.py"
+.venv/bin/python bench/bench_operations.py || status=1
 echo "== bench/bench_simulation.py"
 .venv/bin/python bench/bench_simulation.py || status=1
 # A benchmark that misses its target exits 1 after printing its figures; every benchmark still runs.
