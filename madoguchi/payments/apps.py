@@ -7,4 +7,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Fees and payments")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deployment check
+        from madoguchi.core.metrics import register_collector
+
+        from . import (
+            checks,  # noqa: F401 - registers the deployment check
+            metrics,
+        )
+
+        register_collector(metrics.collect)
