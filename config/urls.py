@@ -20,6 +20,7 @@ api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
 api.add_router("", "madoguchi.insights.api.router")
+api.add_router("", "madoguchi.payments.api.router")
 api.add_router("", "madoguchi.talent.api.router")
 api.add_router("", "madoguchi.dxdesk.api.router")
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("madoguchi.counters.urls")),
     path("", include("madoguchi.navigator.urls")),
     path("", include("madoguchi.prefill.urls")),
+    path("", include("madoguchi.payments.urls")),
     path("", include("madoguchi.insights.urls")),
     path("", include("madoguchi.preapply.urls")),
     path("", include("madoguchi.talent.urls")),

@@ -21,6 +21,11 @@ if scripts/with_postgres.sh --check; then
 else
   echo "PostgreSQL server binaries not found: the insights benchmark needs them."
 fi
+echo "== bench/bench_payments.py"
+.venv/bin/python bench/bench_payments.py || status=1
+if scripts/with_postgres.sh --check; then
+  scripts/with_postgres.sh .venv/bin/python bench/bench_payments.py || status=1
+fi
 echo "== bench/bench_operations.py"
 .venv/bin/python bench/bench_operations.py || status=1
 echo "== bench/bench_simulation.py"

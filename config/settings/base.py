@@ -5,6 +5,7 @@ Modules: ``local`` (``make run``, a pilot on one machine), ``production`` (an of
 """
 
 import ipaddress
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "madoguchi.reception",
     "madoguchi.counters",
     "madoguchi.prefill",
+    "madoguchi.payments",
     "madoguchi.insights",
     "madoguchi.preapply",
     "madoguchi.talent",
@@ -240,6 +242,26 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Fees (madoguchi.payments). The ward's name as its receipts print it (領収書).
+WARD_NAME = os.environ.get("WARD_NAME", "〇〇区")
+# The payment terminal adapter (card, e-money, QR): "simulated" (development, demos, tests), "none"
+# (cash only) or a real adapter registered by a module listed in PAYMENT_TERMINAL_MODULES; its
+# options as JSON in PAYMENT_TERMINAL_OPTIONS. The simulator keeps its state in its own file.
+PAYMENT_TERMINAL_MODULES = env_list("PAYMENT_TERMINAL_MODULES", "")
+PAYMENT_TERMINAL = {
+    "backend": os.environ.get("PAYMENT_TERMINAL", "simulated"),
+    "options": json.loads(os.environ.get("PAYMENT_TERMINAL_OPTIONS", "{}")),
+}
+if PAYMENT_TERMINAL["backend"] == "simulated":
+    PAYMENT_TERMINAL["options"].setdefault(
+        "path", os.environ.get("PAYMENT_TERMINAL_SIMULATOR_PATH", str(VAR_DIR / "payment-terminal-simulator.sqlite3")))
+    PAYMENT_TERMINAL["options"].setdefault("time_zone", os.environ.get("TIME_ZONE", "Asia/Tokyo"))
+# A charge the terminal has no record of is given up (its key burned, nothing charged) only after this
+# long: before, its request may still be on its way.
+PAYMENT_TERMINAL_TIMEOUT_SECONDS = env_int("PAYMENT_TERMINAL_TIMEOUT_SECONDS", 90)
+# The change fund put in each register's drawer at opening (釣銭準備金), counted back at the close.
+PAYMENT_REGISTER_FLOAT_YEN = env_int("PAYMENT_REGISTER_FLOAT_YEN", 30000)
 
 
 def logging_config(log_format: str) -> dict:

@@ -4,6 +4,7 @@ Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL; SQLite only with 
 See README "Deploy" and deploy/README.md.
 """
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,3 +43,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Cash only unless a real payment terminal is configured: the simulator takes no real money.
+PAYMENT_TERMINAL = {"backend": os.environ.get("PAYMENT_TERMINAL", "none"),
+                    "options": json.loads(os.environ.get("PAYMENT_TERMINAL_OPTIONS", "{}"))}

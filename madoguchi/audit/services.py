@@ -243,3 +243,61 @@ def intervention_recorded(*, actor, intervention) -> Event:
 def intervention_deleted(*, actor, intervention) -> Event:
     return _record(actor=actor, action="insights.intervention_deleted", target=intervention,
                    day=intervention.day.isoformat(), service=intervention.service)
+# --- fees (madoguchi.payments). Never the addressee: amounts, methods, receipt numbers and reasons only.
+# Terminal transaction ids and messages stay on the payment row: a vendor's 12-digit id would read as
+# an individual number here.
+
+
+def payment_received(*, actor, payment) -> Event:
+    """A fee was paid (cash at once; cashless once the terminal approved)."""
+    return _record(actor=actor, action="payment.received", target=payment, visit=payment.visit_id,
+                   register=payment.register.code, method=payment.method, total_yen=payment.total_yen,
+                   receipt=payment.receipt_number)
+
+
+def payment_not_completed(*, actor, payment) -> Event:
+    """The terminal declined, the resident cancelled, or the request never reached the terminal."""
+    return _record(actor=actor, action="payment.not_completed", target=payment, visit=payment.visit_id,
+                   register=payment.register.code, method=payment.method, total_yen=payment.total_yen,
+                   status=payment.status)
+
+
+def payment_resolved(*, actor, payment, outcome: str) -> Event:
+    """A pending payment was settled from the terminal's status of its key (after a timeout or a crash)."""
+    return _record(actor=actor, action="payment.resolved", target=payment, outcome=outcome, status=payment.status)
+
+
+def payment_voided(*, actor, payment, reason: str) -> Event:
+    """取消: a same-day void; the money went back (cash from the drawer, or reversed on the terminal)."""
+    return _record(actor=actor, action="payment.voided", target=payment, receipt=payment.receipt_number,
+                   method=payment.method, total_yen=payment.total_yen, charged_by=payment.clerk_id, reason=reason)
+
+
+def payment_refunded(*, actor, payment, refund, reason: str) -> Event:
+    """還付: a paid fee given back on a later day, by a supervisor."""
+    return _record(actor=actor, action="payment.refunded", target=payment, receipt=payment.receipt_number,
+                   method=payment.method, amount_yen=refund.amount_yen, register=refund.register.code,
+                   paid_on=payment.service_date.isoformat(), reason=reason)
+
+
+def receipt_printed(*, actor, payment, reprint: bool) -> Event:
+    return _record(actor=actor, action="payment.receipt_printed", target=payment, receipt=payment.receipt_number,
+                   reprint=reprint)
+
+
+def settlement_imported(*, actor, day: str, rows: int, source: str) -> Event:
+    return _record(actor=actor, action="payment.settlement_imported", target_type="payments.settlementimport",
+                   target_id=day, rows=rows, source=source[:200])
+
+
+def register_day_closed(*, actor, close) -> Event:
+    """日計・精算 of a register (again if it is closed again: every count is kept here)."""
+    return _record(actor=actor, action="payment.day_closed", target=close, register=close.register.code,
+                   day=close.service_date.isoformat(), expected_yen=close.expected_cash_yen,
+                   counted_yen=close.counted_cash_yen, variance_yen=close.variance_yen, reason=close.variance_reason,
+                   cashless_unmatched=close.cashless.get("unmatched", 0))
+
+
+def payment_addressees_purged(*, retention_days: int, cutoff: str, count: int) -> Event:
+    return _record(actor=None, action="payment.addressees_purged", target_type="payments.payment",
+                   target_id=cutoff[:64], retention_days=retention_days, count=count)

@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site, WardDay
+from .models import (
+    Counter,
+    Department,
+    EligibilityRule,
+    FeeExemption,
+    FeeItem,
+    LifeEvent,
+    Procedure,
+    Relation,
+    RevenueItem,
+    Site,
+    WardDay,
+)
 
 
 @admin.register(Site)
@@ -17,17 +29,36 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Counter)
 class CounterAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ja", "site", "floor", "number", "department", "desks", "active"]
-    list_filter = ["site", "floor", "department", "active"]
+    list_display = ["code", "name_ja", "site", "floor", "number", "department", "desks", "is_cashier", "active"]
+    list_filter = ["site", "floor", "department", "is_cashier", "active"]
     search_fields = ["code", "name_ja", "name_en"]
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ja", "department", "handling_minutes", "fee_yen", "deadline_days", "active"]
-    list_filter = ["department", "active"]
+    list_display = ["code", "name_ja", "department", "handling_minutes", "fee_yen", "paid_at_cashier",
+                    "deadline_days", "active"]
+    list_filter = ["department", "paid_at_cashier", "active"]
     search_fields = ["code", "name_ja", "name_en"]
     filter_horizontal = ["counters", "prerequisites"]
+
+
+@admin.register(RevenueItem)
+class RevenueItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "account_code", "name_ja", "name_en", "active"]
+
+
+@admin.register(FeeItem)
+class FeeItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "procedure", "amount_yen", "revenue_item", "active"]
+    list_filter = ["revenue_item", "active"]
+    search_fields = ["code", "name_ja", "name_en"]
+
+
+@admin.register(FeeExemption)
+class FeeExemptionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "note_required", "active"]
+    filter_horizontal = ["fee_items"]
 
 
 @admin.register(LifeEvent)

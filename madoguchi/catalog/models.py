@@ -71,6 +71,10 @@ class Counter(Named):
     desks = models.PositiveSmallIntegerField(
         _("desks"), default=1, help_text=_("Desks normally staffed at this counter.")
     )
+    is_cashier = models.BooleanField(
+        _("cashier (会計窓口)"), default=False,
+        help_text=_("Takes the fees of procedures paid at a separate cashier; a visit needing it ends here."),
+    )
 
     class Meta(Named.Meta):
         verbose_name = _("counter")
@@ -89,6 +93,10 @@ class Procedure(Named):
     counters = models.ManyToManyField(Counter, verbose_name=_("counters"), related_name="procedures")
     handling_minutes = models.PositiveSmallIntegerField(_("typical handling minutes"))
     fee_yen = models.PositiveIntegerField(_("fee (yen)"), default=0)
+    paid_at_cashier = models.BooleanField(
+        _("paid at the cashier"), default=False,
+        help_text=_("Its fees are paid at the site's cashier counter (会計窓口), where the site has one."),
+    )
     documents = models.JSONField(
         _("documents to bring"), default=list, blank=True,
         help_text=_('A list of {"ja": ..., "en": ..., "easy": ...}.'),
@@ -134,6 +142,55 @@ class Procedure(Named):
     def documents_in(self, language: str) -> list[str]:
         key = "en" if language.startswith("en") else ("easy" if language == "ja-easy" else "ja")
         return [doc.get(key) or doc.get("ja", "") for doc in self.documents]
+
+
+class RevenueItem(Named):
+    """歳入科目: the budget line a fee is booked to in the ward's accounts (款・項・目・節)."""
+
+    account_code = models.CharField(
+        _("account code"), max_length=32, help_text=_("The code of the ward's accounting system, e.g. 13-02-01-01.")
+    )
+
+    class Meta(Named.Meta):
+        verbose_name = _("revenue item")
+        verbose_name_plural = _("revenue items")
+
+
+class FeeItem(Named):
+    """One thing a fee is charged for (住民票の写し 1通 300円), under a procedure, booked to a revenue item."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="fee_items"
+    )
+    amount_yen = models.PositiveIntegerField(_("fee per copy (yen)"))
+    revenue_item = models.ForeignKey(
+        RevenueItem, verbose_name=_("revenue item"), on_delete=models.PROTECT, related_name="fee_items"
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("fee item")
+        verbose_name_plural = _("fee items")
+        ordering = ["sort_order", "code"]
+
+
+class FeeExemption(Named):
+    """A reason a fee is waived (公用請求 …). With no fee items listed it applies to every fee item."""
+
+    fee_items = models.ManyToManyField(
+        FeeItem, verbose_name=_("applies to"), blank=True, related_name="exemptions",
+        help_text=_("Leave empty when the reason applies to every fee."),
+    )
+    note_required = models.BooleanField(
+        _("note required"), default=False,
+        help_text=_("The clerk must write what proves it (e.g. the requesting office and its document number)."),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta(Named.Meta):
+        verbose_name = _("fee exemption")
+        verbose_name_plural = _("fee exemptions")
+        ordering = ["sort_order", "code"]
 
 
 class LifeEvent(Named):

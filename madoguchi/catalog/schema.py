@@ -45,6 +45,8 @@ class CounterEntry(Entry):
     floor: int = Field(ge=-5, le=60)
     number: Annotated[str, StringConstraints(min_length=1, max_length=10)]
     desks: int = Field(default=1, ge=1, le=99)
+    # 会計窓口: takes the fees of the procedures marked ``paid_at: cashier`` (one per site at most).
+    cashier: bool = False
 
 
 class Document(BaseModel):
@@ -72,6 +74,31 @@ class ProcedureEntry(Entry):
     prerequisites: list[Code] = []
     # What else a fee may be beyond ``fee_yen`` (e.g. 750 yen for a closed register), in ja / en / easy.
     fee_note: Document | None = None
+    # Where the resident pays the procedure's fees: at the desk that does it, or at the site's
+    # cashier counter (会計窓口) when the site has one (a visit then ends there).
+    paid_at: Literal["counter", "cashier"] = "counter"
+
+
+class RevenueItemEntry(Entry):
+    """歳入科目: the budget line fees are booked to (the accounting export names it)."""
+
+    account_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class FeeItemEntry(Entry):
+    """One thing charged for under a procedure (戸籍証明書 450 yen a copy), booked to a revenue item.
+    A procedure's first fee item is its headline fee (``fee_yen``)."""
+
+    procedure: Code
+    yen: int = Field(ge=0, le=1_000_000)
+    revenue: Code
+
+
+class FeeExemptionEntry(Entry):
+    """A reason a fee is waived (公用請求 …); with no ``fee_items`` it applies to every fee item."""
+
+    fee_items: list[Code] = []
+    note_required: bool = False
 
 
 class LifeEventEntry(Entry):
@@ -170,6 +197,9 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "relations": RelationEntry,
     "rules": RuleEntry,
     "ward_days": WardDayEntry,
+    "revenue_items": RevenueItemEntry,
+    "fee_items": FeeItemEntry,
+    "fee_exemptions": FeeExemptionEntry,
 }
 
 
@@ -204,6 +234,9 @@ class CatalogData:
     relations: list[RelationEntry] = field(default_factory=list)
     rules: list[RuleEntry] = field(default_factory=list)
     ward_days: list[WardDayEntry] = field(default_factory=list)
+    revenue_items: list[RevenueItemEntry] = field(default_factory=list)
+    fee_items: list[FeeItemEntry] = field(default_factory=list)
+    fee_exemptions: list[FeeExemptionEntry] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in SECTIONS}
@@ -349,6 +382,44 @@ def _check_rules(rules: list[Placed], relations: dict[str, Placed], procedures: 
                                              f"no name for: {', '.join(missing)}"))
 
 
+def _check_fees(procedures: dict[str, Placed], counters: dict[str, Placed], revenue_items: dict[str, Placed],
+                fee_items: dict[str, Placed], exemptions: dict[str, Placed], problems: list[Problem]) -> None:
+    """Fee items name a known procedure and revenue item; a procedure's ``fee_yen`` is its first fee
+    item's amount (the navigator shows one, the counter charges the other: they must agree); a
+    procedure paid at the cashier has fees and some counter is a cashier; one cashier per site."""
+    first_item: dict[str, FeeItemEntry] = {}
+    for item in fee_items.values():
+        entry: FeeItemEntry = item.entry  # type: ignore[assignment]
+        _check_refs(item, "procedure", [entry.procedure], procedures, "procedure", problems)
+        _check_refs(item, "revenue", [entry.revenue], revenue_items, "revenue item", problems)
+        first_item.setdefault(entry.procedure, entry)
+    for item in exemptions.values():
+        _check_refs(item, "fee_items", item.entry.fee_items, fee_items, "fee item", problems)
+    cashier_sites: dict[str, str] = {}
+    for item in counters.values():
+        entry: CounterEntry = item.entry  # type: ignore[no-redef]
+        if not entry.cashier:
+            continue
+        if entry.site in cashier_sites:
+            problems.append(item.problem("cashier", f"site {entry.site!r} already has a cashier counter "
+                                                    f"({cashier_sites[entry.site]!r})"))
+        cashier_sites.setdefault(entry.site, entry.code)
+    for item in procedures.values():
+        entry: ProcedureEntry = item.entry  # type: ignore[no-redef]
+        first = first_item.get(entry.code)
+        if first is None and entry.fee_yen:
+            problems.append(item.problem("fee_yen", f"a fee of {entry.fee_yen} yen needs a fee item "
+                                                    f"(fee_items with procedure: {entry.code})"))
+        elif first is not None and first.yen != entry.fee_yen:
+            problems.append(item.problem("fee_yen", f"{entry.fee_yen} yen differs from the first fee item "
+                                                    f"{first.code!r} ({first.yen} yen)"))
+        if entry.paid_at == "cashier" and first is None:
+            problems.append(item.problem("paid_at", "paid at the cashier, but the procedure has no fee item"))
+        if entry.paid_at == "cashier" and not cashier_sites:
+            problems.append(item.problem("paid_at", "paid at the cashier, but no counter is a cashier "
+                                                    "(cashier: true)"))
+
+
 def parse_catalog(sources: list[Located]) -> CatalogData:
     problems: list[Problem] = []
     merged: dict[str, list[Placed]] = {name: [] for name in SECTIONS}
@@ -387,6 +458,10 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
         _check_refs(item, "counters", item.entry.counters, counters, "counter", problems)
     _check_life_events(life_events, problems)
     _check_rules(merged["rules"], relations, procedures, life_events, problems)
+    revenue_items = _index(merged["revenue_items"], "revenue item", problems)
+    fee_items = _index(merged["fee_items"], "fee item", problems)
+    exemptions = _index(merged["fee_exemptions"], "fee exemption", problems)
+    _check_fees(procedures, counters, revenue_items, fee_items, exemptions, problems)
 
     graph = {code: [p for p in item.entry.prerequisites if p in procedures and p != code]
              for code, item in procedures.items()}
@@ -406,4 +481,7 @@ def parse_catalog(sources: list[Located]) -> CatalogData:
         relations=[p.entry for p in relations.values()],
         rules=[p.entry for p in merged["rules"]],
         ward_days=[p.entry for p in ward_days.values()],
+        revenue_items=[p.entry for p in revenue_items.values()],
+        fee_items=[p.entry for p in fee_items.values()],
+        fee_exemptions=[p.entry for p in exemptions.values()],
     )

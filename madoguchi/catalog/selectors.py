@@ -119,6 +119,7 @@ class CounterInfo:
     code: str
     site_id: int
     desks: int
+    is_cashier: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class ProcedureInfo:
     code: str
     counters: tuple[CounterInfo, ...]  # active counters serving it, in catalogue order
     prerequisites: frozenset[str]
+    paid_at_cashier: bool = False
 
 
 # Registration reads the catalogue on every visit; the catalogue changes a few times a year. Each
@@ -141,7 +143,7 @@ def routing_index() -> dict[str, ProcedureInfo]:
     index = cache.get("catalog:routing_index")
     if index is not None:
         return index
-    counters = {c.pk: CounterInfo(c.pk, c.code, c.site_id, c.desks)
+    counters = {c.pk: CounterInfo(c.pk, c.code, c.site_id, c.desks, c.is_cashier)
                 for c in Counter.objects.filter(active=True).order_by("id")}
     served: dict[int, list[CounterInfo]] = {}
     for procedure_id, counter_id in Procedure.counters.through.objects.order_by("id").values_list(
@@ -154,8 +156,18 @@ def routing_index() -> dict[str, ProcedureInfo]:
     for from_id, to_id in Procedure.prerequisites.through.objects.values_list("from_procedure_id", "to_procedure_id"):
         prerequisites.setdefault(from_id, set()).add(codes[to_id])
     index = {
-        code: ProcedureInfo(pk, code, tuple(served.get(pk, ())), frozenset(prerequisites.get(pk, ())))
-        for pk, code in Procedure.objects.filter(active=True).values_list("id", "code")
+        code: ProcedureInfo(pk, code, tuple(served.get(pk, ())), frozenset(prerequisites.get(pk, ())), at_cashier)
+        for pk, code, at_cashier in Procedure.objects.filter(active=True).values_list("id", "code", "paid_at_cashier")
     }
     cache.set("catalog:routing_index", index, ROUTING_INDEX_SECONDS)
     return index
+
+
+def cashier_counters() -> dict[int, CounterInfo]:
+    """The active cashier counter (会計窓口) of each site that has one, by site id (cached with routing)."""
+    cashiers = cache.get("catalog:cashier_counters")
+    if cashiers is None:
+        cashiers = {c.site_id: CounterInfo(c.pk, c.code, c.site_id, c.desks, True)
+                    for c in Counter.objects.filter(active=True, is_cashier=True).order_by("id")}
+        cache.set("catalog:cashier_counters", cashiers, ROUTING_INDEX_SECONDS)
+    return cashiers

@@ -10,7 +10,19 @@ from django.db import models, transaction
 
 from madoguchi.audit import services as audit
 
-from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site, WardDay
+from .models import (
+    Counter,
+    Department,
+    EligibilityRule,
+    FeeExemption,
+    FeeItem,
+    LifeEvent,
+    Procedure,
+    Relation,
+    RevenueItem,
+    Site,
+    WardDay,
+)
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .yamlsource import read_yaml_directory
 
@@ -61,10 +73,23 @@ class _Upserter:
             self.changes += 1
         return instance
 
-    def relation(self, manager, targets: list[models.Model]) -> None:
-        if {t.pk for t in manager.all()} != {t.pk for t in targets}:
+    def relation(self, manager, targets: list[models.Model], *, ordered: bool = False) -> None:
+        """Make ``manager`` hold ``targets``. ``ordered``: their order means something (a procedure's
+        counters, in preference order, which routing reads in the rows' order), so the rows are
+        written in it — ``set()`` adds them in the order of a Python set, which varies with the ids."""
+        through = manager.through
+        source, target = f"{manager.source_field_name}_id", f"{manager.target_field_name}_id"
+        current = list(through.objects.filter(**{source: manager.instance.pk}).order_by("id")
+                       .values_list(target, flat=True))
+        wanted = [t.pk for t in targets]
+        if (current == wanted) if ordered else (set(current) == set(wanted)):
+            return
+        if ordered:
+            manager.clear()
+            through.objects.bulk_create([through(**{source: manager.instance.pk, target: pk}) for pk in wanted])
+        else:
             manager.set(targets)
-            self.changes += 1
+        self.changes += 1
 
     def rules(self, entries: list[RuleEntry], procedures: dict[str, Procedure]) -> None:
         """Rules have no code of their own and nothing refers to them: when any differs, the whole
@@ -93,7 +118,7 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     departments = {e.code: up.row(Department, e) for e in data.departments}
     counters = {
         e.code: up.row(Counter, e, site=sites[e.site], department=departments[e.department],
-                       floor=e.floor, number=e.number, desks=e.desks)
+                       floor=e.floor, number=e.number, desks=e.desks, is_cashier=e.cashier)
         for e in data.counters
     }
     procedures = {}
@@ -104,9 +129,10 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
             deadline_days=e.deadline_days, deadline_counts_event_day=e.deadline_counts_event_day,
             online_url=e.online_url, fee_note=e.fee_note.model_dump() if e.fee_note else {},
             kiosk_direct=e.kiosk_direct, moves=e.moves or "", sort_order=i,
+            paid_at_cashier=e.paid_at == "cashier",
         )
     for e in data.procedures:
-        up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
+        up.relation(procedures[e.code].counters, [counters[c] for c in e.counters], ordered=True)
         up.relation(procedures[e.code].prerequisites, [procedures[c] for c in e.prerequisites])
     for i, e in enumerate(data.life_events):
         life_event = up.row(LifeEvent, e, asks=list(e.asks), marks=e.marks,
@@ -116,9 +142,19 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     up.rules(data.rules, procedures)
     ward_days = {e.code: up.row(WardDay, e, kind=e.kind, definition=e.definition(), sort_order=i)
                  for i, e in enumerate(data.ward_days)}
+    revenue_items = {e.code: up.row(RevenueItem, e, account_code=e.account_code) for e in data.revenue_items}
+    fee_items = {
+        e.code: up.row(FeeItem, e, procedure=procedures[e.procedure], amount_yen=e.yen,
+                       revenue_item=revenue_items[e.revenue], sort_order=i)
+        for i, e in enumerate(data.fee_items)
+    }
+    for i, e in enumerate(data.fee_exemptions):
+        exemption = up.row(FeeExemption, e, note_required=e.note_required, sort_order=i)
+        up.relation(exemption.fee_items, [fee_items[c] for c in e.fee_items])
     for model, codes in (
         (Site, sites), (Department, departments), (Counter, counters), (Procedure, procedures),
         (LifeEvent, {e.code for e in data.life_events}), (Relation, relations), (WardDay, ward_days),
+        (RevenueItem, revenue_items), (FeeItem, fee_items), (FeeExemption, {e.code for e in data.fee_exemptions}),
     ):
         up.deactivate_missing(model, set(codes))
     counts = data.counts()
@@ -151,15 +187,18 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
     departments = [_names(d) for d in Department.objects.filter(active=True)]
     counters = [
         {**_names(c), "site": c.site.code, "department": c.department.code, "floor": c.floor,
-         "number": c.number, "desks": c.desks}
+         "number": c.number, "desks": c.desks, **({"cashier": True} if c.is_cashier else {})}
         for c in Counter.objects.filter(active=True).select_related("site", "department")
     ]
-    procedures = []
-    for p in Procedure.objects.filter(active=True).select_related("department").prefetch_related(
-        "counters", "prerequisites"
+    counter_order: dict[int, list[str]] = {}  # each procedure's counters in preference order (the rows' order)
+    for procedure_id, code in Procedure.counters.through.objects.order_by("id").values_list(
+        "procedure_id", "counter__code"
     ):
+        counter_order.setdefault(procedure_id, []).append(code)
+    procedures = []
+    for p in Procedure.objects.filter(active=True).select_related("department").prefetch_related("prerequisites"):
         item = {**_names(p), "department": p.department.code,
-                "counters": sorted(c.code for c in p.counters.all()),
+                "counters": counter_order.get(p.pk, []),
                 "handling_minutes": p.handling_minutes, "fee_yen": p.fee_yen}
         if p.documents:
             item["documents"] = p.documents
@@ -175,6 +214,8 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["kiosk_direct"] = True
         if p.moves:
             item["moves"] = p.moves
+        if p.paid_at_cashier:
+            item["paid_at"] = "cashier"
         prerequisites = sorted(q.code for q in p.prerequisites.all())
         if prerequisites:
             item["prerequisites"] = prerequisites
@@ -192,14 +233,30 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
     ]
     ward_days = [{**_names(w), **({"kind": w.kind} if w.kind != WardDay.Kind.BUSY else {}), **w.definition}
                  for w in WardDay.objects.filter(active=True)]
+    revenue_items = [{**_names(r), "account_code": r.account_code} for r in RevenueItem.objects.filter(active=True)]
+    fee_items = [
+        {**_names(f), "procedure": f.procedure.code, "yen": f.amount_yen, "revenue": f.revenue_item.code}
+        for f in FeeItem.objects.filter(active=True).select_related("procedure", "revenue_item")
+    ]
+    fee_exemptions = []
+    for x in FeeExemption.objects.filter(active=True).prefetch_related("fee_items"):
+        item = _names(x)
+        if x.note_required:
+            item["note_required"] = True
+        items = [f.code for f in x.fee_items.order_by("sort_order", "code")]
+        if items:
+            item["fee_items"] = items
+        fee_exemptions.append(item)
     return {"sites": sites, "departments": departments, "counters": counters,
             "procedures": procedures, "life_events": life_events, "relations": relations, "rules": rules,
-            "ward_days": ward_days}
+            "ward_days": ward_days,
+            "revenue_items": revenue_items, "fee_items": fee_items, "fee_exemptions": fee_exemptions}
 
 
 # The navigator's rules and the relation names they use travel with the procedures they decide; the
-# ward's calendar days live in calendar.yaml.
-DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml", "ward_days": "calendar.yaml"}
+# ward's calendar days live in calendar.yaml; the fees, their revenue items and exemptions share one file.
+DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml", "ward_days": "calendar.yaml",
+              "revenue_items": "fees.yaml", "fee_items": "fees.yaml", "fee_exemptions": "fees.yaml"}
 
 
 def catalog_dump(*, directory: Path) -> list[Path]:

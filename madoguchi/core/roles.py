@@ -45,6 +45,9 @@ class Capability(StrEnum):
     TALENT_SELF = "talent.self"  # one's own DX skill record: self-assessment, training, qualifications
     TALENT_SECTION = "talent.section"  # staff records: one's own section's (all with TALENT_ALL); confirm them
     TALENT_FIGURES = "talent.figures"  # the talent figures as aggregates (groups under five people hidden)
+    PAYMENT_TAKE = "payment.take"  # charge fees at the desk, print receipts, void one's own charge the same day
+    PAYMENT_REFUND = "payment.refund"  # refund a fee on a later day, void anyone's charge the same day
+    CASHIER_CLOSE = "cashier.close"  # the day's payments, close a register (日計・精算), settlement, accounting export
 
 
 _STAFF = {Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.NAVIGATOR_ASSIST}
@@ -54,7 +57,7 @@ _BACK_OFFICE = {Capability.DX_CONSULT, Capability.TALENT_SELF, Capability.TALENT
 
 GRANTS: dict[str, frozenset[Capability]] = {
     Role.RECEPTION: frozenset(_STAFF | _BACK_OFFICE | {Capability.RECEPTION_REGISTER}),
-    Role.COUNTER: frozenset(_STAFF | _BACK_OFFICE | {Capability.COUNTER_SERVE}),
+    Role.COUNTER: frozenset(_STAFF | _BACK_OFFICE | {Capability.COUNTER_SERVE, Capability.PAYMENT_TAKE}),
     Role.SUPERVISOR: frozenset(
         _STAFF
         | _BACK_OFFICE
@@ -65,6 +68,9 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.AUDIT_VIEW,
             Capability.INSIGHTS_VIEW,
             Capability.TALENT_SECTION,
+            Capability.PAYMENT_TAKE,
+            Capability.PAYMENT_REFUND,
+            Capability.CASHIER_CLOSE,
         }
     ),
     Role.ANALYST: frozenset({Capability.STAFF_HOME, Capability.CATALOG_VIEW, Capability.INSIGHTS_VIEW,

@@ -36,6 +36,7 @@ from .estimators import (
     stratified_mean_effect,
     stratified_share_effect,
 )
+from .cashless import CASHLESS_METHODS
 from .figures import Scope
 from .models import ChannelWaitRollup, ProcedureRollup, Service, StratumRollup, VisitRollup
 
@@ -193,10 +194,22 @@ def _navigator_effect(scope: Scope) -> ServiceEffect:
 
 
 def cashless_effect(scope: Scope) -> ServiceEffect:
-    """Cashless payment (キャッシュレス決済): its place is kept here for the payments app, which records
-    how each fee was paid. Until that is wired, the service is listed (when the app is installed) with
-    no figures rather than with made-up ones."""
-    return ServiceEffect(Service.CASHLESS, MEASURES[Service.CASHLESS], None, 0, 0, None, [], available=False)
+    """Cashless payment (キャッシュレス決済): the share of the fees paid by card, e-money or QR code among
+    all fees paid in the scope (exempt, zero-yen payments not counted). Its effect on the time at the
+    desk is on the cashless page (``/staff/insights/cashless/``), not estimated here."""
+    from madoguchi.payments import selectors as payment_selectors  # installed: see service_effects
+
+    counters = None
+    if scope.counter is not None:
+        counters = {scope.counter.code}
+    elif scope.site is not None:
+        counters = set(Counter.objects.filter(site=scope.site).values_list("code", flat=True))
+    rows = [r for r in payment_selectors.cashless_share(start=scope.start, end=scope.end)
+            if counters is None or r.counter in counters]
+    paid = sum(r.payments for r in rows)
+    cashless = sum(r.payments for r in rows if r.method in CASHLESS_METHODS)
+    return ServiceEffect(Service.CASHLESS, MEASURES[Service.CASHLESS], cashless / paid if paid else None,
+                         cashless, paid, None, [])
 
 
 def service_effects(scope: Scope) -> list[ServiceEffect]:

@@ -1,4 +1,5 @@
-"""The simulator page's form: which day, which seed and policies, and the what-if (desks, pre-fill)."""
+"""The simulator page's form: which day, which seed and policies, and the what-if (desks, pre-fill);
+the period of the cashless figures."""
 
 from datetime import timedelta
 
@@ -174,3 +175,27 @@ class MonthForm(GuardedForm):
         self.fields["site"].queryset = Site.objects.filter(active=True)
         self.fields["site"].label_from_instance = lambda site: site.name
         self.fields["site"].to_field_name = "code"
+class CashlessPeriodForm(GuardedForm):
+    """The period of the cashless figures (GET): from and to, both days included, at most a year."""
+
+    MAX_DAYS = 366
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or self.today
+        start = data.get("start") or end - timedelta(days=29)
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        if start > end:
+            self.add_error("start", _("The first day comes after the last day."))
+        elif (end - start).days + 1 > self.MAX_DAYS:
+            self.add_error("start", _("Choose at most %(days)d days.") % {"days": self.MAX_DAYS})
+        data["start"], data["end"] = start, end
+        return data

@@ -1,17 +1,20 @@
 """Reads for the simulator's page and command: the catalogue and a profile as the model's inputs, and a
-recorded day's step events as a replay's input."""
+recorded day's step events as a replay's input; the cashless figures of a period."""
 
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 
-from madoguchi.catalog.models import Procedure, WardDay
+from madoguchi.catalog.models import Counter, Procedure, WardDay
+from madoguchi.payments import selectors as payment_selectors
 from madoguchi.reception.models import Step, StepEvent, Visit
 from madoguchi.reception.selectors import day_bounds, typical_minutes
 
+from . import cashless
 from .calendar import OfficeCalendar, WardDaySpec
 from .simulation import Office, Profile, available_profiles, load_inputs, load_office
 from .simulation import inputs as model_inputs
@@ -89,3 +92,33 @@ def office_calendar(*, open_weekdays=None) -> OfficeCalendar:
     if open_weekdays is None:
         return OfficeCalendar(ward_day_specs())
     return OfficeCalendar(ward_day_specs(), frozenset(open_weekdays))
+# --- cashless payments ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CashlessFigures:
+    start: date
+    end: date
+    overall: cashless.Share
+    by_day: list[cashless.Share]
+    by_counter: list[cashless.Share]
+    desk_time: list[cashless.DeskTimeRow]
+    counter_names: dict[str, str]
+
+
+def cashless_figures(*, start: date, end: date) -> CashlessFigures:
+    """The fees paid ``start`` ≤ day ≤ ``end``: the cashless share per day, counter and method, and the
+    median time at the desk of Steps paid cashless vs in cash (service start to completion)."""
+    taken = [cashless.Taken(r.day, r.counter, r.method, r.payments, r.amount_yen)
+             for r in payment_selectors.cashless_share(start=start, end=end)]
+    facts = payment_selectors.step_payment_facts(start=start, end=end)
+    times = {pk: (done - began).total_seconds() / 60 for pk, began, done in Step.objects.filter(
+        pk__in=[f.step_id for f in facts], started_at__isnull=False, completed_at__isnull=False,
+    ).values_list("id", "started_at", "completed_at")}
+    samples = [cashless.DeskTime(f.counter, f.cashless, times[f.step_id]) for f in facts if f.step_id in times]
+    codes = {t.counter for t in taken} | {s.counter for s in samples}
+    return CashlessFigures(
+        start=start, end=end, overall=cashless.overall(taken), by_day=cashless.share_by_day(taken),
+        by_counter=cashless.share_by_counter(taken), desk_time=cashless.desk_time(samples),
+        counter_names={c.code: c.name for c in Counter.objects.filter(code__in=codes)},
+    )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("staff/insights/reports/monthly/", views_figures.monthly_report, name="monthly"),
     path("staff/insights/simulator/", views.simulator, name="simulator"),
     path("congestion/forecast/", views_forecast.public_forecast, name="public_forecast"),
+    path("staff/insights/cashless/", views.cashless, name="cashless"),
 ]

@@ -1,16 +1,22 @@
-"""The supervisor's office simulator: run a profiled day under the three policies, with a what-if."""
+"""The supervisor's office simulator: run a profiled day under the three policies, with a what-if; the
+cashless share of the fees and the time at the desk with and without cashless."""
+
+from datetime import timedelta
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from madoguchi.core.access import requires
 from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
+from madoguchi.payments.models import Method
 
 from . import selectors
+from .cashless import METHODS
 from .chart import stay_chart_svg
-from .forms import POLICY_LABELS, POLICY_SHORT, SimulationForm, counter_name
+from .forms import POLICY_LABELS, POLICY_SHORT, CashlessPeriodForm, SimulationForm, counter_name
 from .simulation import GROUPS, POLICIES, Comparison, ProfileInvalid, simulate
 from .simulation.inputs import UNSTAFFED, what_if
 from .simulation.report import clock
@@ -84,3 +90,24 @@ def simulator(request):
     template = "insights/_simulation_result.html" if request.htmx and request.method == "POST" else \
         "insights/simulator.html"
     return render(request, template, context)
+
+
+@requires(Capability.INSIGHTS_VIEW)
+@never_cache
+def cashless(request):
+    """キャッシュレス: the share of fees paid cashless per day, counter and method, and the time at the
+    desk of Steps paid cashless vs in cash."""
+    today = timezone.localdate()
+    form = CashlessPeriodForm(request.GET or None, today=today)
+    figures = None
+    if not form.is_bound:
+        figures = selectors.cashless_figures(start=today - timedelta(days=29), end=today)
+    elif form.is_valid():
+        figures = selectors.cashless_figures(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    labels = dict(Method.choices)
+    return render(request, "insights/cashless.html", {
+        "form": form, "figures": figures, "methods": [labels[m] for m in METHODS],
+        "counter_rows": [(figures.counter_names.get(s.key, s.key), s) for s in figures.by_counter] if figures else [],
+        "desk_rows": [(figures.counter_names.get(r.counter, r.counter), r) for r in figures.desk_time]
+        if figures else [],
+    })

@@ -59,6 +59,8 @@ class PendingStep:
     step_id: int
     counter: str
     procedures: frozenset[str]
+    # The cashier (会計窓口) settles the fees of the other Steps: it comes after every one of them.
+    last: bool = False
 
 
 def unmet_prerequisites(
@@ -85,15 +87,17 @@ def choose_next_step(
 ) -> PendingStep | None:
     """The Step to queue next, or None when nothing is pending.
 
-    Order: no unmet prerequisites first (if every Step waits on another — impossible with an
-    acyclic catalogue, but a visit edited mid-way could do it — the fewest unmet), then the
-    shortest expected wait at its counter, then the counter code for a stable choice.
+    Order: a Step marked ``last`` (the cashier) only when nothing else is pending; then no unmet
+    prerequisites first (if every Step waits on another — impossible with an acyclic catalogue, but
+    a visit edited mid-way could do it — the fewest unmet), then the shortest expected wait at its
+    counter, then the counter code for a stable choice.
     """
     if not pending:
         return None
     return min(
         pending,
         key=lambda step: (
+            step.last,
             len(unmet_prerequisites(step, pending, prerequisites)),
             expected_wait.get(step.counter, 0.0),
             step.counter,

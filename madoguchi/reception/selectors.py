@@ -253,8 +253,8 @@ def _route(visit: Visit, expected_wait: Mapping[str, float] | None, now: datetim
     current = [s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)]
     pending = [s for s in steps if s.status == Step.Status.PENDING]
     if pending:
-        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()))
-                 for s in pending]
+        plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
+                                     last=s.counter.is_cashier) for s in pending]
         if expected_wait is None:
             expected_wait = expected_waits_by_code([s.counter for s in pending], now=now)
         order = routing.planned_order(plain, prerequisites_of({c for s in plain for c in s.procedures}), expected_wait)

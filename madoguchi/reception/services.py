@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter, Procedure, Site
-from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, life_event_by_code, routing_index
+from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
 
 from . import routing, selectors
@@ -111,6 +111,16 @@ def _counter_plan(
     return {by_code[counter]: [by_procedure[c] for c in codes] for counter, codes in assignment.items()}
 
 
+def _with_cashier(site: Site, procedures: list[ProcedureInfo],
+                  plan: dict[CounterInfo, list[ProcedureInfo]]) -> dict[CounterInfo, list[ProcedureInfo]]:
+    """The plan with a Step at the site's cashier (会計窓口, no procedures of its own) when a procedure
+    is paid there (the catalogue says which); a site without a cashier takes fees at the desk."""
+    cashier = cashier_counters().get(site.pk)
+    if cashier is None or cashier in plan or not any(p.paid_at_cashier for p in procedures):
+        return plan
+    return {**plan, cashier: []}
+
+
 def _validate_needs(needs: Sequence[str], interpreter_language: str) -> list[str]:
     unknown = [n for n in needs if n not in Need.values]
     if unknown:
@@ -173,12 +183,13 @@ def visit_register(
         raise DomainError(_("Unknown life event."), field="life_event")
     procedures = _procedures_for(procedure_codes)
     needs = _validate_needs(list(needs), interpreter_language)
-    plan = _counter_plan(site, procedures)
+    plan = _with_cashier(site, procedures, _counter_plan(site, procedures))
     advance = priority_advance_minutes
     if Need.PRIORITY in needs:
         advance = max(advance, settings.PRIORITY_NEED_ADVANCE_MINUTES)
     # Everything slow (validation, routing's wait figures) is decided before a ticket number is taken.
-    plain = [routing.PendingStep(index, counter.code, frozenset(p.code for p in counter_procedures))
+    plain = [routing.PendingStep(index, counter.code, frozenset(p.code for p in counter_procedures),
+                                 last=counter.is_cashier)
              for index, (counter, counter_procedures) in enumerate(plan.items())]
     prerequisites = {p.code: p.prerequisites for p in procedures}
     waits = selectors.expected_waits_by_code(list(plan), now=now)
@@ -251,7 +262,8 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
             visit.completed_at = now
             visit.save(update_fields=["status", "completed_at"])
         return None
-    plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all())) for s in pending]
+    plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
+                                 last=s.counter.is_cashier) for s in pending]
     all_codes = {code for s in plain for code in s.procedures}
     waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
     chosen = routing.choose_next_step(plain, selectors.prerequisites_of(all_codes), waits)
@@ -385,9 +397,10 @@ def visit_add_procedures(*, visit: Visit, procedure_codes: Sequence[str], actor=
     new = [p for p in procedures if p.code not in already]
     if not new:
         raise DomainError(_("These procedures are already in the visit."), field="procedures")
-    plan = _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps])
     visit.procedures_added += len(new)
     visit.save(update_fields=["procedures_added"])
+    plan = _with_cashier(visit.site, new,
+                         _counter_plan(visit.site, new, prefer=[s.counter.code for s in open_steps]))
     touched = []
     by_counter = {s.counter_id: s for s in open_steps}
     for counter, counter_procedures in plan.items():

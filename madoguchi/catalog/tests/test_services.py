@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from madoguchi.audit.models import Event
-from madoguchi.catalog.models import Counter, Department, Procedure, Site
+from madoguchi.catalog.models import Counter, Department, FeeItem, Procedure, Site
 from madoguchi.catalog.schema import CatalogInvalid
 from madoguchi.catalog.services import catalog_dump, catalog_load
 
@@ -23,7 +23,7 @@ DOMAIN_CODES = {
     "pension.survivor",
 }
 DOMAIN_DEPARTMENTS = {"koseki", "kokuho", "kouki", "kaigo", "choju", "shogai", "hoiku", "kosodate",
-                      "kazei", "nozei", "gakumu"}
+                      "kazei", "nozei", "gakumu", "kaikei"}
 
 
 def copy_catalog(tmp_path: Path, starter: Path) -> Path:
@@ -91,7 +91,7 @@ def test_the_command_prints_every_problem_with_its_place(settings, tmp_path, cap
 def test_dump_then_load_changes_nothing(starter_catalog, tmp_path):
     written = catalog_dump(directory=tmp_path / "dump")
     assert {p.name for p in written} == {"sites.yaml", "departments.yaml", "counters.yaml", "procedures.yaml",
-                                         "life_events.yaml", "calendar.yaml"}
+                                         "life_events.yaml", "calendar.yaml", "fees.yaml"}
     assert catalog_load(directory=tmp_path / "dump").changes == 0
 
 
@@ -103,6 +103,15 @@ def test_an_entry_removed_from_the_yaml_is_deactivated_not_deleted(starter_catal
     data = yaml.safe_load(procedures.read_text("utf-8"))
     data["procedures"] = [p for p in data["procedures"] if p["code"] != "cert.tax"]
     procedures.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    # Its fee goes with it (payments refer to the fee item: it too is only deactivated).
+    fees = directory / "fees.yaml"
+    data = yaml.safe_load(fees.read_text("utf-8"))
+    data["fee_items"] = [f for f in data["fee_items"] if f["procedure"] != "cert.tax"]
+    for exemption in data["fee_exemptions"]:
+        if "tax" in exemption.get("fee_items", []):
+            exemption["fee_items"].remove("tax")
+    fees.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     result = catalog_load(directory=directory)
-    assert result.changes == 1
+    assert result.changes == 3  # the procedure, its fee item, one exemption's list
     assert Procedure.objects.get(code="cert.tax").active is False
+    assert FeeItem.objects.get(code="tax").active is False

@@ -124,7 +124,7 @@ def test_every_service_runs_a_command_this_code_has():
     assert app[app.index("-c") + 1] == "config/gunicorn.conf.py"  # the access log without query strings
     assert (Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py").is_file()
     ran = {argv[2] for argv in commands.values() if argv[1] == "manage.py"}
-    assert ran == {"purge_personal_data", "preapply_purge", "backup"}
+    assert ran == {"purge_personal_data", "preapply_purge", "backup", "payments_purge", "payments_resolve"}
     assert ran <= set(get_commands())
     for unit in services:
         if unit.name != "madoguchi.service":

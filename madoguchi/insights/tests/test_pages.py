@@ -93,7 +93,7 @@ def test_a_bad_period_is_named_next_to_its_field(analyst, starter_catalog):
 def test_the_effects_page_shows_each_service_with_its_interval_or_too_few(analyst, history):
     html = analyst.get(reverse("insights:effects")).content.decode()
 
-    assert html.count('class="effect-card"') == 4
+    assert html.count('class="effect-card"') == 5  # prefill, pre-application, appointments, navigator, cashless
     assert "method-note" in html
     xlsx = analyst.get(reverse("insights:effects") + "?export=xlsx")
     assert "effects" in load_workbook(io.BytesIO(xlsx.content)).sheetnames[0].lower() or xlsx.status_code == 200

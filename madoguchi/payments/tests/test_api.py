@@ -1,0 +1,125 @@
+"""The payments API: 201 for a new charge and 200 with the same payment for a key seen before; amounts
+computed by the server; errors as {"message","field","errors"}; the day's payments, void, close."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from madoguchi.accounts.services import api_token_get_or_create
+from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core.roles import Role
+from madoguchi.payments.models import Payment
+
+from .factories import clerk_at, visit_at_desk
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    token = api_token_get_or_create(user=user).key
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def desk(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["cert.koseki", "cert.juminhyo"], site="kita", counter="kita-cert")
+    return visit, clerk
+
+
+def charge_body(**overrides):
+    body = {"items": [{"fee_item": "koseki.full", "quantity": 2}, {"fee_item": "juminhyo"}], "method": "card",
+            "idempotency_key": "api-key-000001", "counter": "kita-cert", "desk": 1}
+    body.update(overrides)
+    return body
+
+
+def test_a_charge_is_created_then_answered_again_for_the_same_key(desk):
+    visit, clerk = desk
+    api = client_for(clerk)
+
+    first = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json")
+    again = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json")
+
+    assert first.status_code == 201, first.content
+    assert again.status_code == 200
+    assert first.json() == again.json()
+    body = first.json()
+    assert (body["status"], body["total_yen"], body["register_code"]) == ("paid", 1200, "kita-cert-1")
+    assert [(line["fee_item"], line["quantity"], line["amount_yen"]) for line in body["lines"]] == [
+        ("koseki.full", 2, 900), ("juminhyo", 1, 300)]
+    assert body["receipt_url"].endswith(f"/staff/payments/{body['id']}/receipt.pdf")
+    assert Payment.objects.count() == 1
+
+
+def test_a_total_sent_by_the_client_is_refused(desk):
+    visit, clerk = desk
+    response = client_for(clerk).post(f"/api/v1/visits/{visit.pk}/payments", charge_body(total_yen=1),
+                                      content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["field"] == "total_yen"
+
+
+def test_refusals_name_the_field(desk):
+    visit, clerk = desk
+    api = client_for(clerk)
+    cases = [
+        (charge_body(items=[{"fee_item": "koseki.full", "quantity": 100}]), 422, "items.0.quantity"),
+        (charge_body(method="cash"), 422, "tendered_yen"),
+        (charge_body(counter="nowhere"), 422, "counter"),
+        (charge_body(items=[{"fee_item": "koseki.full", "exemption": "public_request"}]), 422, "items[0].note"),
+    ]
+    for body, status, field in cases:
+        response = api.post(f"/api/v1/visits/{visit.pk}/payments", body, content_type="application/json")
+        assert response.status_code == status, (body, response.content)
+        payload = response.json()
+        assert payload["field"] == field and payload["message"] and payload["errors"], payload
+
+
+def test_charging_paid_fees_again_is_a_conflict(desk):
+    visit, clerk = desk
+    api = client_for(clerk)
+    api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json")
+
+    response = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(idempotency_key="api-key-000002"),
+                        content_type="application/json")
+
+    assert response.status_code == 409
+    assert response.json()["field"] == "items"
+
+
+def test_a_clerk_of_another_counter_may_not_charge_there(desk):
+    visit, _clerk = desk
+    response = client_for(clerk_at("kokuho")).post(f"/api/v1/visits/{visit.pk}/payments", charge_body(),
+                                                   content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_the_days_payments_void_and_the_close(desk):
+    visit, clerk = desk
+    api = client_for(clerk)
+    paid = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json").json()
+    today = timezone.localdate().isoformat()
+
+    listed = api.get(f"/api/v1/payments?date={today}&register=kita-cert-1")
+    assert [p["id"] for p in listed.json()] == [paid["id"]]
+    assert api.get("/api/v1/payments?register=nosuch").json()["field"] == "register"
+
+    voided = api.post(f"/api/v1/payments/{paid['id']}/void", {"reason": "金額誤り"}, content_type="application/json")
+    assert voided.status_code == 200 and voided.json()["status"] == "voided"
+    assert api.post(f"/api/v1/payments/{paid['id']}/void", {"reason": "x"},
+                    content_type="application/json").status_code == 409
+
+    assert api.get(f"/api/v1/cashier/close?date={today}&register=kita-cert-1").status_code == 403
+    supervisor = client_for(UserFactory(role=Role.SUPERVISOR))
+    close = supervisor.get(f"/api/v1/cashier/close?date={today}&register=kita-cert-1")
+    assert close.status_code == 200
+    body = close.json()
+    assert body["register_code"] == "kita-cert-1" and not body["closed"]
+    assert body["cash"]["expected_yen"] == body["cash"]["float_yen"]
+    assert {m["method"]: m["payments"] for m in body["methods"]}["card"] == 0  # the voided one is not counted
+    assert body["cashless"]["imported"] is False and body["cashless"]["unknown_terminal"] == []
+
+
+def test_the_openapi_document_names_the_payment_schemas_once(starter_catalog):
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert {"PaymentChargeIn", "PaymentOut", "PaymentVoidIn", "PaymentCloseOut"} <= set(schemas)

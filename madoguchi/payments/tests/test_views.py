@@ -1,0 +1,207 @@
+"""The pages: the panel the console loads, charging and voiding from it, the receipt, the close with
+its settlement upload, and who may open what."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core.roles import Role
+from madoguchi.payments import services
+from madoguchi.payments.models import DayClose, Payment
+
+from .factories import charge, clerk_at, visit_at_desk
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def htmx(client: Client) -> Client:
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    return client
+
+
+def test_the_console_loads_the_panel_of_the_visit_at_the_desk(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    client = logged_in(clerk)
+
+    console = client.get("/staff/counters/koseki-cert/").content.decode()
+    assert f'hx-get="/staff/payments/visits/{visit.pk}/"' in console
+
+    panel = htmx(client).get(f"/staff/payments/visits/{visit.pk}/").content.decode()
+    assert 'id="payment-form"' in panel and 'name="qty-juminhyo" value="1"' in panel
+    assert "<html" not in panel  # a partial for htmx
+
+
+def test_a_visit_without_fees_gets_an_empty_panel(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["juki.move_in"], counter="koseki-move")
+    panel = htmx(logged_in(clerk)).get(f"/staff/payments/visits/{visit.pk}/").content.decode()
+    assert panel.strip() == '<div id="payment-panel"></div>'
+
+
+def test_at_the_certificates_desk_a_cashier_paid_fee_is_shown_as_paid_at_the_cashier(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["cert.koseki", "cert.juminhyo"])
+    panel = htmx(logged_in(clerk)).get(f"/staff/payments/visits/{visit.pk}/").content.decode()
+    assert 'name="qty-juminhyo"' in panel and 'name="qty-koseki.full"' not in panel
+    assert "payment-panel" in panel and "muted" in panel
+
+
+def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog):
+    from madoguchi.reception import services as reception
+
+    visit, step, _register, clerk = visit_at_desk(["cert.koseki", "cert.juminhyo"])
+    client = htmx(logged_in(clerk))
+    client.post(f"/staff/payments/visits/{visit.pk}/charge", {
+        "qty-juminhyo": "1", "method": "cash", "tendered_yen": "300", "idempotency_key": "k" * 16})
+    reception.step_complete(step=step, clerk=clerk)
+    cashier_step = visit.steps.get(counter__code="kaikei")
+    assert cashier_step.status == "queued"
+    cashier = clerk_at("kaikei")
+    reception.step_call_next(counter=cashier_step.counter, clerk=cashier, desk=1)
+    panel = htmx(logged_in(cashier)).get(f"/staff/payments/visits/{visit.pk}/").content.decode()
+    assert 'name="qty-koseki.full" value="1"' in panel and 'name="qty-koseki.removed" value="0"' in panel
+    assert 'name="qty-juminhyo"' not in panel  # paid at the certificates desk
+
+    response = htmx(logged_in(cashier)).post(f"/staff/payments/visits/{visit.pk}/charge", {
+        "qty-koseki.full": "1", "qty-koseki.removed": "1", "qty-koseki.acceptance": "0",
+        "method": "qr", "idempotency_key": "cashier-key-01"})
+    assert response.status_code == 200
+    payment = Payment.objects.get(idempotency_key="cashier-key-01")
+    assert (payment.status, payment.total_yen, payment.register.code) == ("paid", 1200, "kaikei-1")
+    assert "receipt-link" in response.content.decode()
+
+
+def test_charging_from_the_panel_then_a_double_submit_charges_once(starter_catalog):
+    visit, step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    client = htmx(logged_in(clerk))
+    form = {"qty-juminhyo": "2", "method": "cash", "tendered_yen": "1000", "addressee": "", "idempotency_key":
+            "panel-key-0001"}
+
+    first = client.post(f"/staff/payments/visits/{visit.pk}/charge", form)
+    second = client.post(f"/staff/payments/visits/{visit.pk}/charge", form)
+
+    assert first.status_code == second.status_code == 200
+    assert Payment.objects.count() == 1
+    assert 'id="payment-outcome"' in second.content.decode()
+    payment = Payment.objects.get()
+    assert (payment.total_yen, payment.change_yen, payment.step_id) == (600, 400, step.pk)
+
+
+def test_a_bad_copy_count_is_shown_next_to_its_row(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    response = htmx(logged_in(clerk)).post(f"/staff/payments/visits/{visit.pk}/charge", {
+        "qty-juminhyo": "abc", "method": "cash", "tendered_yen": "1000", "idempotency_key": "panel-key-0002"})
+    body = response.content.decode()
+    assert 'id="qty-juminhyo-error"' in body and 'aria-invalid="true"' in body
+    assert not Payment.objects.exists()
+
+
+def test_the_preview_shows_the_total_and_the_change(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
+    response = htmx(logged_in(clerk)).post(f"/staff/payments/visits/{visit.pk}/preview", {
+        "qty-juminhyo": "3", "qty-tax": "1", "tendered_yen": "2000"})
+    body = response.content.decode()
+    assert 'id="payment-total"' in body and "1,200" in body and "800" in body
+
+
+def test_voiding_from_the_panel(starter_catalog):
+    visit, step, register, clerk = visit_at_desk(["cert.juminhyo"])
+    payment = charge(visit, register, clerk, [("juminhyo", 1)], step=step).payment
+    client = htmx(logged_in(clerk))
+    assert "void-reason" in client.get(f"/staff/payments/visits/{visit.pk}/").content.decode()
+
+    client.post(f"/staff/payments/{payment.pk}/void", {"reason": "書き損じ"})
+
+    payment.refresh_from_db()
+    assert payment.status == "voided"
+
+
+def test_the_receipt_is_a_pdf_that_is_not_cached(starter_catalog):
+    visit, _step, register, clerk = visit_at_desk(["cert.juminhyo"])
+    payment = charge(visit, register, clerk, [("juminhyo", 1)]).payment
+    response = logged_in(clerk).get(f"/staff/payments/{payment.pk}/receipt.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_close_page_imports_a_settlement_file_and_closes(starter_catalog, simulated_terminal):
+    visit, _step, register, clerk = visit_at_desk(["cert.juminhyo"])
+    charge(visit, register, clerk, [("juminhyo", 1)], method="card")
+    supervisor = logged_in(UserFactory(role=Role.SUPERVISOR))
+    today = timezone.localdate()
+    report = simulated_terminal.settlement_report(day=today).encode()
+
+    supervisor.post("/staff/cashier/settlement", {
+        "date": today.isoformat(), "register": register.code,
+        "file": SimpleUploadedFile("settlement.csv", report, content_type="text/csv")})
+    page = supervisor.get(f"/staff/cashier/close/?date={today}&register={register.code}").content.decode()
+    assert 'id="cashless-totals"' in page and "only-ours" not in page
+
+    counts = {f"count_{d}": 0 for d in (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 1)}
+    counts["count_10000"] = 3
+    response = supervisor.post(f"/staff/cashier/close/?date={today}&register={register.code}",
+                               {**counts, "variance_reason": ""})
+    assert response.status_code == 302
+    assert DayClose.objects.get(register=register).variance_yen == 0
+    assert 'id="close-outdated"' not in supervisor.get(response.url).content.decode()
+    services.payment_void(payment=Payment.objects.get(), actor=clerk, reason="取消")  # voided after the close
+    assert 'id="close-outdated"' in supervisor.get(response.url).content.decode()
+
+
+def test_who_may_open_the_payment_pages(starter_catalog):
+    pages = ["/staff/payments/", "/staff/cashier/close/", "/staff/payments/terminal/", "/staff/cashier/export.csv"]
+    for role, allowed in [(Role.SUPERVISOR, True), (Role.COUNTER, False), (Role.RECEPTION, False),
+                          (Role.ANALYST, False)]:
+        client = logged_in(UserFactory(role=role))
+        for url in pages:
+            assert (client.get(url).status_code == 200) is allowed, (role, url)
+    visit, _step, _register, _clerk = visit_at_desk(["cert.juminhyo"])
+    assert logged_in(UserFactory(role=Role.RECEPTION)).get(f"/staff/payments/visits/{visit.pk}/").status_code == 403
+
+
+def test_the_terminal_control_scripts_the_next_charge(starter_catalog, simulated_terminal):
+    supervisor = logged_in(UserFactory(role=Role.SUPERVISOR))
+    supervisor.post("/staff/payments/terminal/", {"next": "decline", "default": "approve"})
+    assert simulated_terminal.state()["script"] == ["decline"]
+
+
+@pytest.mark.parametrize("odd", ["2026-02-30", "²", "１", "-1", "99999999999999999999", "x" * 3000, ""])
+def test_odd_input_is_refused_or_ignored_never_a_server_error(starter_catalog, odd):
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    supervisor = logged_in(UserFactory(role=Role.SUPERVISOR))
+    client = htmx(logged_in(clerk))
+    posts = [
+        (client, f"/staff/payments/visits/{visit.pk}/charge",
+         {"qty-juminhyo": odd, "method": odd or "cash", "tendered_yen": odd, "idempotency_key": odd, "addressee": odd}),
+        (client, f"/staff/payments/visits/{visit.pk}/preview", {"qty-juminhyo": odd, "tendered_yen": odd}),
+        (supervisor, f"/staff/cashier/close/?date={odd}", {"count_10000": odd, "variance_reason": odd}),
+        (supervisor, "/staff/cashier/settlement", {"date": odd, "register": odd}),
+        (supervisor, "/staff/payments/terminal/", {"next": odd, "default": odd}),
+    ]
+    for who, url, data in posts:
+        assert who.post(url, data).status_code < 500, url
+    for url in (f"/staff/payments/?date={odd}&register={odd}", f"/staff/cashier/export.csv?date={odd}",
+                f"/staff/cashier/close/?date={odd}&register={odd}"):
+        assert supervisor.get(url).status_code < 500, url
+
+
+def test_an_individual_number_typed_in_the_panel_is_refused_at_its_field_and_not_echoed(starter_catalog):
+    from madoguchi.core.mynumber import is_valid_individual_number
+
+    number = next(f"12312312312{d}" for d in "0123456789" if is_valid_individual_number(f"12312312312{d}"))
+    visit, _step, _register, clerk = visit_at_desk(["cert.juminhyo"])
+    client = htmx(logged_in(clerk))
+    for field in ("addressee", "note-juminhyo"):
+        body = client.post(f"/staff/payments/visits/{visit.pk}/charge", {
+            "qty-juminhyo": "1", "exempt-juminhyo": "public_request", "note-juminhyo": "年金事務所",
+            "method": "cash", "tendered_yen": "300", "idempotency_key": f"guard-key-{field}", field: number,
+        }).content.decode()
+        assert number not in body and "field__errors" in body, field
+    assert not Payment.objects.exists()
