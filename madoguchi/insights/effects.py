@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.catalog.models import Counter, Procedure
 from madoguchi.prefill.selectors import ward_forms
 
+from .cashless import CASHLESS_METHODS
 from .estimators import (
     Counts,
     MeanEffect,
@@ -36,7 +37,6 @@ from .estimators import (
     stratified_mean_effect,
     stratified_share_effect,
 )
-from .cashless import CASHLESS_METHODS
 from .figures import Scope
 from .models import ChannelWaitRollup, ProcedureRollup, Service, StratumRollup, VisitRollup
 
