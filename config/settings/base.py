@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the CSRF check: a resident page's language from its own post or address; staff pages in ja/en.
+    "madoguchi.core.i18n.PageLanguageMiddleware",
     "madoguchi.core.middleware.AccessPolicyMiddleware",
     # After access (a stranger is sent to the login page first), before any view reads what was typed.
     "madoguchi.core.middleware.TypedTextGuardMiddleware",
@@ -179,14 +181,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers on <body>
 
 LANGUAGE_CODE = "ja"
-# Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese),
-# which falls back to Japanese wherever a phrase has no easier wording yet.
+# Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese, which falls back
+# to Japanese wherever a phrase has no easier wording yet) and the languages of the ward's largest
+# foreign communities: Chinese (simplified), Korean, Vietnamese and Nepali. Each name is its own.
 LANGUAGES = [
     ("ja", "日本語"),
-    ("en", "English"),
     ("ja-easy", "やさしい日本語"),
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("vi", "Tiếng Việt"),
+    ("ne", "नेपाली"),
 ]
 STAFF_LANGUAGES = ["ja", "en"]
+RESIDENT_LANGUAGES = [code for code, _name in LANGUAGES]
+# A staff page opened in a language staff pages do not have (a resident's choice left in the browser)
+# shows in this one instead: easy Japanese as Japanese, the foreign languages as English.
+STAFF_LANGUAGE_FALLBACK = {"ja-easy": "ja"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
@@ -236,6 +247,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Notices to residents who ask on their ticket's status page to be told when their turn is near: one
+# sender class per channel (see madoguchi.core.senders for the interface a ward's SMS gateway
+# implements). A channel set to "" is not offered. Development writes them to the log.
+RESIDENT_NOTICE_SENDERS = {
+    "sms": os.environ.get("NOTICE_SMS_SENDER", "madoguchi.core.senders.console.ConsoleSmsSender"),
+    "email": os.environ.get("NOTICE_EMAIL_SENDER", "madoguchi.core.senders.console.ConsoleEmailSender"),
+}
 
 LOGGING = {
     "version": 1,

@@ -28,3 +28,10 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Residents' notices go only through senders the office configured (an SMS gateway's class; e-mail:
+# madoguchi.core.senders.email.EmailSender with EMAIL_HOST …): none is offered otherwise.
+RESIDENT_NOTICE_SENDERS = {
+    "sms": os.environ.get("NOTICE_SMS_SENDER", ""),
+    "email": os.environ.get("NOTICE_EMAIL_SENDER", ""),
+}

@@ -20,10 +20,6 @@ from . import selectors, services
 from .forms import ReceptionForm, ScanForm
 from .models import Channel, Need, Step, Visit
 
-# The status page refreshes itself this often (htmx polling of its body).
-STATUS_REFRESH_SECONDS = 20
-
-
 @requires(Capability.RECEPTION_REGISTER)
 @form_guarded
 @never_cache
@@ -85,26 +81,6 @@ def route_sheet(request, visit_id: int):
         raise Http404
     size = "a4" if request.GET.get("size") == "a4" else "ticket"
     return render(request, "reception/route_sheet.html", {**_route_context(request, visit), "size": size})
-
-
-@public
-@never_cache
-def status(request, token: str):
-    """Where the visitor stands: position, estimated wait, where to go next. No personal data."""
-    visit = selectors.visit_by_token(token)
-    if visit is None:
-        return render(request, "reception/status_unknown.html", status=404)
-    steps = selectors.planned_route(visit)
-    current = next((s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)), None)
-    position = selectors.waiting_position(current) if current and current.status == Step.Status.QUEUED else None
-    context = {
-        "visit": visit, "steps": steps, "current": current, "position": position,
-        "wait_minutes": selectors.minutes_display(position.estimated_wait_minutes) if position else None,
-        "upcoming": [s for s in steps if s.status == Step.Status.PENDING],
-        "refresh_seconds": STATUS_REFRESH_SECONDS,
-    }
-    template = "reception/_status_body.html" if request.htmx else "reception/status.html"
-    return render(request, template, context)
 
 
 @requires(Capability.KIOSK_USE)
