@@ -181,17 +181,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers on <body>
 
 LANGUAGE_CODE = "ja"
-# Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese, which falls back
-# to Japanese wherever a phrase has no easier wording yet) and the languages of the ward's largest
-# foreign communities: Chinese (simplified), Korean, Vietnamese and Nepali. Each name is its own.
+# Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese), which falls back
+# to Japanese wherever a phrase has no easier wording yet. Chinese (simplified), Korean, Vietnamese and
+# Nepali are offered once their catalogues (and the catalogue's names) are complete: add them here.
 LANGUAGES = [
     ("ja", "日本語"),
-    ("ja-easy", "やさしい日本語"),
     ("en", "English"),
-    ("zh-hans", "简体中文"),
-    ("ko", "한국어"),
-    ("vi", "Tiếng Việt"),
-    ("ne", "नेपाली"),
+    ("ja-easy", "やさしい日本語"),
 ]
 STAFF_LANGUAGES = ["ja", "en"]
 RESIDENT_LANGUAGES = [code for code, _name in LANGUAGES]

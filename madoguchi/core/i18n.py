@@ -83,8 +83,11 @@ class PageLanguageMiddleware:
         if request.path_info.startswith("/api/"):
             return None
         if not is_resident_page(view_func):
-            shown = staff_language(translation.get_language())
-            if shown != translation.get_language():
+            # Staff pages (and the kiosk) keep main's behaviour: ja, en and やさしい日本語 (which falls back
+            # to Japanese); a language only resident pages have is shown as the staff fallback.
+            active = translation.get_language()
+            shown = active if active == "ja-easy" else staff_language(active)
+            if shown != active:
                 translation.activate(shown)
                 request.LANGUAGE_CODE = shown
             return None

@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("staff/", views.home, name="staff_home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

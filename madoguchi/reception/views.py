@@ -5,20 +5,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from madoguchi.catalog import selectors as catalog
 from madoguchi.core import qr
-from madoguchi.core.access import public, requires
+from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
 from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
 from .forms import ReceptionForm, ScanForm
-from .models import Channel, Need, Step, Visit
+from .models import Channel, Need, Visit
+
 
 @requires(Capability.RECEPTION_REGISTER)
 @form_guarded
@@ -69,7 +71,8 @@ def _route_context(request, visit: Visit) -> dict:
         for procedure in step.procedures.all():
             documents.extend(procedure.documents_in(request.LANGUAGE_CODE))
     return {"visit": visit, "route": route, "status_url": status_url, "qr_svg": qr.svg(status_url),
-            "documents": list(dict.fromkeys(documents))}
+            "documents": list(dict.fromkeys(documents)), "check_code": selectors.visit_check_code(visit),
+            "lookup_url": request.build_absolute_uri(reverse("reception:ticket_lookup"))}
 
 
 @requires(Capability.RECEPTION_REGISTER)

@@ -280,7 +280,7 @@ def test_a_login_name_holding_the_number_is_refused_and_kept_nowhere(client, sha
     from axes.models import AccessAttempt
 
     UserFactory(username="tanaka")
-    response = client.post("/login/", {"username": SHAPES[shape], "password": PASSWORD})
+    response = client.post("/staff/login/", {"username": SHAPES[shape], "password": PASSWORD})
     assert response.status_code == 200 and "id_username_error" in response.content.decode()
     assert SHAPES[shape] not in response.content.decode()
     assert not AccessAttempt.objects.exists() or not any(
