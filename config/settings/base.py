@@ -244,6 +244,10 @@ CONTENT_SECURITY_POLICY = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# The counters' opening hours on an open day (the congestion page says "closed now, opens at …" outside
+# them; madoguchi.core.dates has the closed days). Appointment hours are per group in catalog/appointments.
+OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-17:15")
+
 # Notices to residents who ask on their ticket's status page to be told when their turn is near: one
 # sender class per channel (see madoguchi.core.senders for the interface a ward's SMS gateway
 # implements). A channel set to "" is not offered. Development writes them to the log.

@@ -89,7 +89,10 @@ def test_find_change_and_cancel_with_the_posted_code(starter_catalog):
     appointment.refresh_from_db()
     assert timezone.localtime(appointment.slot.starts_at).strftime("%Y-%m-%dT%H:%M") == other
 
-    client.post("/appointments/manage/", {"reference": appointment.reference, "action": "cancel"})
+    asked = client.post("/appointments/manage/", {"reference": appointment.reference, "action": "cancel"})
+    assert 'id="confirm-cancel"' in asked.content.decode()
+    assert Appointment.objects.get().status == Appointment.Status.BOOKED  # asked first, nothing cancelled yet
+    client.post("/appointments/manage/", {"reference": appointment.reference, "action": "cancel_confirmed"})
     assert Appointment.objects.get().status == Appointment.Status.CANCELLED
 
 
