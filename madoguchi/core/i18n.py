@@ -69,6 +69,8 @@ class PageLanguageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if translation.get_language() == "ja-easy":
+            _add_furigana(response)
         chosen = getattr(request, "_madoguchi_chosen_language", None)
         if chosen:
             response.set_cookie(
@@ -102,3 +104,15 @@ class PageLanguageMiddleware:
             request.LANGUAGE_CODE = asked
             request._madoguchi_chosen_language = asked
         return None
+
+
+def _add_furigana(response) -> None:
+    """やさしい日本語 pages: the reading above every word with kanji (see ``madoguchi.core.furigana``)."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html") or not response.content:
+        return
+    from .furigana import annotate_html
+
+    charset = response.charset or "utf-8"
+    response.content = annotate_html(response.content.decode(charset)).encode(charset)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))

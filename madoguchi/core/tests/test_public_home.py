@@ -60,10 +60,12 @@ def test_the_floor_guide_lists_every_counter_by_floor_with_its_procedures(starte
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
 def test_the_home_on_a_phone_is_accessible_and_leads_to_each_page(phone_page, axe, starter_catalog, language):
     phone_page.goto(f"/?lang={language}")
-    expect(phone_page.locator("html")).to_have_attribute("lang", language)
+    expect(phone_page.locator("html")).to_have_attribute("lang", "ja" if language == "ja-easy" else language)
+    if language == "ja-easy":
+        expect(phone_page.locator("ruby").first).to_be_attached()  # furigana over the kanji kept
     axe(phone_page)
     for name in PUBLIC_PAGES:
         phone_page.goto("/")
