@@ -119,6 +119,7 @@ FORM_ARGUMENTS = {
     "BookingForm": lambda: {"times": [("09:00", "09:00")], "procedures": [("cert.juminhyo", "住民票")]},
     "SimulationForm": lambda: _simulation_arguments(),
     "StaffLoginForm": lambda: {"request": None},
+    "StatusNoticeForm": lambda: {"channels": ["sms", "email"]},
 }
 
 
