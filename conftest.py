@@ -70,6 +70,10 @@ def _no_csp_refusals(request):
     CSP_REFUSALS.clear()
     yield
     if "browser" in request.fixturenames:
+        # Close every page the test opened: a page left open keeps polling (a status page every 2 s)
+        # and its requests would reach the live server while the next test runs.
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
         assert not CSP_REFUSALS, f"Content-Security-Policy refusals: {CSP_REFUSALS[:3]}"
 
 

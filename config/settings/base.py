@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the CSRF check: a resident page's language from its own post or address; staff pages in ja/en.
+    "madoguchi.core.i18n.PageLanguageMiddleware",
     "madoguchi.core.middleware.AccessPolicyMiddleware",
     # After access (a stranger is sent to the login page first), before any view reads what was typed.
     "madoguchi.core.middleware.TypedTextGuardMiddleware",
@@ -185,14 +187,19 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers on <body>
 
 LANGUAGE_CODE = "ja"
-# Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese),
-# which falls back to Japanese wherever a phrase has no easier wording yet.
+# Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese), which falls back
+# to Japanese wherever a phrase has no easier wording yet. Chinese (simplified), Korean, Vietnamese and
+# Nepali are offered once their catalogues (and the catalogue's names) are complete: add them here.
 LANGUAGES = [
     ("ja", "日本語"),
     ("en", "English"),
     ("ja-easy", "やさしい日本語"),
 ]
 STAFF_LANGUAGES = ["ja", "en"]
+RESIDENT_LANGUAGES = [code for code, _name in LANGUAGES]
+# A staff page opened in a language staff pages do not have (a resident's choice left in the browser)
+# shows in this one instead: easy Japanese as Japanese, the foreign languages as English.
+STAFF_LANGUAGE_FALLBACK = {"ja-easy": "ja"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
@@ -262,6 +269,17 @@ if PAYMENT_TERMINAL["backend"] == "simulated":
 PAYMENT_TERMINAL_TIMEOUT_SECONDS = env_int("PAYMENT_TERMINAL_TIMEOUT_SECONDS", 90)
 # The change fund put in each register's drawer at opening (釣銭準備金), counted back at the close.
 PAYMENT_REGISTER_FLOAT_YEN = env_int("PAYMENT_REGISTER_FLOAT_YEN", 30000)
+# The counters' opening hours on an open day (the congestion page says "closed now, opens at …" outside
+# them; madoguchi.core.dates has the closed days). Appointment hours are per group in catalog/appointments.
+OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-17:15")
+
+# Notices to residents who ask on their ticket's status page to be told when their turn is near: one
+# sender class per channel (see madoguchi.core.senders for the interface a ward's SMS gateway
+# implements). A channel set to "" is not offered. Development writes them to the log.
+RESIDENT_NOTICE_SENDERS = {
+    "sms": os.environ.get("NOTICE_SMS_SENDER", "madoguchi.core.senders.console.ConsoleSmsSender"),
+    "email": os.environ.get("NOTICE_EMAIL_SENDER", "madoguchi.core.senders.console.ConsoleEmailSender"),
+}
 
 
 def logging_config(log_format: str) -> dict:

@@ -47,3 +47,9 @@ SECURE_HSTS_PRELOAD = True
 # Cash only unless a real payment terminal is configured: the simulator takes no real money.
 PAYMENT_TERMINAL = {"backend": os.environ.get("PAYMENT_TERMINAL", "none"),
                     "options": json.loads(os.environ.get("PAYMENT_TERMINAL_OPTIONS", "{}"))}
+# Residents' notices go only through senders the office configured (an SMS gateway's class; e-mail:
+# madoguchi.core.senders.email.EmailSender with EMAIL_HOST …): none is offered otherwise.
+RESIDENT_NOTICE_SENDERS = {
+    "sms": os.environ.get("NOTICE_SMS_SENDER", ""),
+    "email": os.environ.get("NOTICE_EMAIL_SENDER", ""),
+}

@@ -27,3 +27,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
 }
+
+# E-mail notices through Django's own mail path (the test runner's outbox); SMS to the log.
+RESIDENT_NOTICE_SENDERS = {
+    "sms": "madoguchi.core.senders.console.ConsoleSmsSender",
+    "email": "madoguchi.core.senders.email.EmailSender",
+}

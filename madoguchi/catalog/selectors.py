@@ -171,3 +171,21 @@ def cashier_counters() -> dict[int, CounterInfo]:
                     for c in Counter.objects.filter(active=True, is_cashier=True).order_by("id")}
         cache.set("catalog:cashier_counters", cashiers, ROUTING_INDEX_SECONDS)
     return cashiers
+@dataclass(frozen=True)
+class FloorGuideCounter:
+    counter: Counter
+    procedures: list[Procedure]
+
+
+def floor_guide() -> list[tuple[Site, list[tuple[int, list[FloorGuideCounter]]]]]:
+    """Every active site with its floors (lowest first) and on each floor its counters with what is
+    done there: the public floor guide."""
+    procedures: dict[int, list[Procedure]] = {}
+    for procedure in Procedure.objects.filter(active=True).prefetch_related("counters"):
+        for counter in procedure.counters.all():
+            procedures.setdefault(counter.pk, []).append(procedure)
+    sites: dict[int, dict[int, list[FloorGuideCounter]]] = {}
+    for counter in counter_list().filter(site__active=True).order_by("site__sort_order", "floor", "number"):
+        floors = sites.setdefault(counter.site_id, {})
+        floors.setdefault(counter.floor, []).append(FloorGuideCounter(counter, procedures.get(counter.pk, [])))
+    return [(site, sorted(sites[site.pk].items())) for site in site_list() if site.pk in sites]

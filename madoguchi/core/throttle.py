@@ -30,3 +30,22 @@ class SharedScopedThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def failures_exceeded(key: str, *, limit: int) -> bool:
+    """Whether ``key`` (e.g. one ticket number) has met ``limit`` recorded failures, whoever made them:
+    a limit that a guesser spreading tries over many addresses cannot get around."""
+    return (caches["shared"].get(f"failures:{key}") or 0) >= limit
+
+
+def record_failure(key: str, *, seconds: int) -> int:
+    """Count one failure of ``key``; the count is forgotten ``seconds`` after the first. Returns the count."""
+    cache = caches["shared"]
+    name = f"failures:{key}"
+    if cache.add(name, 1, seconds):
+        return 1
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.add(name, 1, seconds)
+        return 1

@@ -8,4 +8,5 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics_view, name="metrics"),
     path("staff/", views.home, name="staff_home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from . import metrics
 from .access import public, requires
 from .health import readiness_problems
+from .i18n import resident_page
 from .navigation import screens_for
 from .roles import Capability, Role
 
@@ -30,17 +32,34 @@ def home(request):
     return render(request, "core/home.html", {"screens": screens_for(request.user)})
 
 
+def _url_or_none(name: str) -> str | None:
+    """The address of an optional page (one a higher app may or may not provide), or None."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
 @public
+@resident_page
 def landing(request):
-    """``/``: staff go to their home, devices to their screen, everybody else to the login page."""
+    """``/``: the residents' front door (no login). Staff signed in go to their home, devices to their
+    screen; staff not signed in find the sign-in link at the foot of the page."""
     user = request.user
     if not user.is_authenticated:
-        return redirect(settings.LOGIN_URL)
+        return render(request, "core/public_home.html", {"forecast_url": _url_or_none("insights:forecast")})
     if user.role == Role.DISPLAY:
         return redirect("counters:display")
     if user.role == Role.KIOSK:
         return redirect("reception:kiosk")
     return redirect("core:staff_home")
+
+
+@public
+@resident_page
+def accessibility(request):
+    """The accessibility statement: what the pages are built to, how they were checked, whom to tell."""
+    return render(request, "core/accessibility.html")
 
 
 @public

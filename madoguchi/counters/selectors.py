@@ -17,6 +17,7 @@ from madoguchi.reception.permissions import may_serve
 from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
+from .announcements import Announcement, announcement
 
 CONGESTION_CACHE_SECONDS = 3
 
@@ -65,6 +66,8 @@ class Call:
     desk: int | None
     at: datetime
     recall: bool
+    # Said after Japanese and English: the visitor's interpreter language, when reception recorded one.
+    extra: Announcement | None = None
 
 
 # A call display shows the newest calls: this many, the newest large.
@@ -86,8 +89,10 @@ def recent_calls(*, site: Site, floor: int | None = None, counters: list[str] = 
         events = events.filter(counter__code__in=counters)
     calls: list[Call] = []
     for event in events[: limit * 3]:
+        extra = announcement(event.visit.interpreter_language, ticket=event.visit.ticket_number,
+                             floor=event.counter.floor, number=event.counter.number)
         calls.append(Call(event.pk, event.visit.ticket_number, event.counter, event.desk, event.at,
-                          event.kind == StepEvent.Kind.RECALLED))
+                          event.kind == StepEvent.Kind.RECALLED, extra))
         if len(calls) >= limit:
             break
     return calls

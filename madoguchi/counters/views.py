@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,8 +16,10 @@ from django.views.decorators.http import require_POST
 from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.access import public, requires
+from madoguchi.core.dates import office_state
 from madoguchi.core.errors import error_text
 from madoguchi.core.forms import form_guarded
+from madoguchi.core.i18n import resident_page
 from madoguchi.core.params import date_or_none, int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.reception import selectors as queues
@@ -290,13 +293,33 @@ def display_calls(request):
     return response
 
 
+def _url_or_none(name: str) -> str | None:
+    """The address of a page another app may provide (the forecast), or None."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
 # --- congestion (public) -----------------------------------------------------------------------
 
 
+# A wait this long (minutes) is marked on the congestion page: in words and with a sign, not by colour alone.
+LONG_WAIT_MINUTES = 30
+
+
 @public
+@resident_page
 def congestion(request):
     data = selectors.congestion()
+    state = office_state()
+    anyone_waiting = any(c["waiting"] for site in data["sites"] for c in site["counters"])
     template = "counters/_congestion_body.html" if request.htmx else "counters/congestion.html"
-    response = render(request, template, {"data": data, "refresh_seconds": CONGESTION_REFRESH_SECONDS})
+    response = render(request, template, {
+        "data": data, "refresh_seconds": CONGESTION_REFRESH_SECONDS, "long_wait": LONG_WAIT_MINUTES,
+        # Closed (and nobody left in line): say so and when it opens, rather than a table of "closed".
+        "closed": not state.open and not anyone_waiting, "opens_at": state.opens_at,
+        "forecast_url": _url_or_none("insights:forecast"),
+    })
     response["Cache-Control"] = "public, max-age=10"
     return response

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from madoguchi.catalog.eligibility import EVENT_FACTS, INSURANCES, MEMBER_FLAGS, NATIONALITIES, PLACES, RELATIONS
+from madoguchi.core.dates import next_office_day, office_closed
 
 from . import wording
 from .questionnaire import BIRTH_PARTS, DATE_PARTS, MAX_MEMBERS, Draft, MemberDraft
@@ -219,6 +220,8 @@ class ResultCard:
     selected: bool
     deadline_text: str
     deadline_passed: bool
+    # When the deadline falls on a day the office is closed: the next open day (the law moves it there).
+    deadline_moved_text: str = ""
 
 
 def event_names(life_events) -> str:
@@ -235,8 +238,11 @@ def date_text(value) -> str:
 
 def result_cards(cards: list[ProcedureCard], selected: set[str]) -> list[ResultCard]:
     today = timezone.localdate()
-    return [
-        ResultCard(card, card.code in selected, date_text(card.deadline) if card.deadline else "",
-                   bool(card.deadline and card.deadline < today))
-        for card in cards
-    ]
+    out = []
+    for card in cards:
+        deadline = card.deadline
+        moved = next_office_day(deadline) if deadline and office_closed(deadline) else None
+        out.append(ResultCard(card, card.code in selected, date_text(deadline) if deadline else "",
+                              bool(deadline and (moved or deadline) < today),
+                              date_text(moved) if moved else ""))
+    return out

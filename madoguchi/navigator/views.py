@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
+from madoguchi.core.i18n import language_switched, resident_page
 from madoguchi.core.roles import Capability, Role
 
 from . import pages, selectors, services, wording
@@ -32,6 +33,11 @@ class Mode:
     name: str
     layout: str
     url_prefix: str
+
+    @property
+    def keeps_answers_on_language_change(self) -> bool:
+        """Residents' pages: the language buttons post the page's form back to it (nothing is stored)."""
+        return self.name == "resident"
 
     def urls(self) -> dict[str, str]:
         return {page: f"navigator:{self.url_prefix}{page}" for page in ("start", "household", "result")}
@@ -103,6 +109,8 @@ def _household(request, mode: Mode, life_event: str):
         template = "navigator/_household_members.html" if action else "navigator/_household_refresh.html"
     else:
         template = "navigator/household.html"
+    if mode.keeps_answers_on_language_change:
+        context["language_form"] = "nav-form"
     return render(request, template, context)
 
 
@@ -122,10 +130,13 @@ def _result(request, mode: Mode, life_event: str):
         context = _base_context(mode, **_events_context(events, code), **pages.household_context(
             draft=draft, questions=questions, book=book, language=language, errors=check.errors, focus="errors",
         ))
+        if mode.keeps_answers_on_language_change:
+            context["language_form"] = "nav-form"
         return render(request, "navigator/household.html", context)
     findings = evaluate(check.answers, book)
     offered = [f.code for f in findings]
-    if request.POST.get("action") == "select":
+    if request.POST.get("action") == "select" or language_switched(request):
+        # The ticks as they were (a language change shows the same list again: it is not a new use).
         chosen = set(request.POST.getlist("selected"))
         selected = [code for code in offered if code in chosen]
     else:
@@ -143,6 +154,8 @@ def _result(request, mode: Mode, life_event: str):
         selected_codes=selected, qr_text=qr_text,
         qr_svg=qr.svg(qr_text, css_class="nav-qr__code", scale=5) if qr_text else "",
     )
+    if mode.keeps_answers_on_language_change:
+        context["language_form"] = "nav-result-form"
     return render(request, "navigator/result.html", context)
 
 
@@ -150,11 +163,13 @@ def _result(request, mode: Mode, life_event: str):
 
 
 @public
+@resident_page
 def start(request):
     return _start(request, RESIDENT)
 
 
 @public
+@resident_page
 @never_cache
 @require_http_methods(["GET", "POST"])
 def household(request, life_event: str):
@@ -162,6 +177,7 @@ def household(request, life_event: str):
 
 
 @public
+@resident_page
 @never_cache
 @require_http_methods(["GET", "POST"])
 def result(request, life_event: str):

@@ -24,6 +24,7 @@ from madoguchi.audit import services as audit
 from madoguchi.catalog import selectors as catalog
 from madoguchi.core.access import public, requires
 from madoguchi.core.forms import form_guarded
+from madoguchi.core.i18n import resident_page
 from madoguchi.core.params import date_or_none
 from madoguchi.core.roles import Capability
 
@@ -70,10 +71,11 @@ def _slot_page(request, group: AppointmentGroup, *, day_text: str | None, form=N
     days, day = _day_choice(group, day_text, now)
     offers = selectors.slot_offers(group, now=now, day=day) if day else []
     if form is None:
+        asked = [code for code in _asked_procedures(request) if code in group.procedures]
         form = BookingForm(times=[(o.value, o.value) for o in offers if o.places_left],
                            procedures=_procedure_choices(group),
                            initial={"procedures": appointment.procedure_codes if appointment else
-                                    ([group.procedures[0]] if len(group.procedures) == 1 else [])})
+                                    ([group.procedures[0]] if len(group.procedures) == 1 else asked)})
     return render(request, "preapply/slots.html", {
         "group": group, "group_name": group.name_in(get_language() or "ja"), "days": days, "day": day,
         "offers": offers, "form": form, "mode": mode, "appointment": appointment,
@@ -83,11 +85,33 @@ def _slot_page(request, group: AppointmentGroup, *, day_text: str | None, form=N
 # --- residents ------------------------------------------------------------------------------------
 
 
+def _asked_procedures(request) -> list[str]:
+    """The procedures a link asked to book (``?procedures=a,b``, from the navigator's result): codes only."""
+    text = request.GET.get("procedures", "")
+    return list(dict.fromkeys(code for code in text.split(",")[:30] if catalog.is_code(code)))
+
+
 @public
+@resident_page
 def appointment_start(request):
+    """What to book. From the navigator (``?procedures=``): only the groups that take those procedures,
+    each booking covering all of the family's procedures its counter does."""
     language = get_language() or "ja"
-    groups = [{"group": g, "name": g.name_in(language)} for g in selectors.appointment_groups()]
-    return render(request, "preapply/appointments.html", {"groups": groups})
+    asked = _asked_procedures(request)
+    names = selectors.procedures_by_code(asked) if asked else {}
+    groups = []
+    for group in selectors.appointment_groups():
+        covered = [code for code in asked if code in group.procedures]
+        if asked and not covered:
+            continue
+        link = reverse("preapply:book", args=[group.code])
+        groups.append({"group": group, "name": group.name_in(language), "url": link + (
+            "?procedures=" + ",".join(covered) if covered else ""),
+            "procedures": [names[code].name for code in covered if code in names]})
+    unbookable = [names[code].name for code in asked
+                  if code in names and not any(code in g.procedures for g in selectors.appointment_groups())]
+    return render(request, "preapply/appointments.html", {"groups": groups, "asked": bool(asked),
+                                                          "unbookable": unbookable})
 
 
 @public
@@ -132,10 +156,12 @@ def _booked_page(request, appointment: Appointment, group: AppointmentGroup, *, 
     })
 
 
-def _manage_page(request, *, form=None, appointment=None, error: str = "", message: str = "", status: int = 200):
+def _manage_page(request, *, form=None, appointment=None, error: str = "", message: str = "", status: int = 200,
+                 confirm_cancel: bool = False):
     group = selectors.appointment_group(appointment.slot.group_code) if appointment else None
     return render(request, "preapply/manage.html", {
         "form": form or ReferenceForm(), "appointment": appointment, "error": error, "message": message,
+        "confirm_cancel": confirm_cancel,
         "group_name": group.name_in(get_language() or "ja") if group else "",
         "procedures": [name for code, name in _procedure_choices(group) if code in appointment.procedure_codes]
         if group else [],
@@ -164,6 +190,9 @@ def appointment_manage(request):
     group = selectors.appointment_group(appointment.slot.group_code)
     try:
         if action == "cancel":
+            # First ask: a tap on the wrong button must not give the place away.
+            return _manage_page(request, form=form, appointment=appointment, confirm_cancel=True)
+        if action == "cancel_confirmed":
             appointment = services.appointment_cancel(reference=reference)
             return _manage_page(request, form=form, appointment=appointment,
                                 message=_("The booking is cancelled. Thank you for letting us know."))

@@ -233,3 +233,32 @@ class Desk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counter.code} #{self.number}"
+
+
+class StatusNotice(models.Model):
+    """A visitor's wish to be told by SMS or e-mail when two visitors are ahead of them (once per
+    counter). It lives only while the visit does: deleted when the visit ends or is cancelled, and any
+    left from an earlier day are deleted too. Staff lists never show it."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS (text message)")
+        EMAIL = "email", _("E-mail")
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="status_notice")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    language = models.CharField(max_length=10)
+    # The Step (counter) the last notice was sent for: a visit handed on to another counter is told again.
+    notified_step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"notice for visit {self.visit_id} ({self.channel})"
+
+    @property
+    def masked_address(self) -> str:
+        """What the status page shows of the address: enough to recognise it, not to read it."""
+        if self.channel == self.Channel.EMAIL:
+            local, _at, domain = self.address.partition("@")
+            return f"{local[:1]}…@{domain}"
+        return f"…{self.address[-4:]}"

@@ -4,6 +4,7 @@
 status page, the congestion page and the console show the same figure.
 """
 
+import hmac
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from madoguchi.catalog.models import Counter, Procedure
 from madoguchi.catalog.selectors import routing_index
 from madoguchi.core.params import int_or_none
 
-from . import estimate, routing
-from .models import Desk, Step, Visit
+from . import estimate, routing, tickets
+from .models import Desk, Step, StepEvent, Visit
 
 RECENT_STEPS_FOR_FACTORS = 300
 # The "recent" handling speed moves slowly; computing it once every few seconds per process is plenty
@@ -273,3 +274,45 @@ def route_in_catalogue_order(visit: Visit) -> list[Step]:
     """The same route with the pending Steps ordered by prerequisites and counter alone, never by the
     live queues: what must not change from one minute to the next (the order of the printed forms)."""
     return _route(visit, {}, None)
+
+
+# --- the visitor's own pages ------------------------------------------------------------------------
+
+
+def visit_check_code(visit: Visit) -> str:
+    """The confirmation code (確認コード) printed beside the ticket number."""
+    return tickets.check_code(visit.status_token)
+
+
+def visit_by_ticket(ticket_text: str, code_text: str, *, day) -> Visit | None:
+    """Today's visit with this ticket number whose confirmation code is ``code_text``; None otherwise
+    (a wrong code and an unknown ticket answer alike). The number alone never finds a visit."""
+    parsed = tickets.parse_ticket_number(ticket_text)
+    code = tickets.normalise_check_code(code_text)
+    if parsed is None or len(code) != tickets.CHECK_CODE_DIGITS:
+        return None
+    prefix, number = parsed
+    candidates = Visit.objects.filter(service_date=day, ticket_seq=number, ticket_number__startswith=f"{prefix}-")
+    for visit in candidates.select_related("site"):
+        if hmac.compare_digest(visit_check_code(visit), code):
+            return visit
+    return None
+
+
+def status_version(visit: Visit, *, now: datetime | None = None) -> str:
+    """What the visitor's status depends on, in a few indexed reads: the visit's Steps, the last event
+    at the counter it waits at or is called to (anyone called, moved or arriving ahead), that counter's
+    closed desks, and the minute (the estimate moves as service time passes). Equal versions show the
+    same page, so the status page's poll answers 304 without computing the queue."""
+    now = now or timezone.now()
+    steps = sorted(visit.steps.values_list("id", "counter_id", "status"))
+    current = next((s for s in steps if s[2] in (Step.Status.QUEUED, *Step.ACTIVE)), None)
+    last_event, closed = 0, ""
+    if current is not None:
+        last_event = (StepEvent.objects.filter(counter_id=current[1]).order_by("-at", "-id")
+                      .values_list("id", flat=True).first() or 0)
+        closed = ".".join(str(n) for n in Desk.objects.filter(counter_id=current[1], is_open=False)
+                          .order_by("number").values_list("number", flat=True))
+    route = ";".join(f"{step_id}:{status}" for step_id, _counter, status in steps)
+    minute = int(now.timestamp() // 60)
+    return f"{visit.status}|{route}|{last_event}|{closed}|{minute}"

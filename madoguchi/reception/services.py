@@ -21,7 +21,7 @@ from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
 
-from . import routing, selectors
+from . import notices, routing, selectors
 from .models import HANDOFF_MEMO_MAX, Channel, Desk, InterpreterLanguage, Need, Step, StepEvent, TicketSequence, Visit
 
 TICKET_RETRIES = 5
@@ -50,6 +50,8 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
     if fields:
         step.save(update_fields=list(fields))
     _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
+    # The queue at this counter may have moved: a visitor who asked to be told may be near their turn.
+    notices.notices_due_after_commit(step.counter_id)
     return step
 
 
@@ -261,6 +263,7 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
             visit.status = Visit.Status.DONE
             visit.completed_at = now
             visit.save(update_fields=["status", "completed_at"])
+            notices.status_notice_discard(visit=visit)  # the address lives only as long as the visit
         return None
     plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
                                  last=s.counter.is_cashier) for s in pending]
@@ -454,6 +457,7 @@ def visit_cancel(*, visit: Visit, actor=None, now: datetime | None = None) -> Vi
     visit.status = Visit.Status.CANCELLED
     visit.completed_at = now
     visit.save(update_fields=["status", "completed_at"])
+    notices.status_notice_discard(visit=visit)
     return visit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public
 
 app_name = "reception"
 urlpatterns = [
@@ -8,5 +8,8 @@ urlpatterns = [
     path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
     path("kiosk/", views.kiosk, name="kiosk"),
     path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
-    path("v/<str:token>/", views.status, name="status"),
+    path("v/<str:token>/", views_public.status, name="status"),
+    path("v/<str:token>/now", views_public.status_body, name="status_body"),
+    path("v/<str:token>/notice", views_public.status_notice, name="status_notice"),
+    path("ticket/", views_public.ticket_lookup, name="ticket_lookup"),
 ]

@@ -5,23 +5,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from madoguchi.catalog import selectors as catalog
 from madoguchi.core import qr
-from madoguchi.core.access import public, requires
+from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
 from madoguchi.core.forms import form_guarded
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
 from .forms import ReceptionForm, ScanForm
-from .models import Channel, Need, Step, Visit
-
-# The status page refreshes itself this often (htmx polling of its body).
-STATUS_REFRESH_SECONDS = 20
+from .models import Channel, Need, Visit
 
 
 @requires(Capability.RECEPTION_REGISTER)
@@ -73,7 +71,8 @@ def _route_context(request, visit: Visit) -> dict:
         for procedure in step.procedures.all():
             documents.extend(procedure.documents_in(request.LANGUAGE_CODE))
     return {"visit": visit, "route": route, "status_url": status_url, "qr_svg": qr.svg(status_url),
-            "documents": list(dict.fromkeys(documents))}
+            "documents": list(dict.fromkeys(documents)), "check_code": selectors.visit_check_code(visit),
+            "lookup_url": request.build_absolute_uri(reverse("reception:ticket_lookup"))}
 
 
 @requires(Capability.RECEPTION_REGISTER)
@@ -85,26 +84,6 @@ def route_sheet(request, visit_id: int):
         raise Http404
     size = "a4" if request.GET.get("size") == "a4" else "ticket"
     return render(request, "reception/route_sheet.html", {**_route_context(request, visit), "size": size})
-
-
-@public
-@never_cache
-def status(request, token: str):
-    """Where the visitor stands: position, estimated wait, where to go next. No personal data."""
-    visit = selectors.visit_by_token(token)
-    if visit is None:
-        return render(request, "reception/status_unknown.html", status=404)
-    steps = selectors.planned_route(visit)
-    current = next((s for s in steps if s.status in (Step.Status.QUEUED, *Step.ACTIVE)), None)
-    position = selectors.waiting_position(current) if current and current.status == Step.Status.QUEUED else None
-    context = {
-        "visit": visit, "steps": steps, "current": current, "position": position,
-        "wait_minutes": selectors.minutes_display(position.estimated_wait_minutes) if position else None,
-        "upcoming": [s for s in steps if s.status == Step.Status.PENDING],
-        "refresh_seconds": STATUS_REFRESH_SECONDS,
-    }
-    template = "reception/_status_body.html" if request.htmx else "reception/status.html"
-    return render(request, template, context)
 
 
 @requires(Capability.KIOSK_USE)

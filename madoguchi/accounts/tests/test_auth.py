@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def log_in(client: Client, username: str, password: str = PASSWORD):
-    return client.post("/login/", {"username": username, "password": password})
+    return client.post("/staff/login/", {"username": username, "password": password})
 
 
 def fail_five_times(client: Client, username: str) -> None:
@@ -267,7 +267,7 @@ def test_a_staff_session_ends_after_thirty_minutes_idle(clock):
     response = client.get("/staff/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
+    assert response["Location"].startswith("/staff/login/")
 
 
 def test_a_staff_session_survives_twenty_nine_idle_minutes(clock):

@@ -56,7 +56,7 @@ def test_page_is_open_to_exactly_the_roles_granted_it(role, url):
         assert response.status_code == 200
     elif role == "anonymous":
         assert response.status_code == 302
-        login = "/admin/login/" if url.startswith("/admin/") else "/login/"
+        login = "/admin/login/" if url.startswith("/admin/") else "/staff/login/"
         assert response["Location"] == f"{login}?next={url}"
     else:
         assert response.status_code == 403
@@ -150,7 +150,7 @@ def test_a_view_without_a_marker_sends_anonymous_visitors_to_the_login_page():
     response = client_for("anonymous").get("/unmarked/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/login/?next=/unmarked/")
+    assert response["Location"].startswith("/staff/login/?next=/unmarked/")
 
 
 @pytest.mark.django_db
@@ -169,4 +169,4 @@ def test_an_anonymous_htmx_request_sends_the_whole_tab_to_the_login_page():
         "/staff/catalog/", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/staff/"}
     )
 
-    assert response["HX-Redirect"] == "/login/?next=/staff/"
+    assert response["HX-Redirect"] == "/staff/login/?next=/staff/"

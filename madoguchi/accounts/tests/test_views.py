@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_login_page_shows_the_apps_name_not_the_servers_host_name():
-    response = Client().get("/login/", headers={"Accept-Language": "en"})
+    response = Client().get("/staff/login/", headers={"Accept-Language": "en"})
 
     with translation.override("en"):
         site_name = str(settings.SITE_NAME)
@@ -17,10 +17,10 @@ def test_the_login_page_shows_the_apps_name_not_the_servers_host_name():
 
 
 def test_the_login_page_is_never_cached():
-    response = Client().get("/login/")
+    response = Client().get("/staff/login/")
 
     assert "no-cache" in response["Cache-Control"]
 
 
 def test_logging_out_needs_a_post():
-    assert Client().get("/logout/").status_code == 405
+    assert Client().get("/staff/logout/").status_code == 405

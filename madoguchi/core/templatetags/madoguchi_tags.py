@@ -20,3 +20,17 @@ def can(user, capability: str) -> bool:
         return bool(user.is_authenticated and user.can(Capability(capability)))
     except ValueError:
         return False
+
+
+@register.filter
+def day_text(value) -> str:
+    """``{{ slot.starts_at|day_text }}``: 12月2日（水） (see ``madoguchi.core.dates.day_text``)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from madoguchi.core.dates import day_text as text
+
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return text(value) if value else ""

@@ -16,7 +16,7 @@ def policy(response) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/login/", "/congestion/", "/navigator/", "/preapply/", "/appointments/",
+@pytest.mark.parametrize("url", ["/staff/login/", "/congestion/", "/navigator/", "/preapply/", "/appointments/",
                                  "/api/v1/congestion", "/healthz"])
 def test_every_response_carries_a_strict_policy(starter_catalog, url):
     directives = policy(Client().get(url))

@@ -53,14 +53,14 @@ def base_url_on_context(page, live_server):
 
 
 def test_the_login_page_is_accessible(page, axe):
-    page.goto("/login/")
+    page.goto("/staff/login/")
 
     axe(page)
 
 
 def test_an_administrator_logs_in_by_keyboard_alone_and_sees_every_screen(page):
     admin = UserFactory(role="administrator")
-    page.goto("/login/")
+    page.goto("/staff/login/")
 
     tab_until(page, "id_username")
     page.keyboard.type(admin.username)
@@ -103,7 +103,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content
 
 
 def test_the_language_switch_turns_the_page_to_english_and_back(page):
-    page.goto("/login/")
+    page.goto("/staff/login/")
     assert page.locator("html").get_attribute("lang") == "ja"
 
     page.locator(".language-switch button[value='en']").click()
@@ -114,12 +114,12 @@ def test_the_language_switch_turns_the_page_to_english_and_back(page):
     page.locator(".language-switch button[value='ja']").click()
     page.wait_for_selector("html[lang='ja']")
     assert page.locator(".language-switch button[value='ja']").get_attribute("aria-current") == "true"
-    assert page.url.endswith("/login/")
+    assert page.url.endswith("/staff/login/")
 
 
 def test_a_wrong_password_shows_the_error_next_to_the_form(page, axe):
     user = UserFactory()
-    page.goto("/login/")
+    page.goto("/staff/login/")
 
     page.fill("#id_username", user.username)
     page.fill("#id_password", "wrong-password")

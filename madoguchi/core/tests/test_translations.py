@@ -218,7 +218,7 @@ def test_easy_japanese_falls_back_to_japanese_where_it_has_no_easier_wording(ja,
 
 @pytest.mark.django_db
 def test_the_login_page_is_japanese_by_default():
-    content = Client().get("/login/").content.decode()
+    content = Client().get("/staff/login/").content.decode()
 
     assert '<html lang="ja">' in content
     assert "職員ログイン" in content, COMPILE_HINT
@@ -230,7 +230,7 @@ def test_the_login_page_is_english_with_the_language_cookie():
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    content = client.get("/login/").content.decode()
+    content = client.get("/staff/login/").content.decode()
 
     assert '<html lang="en">' in content
     assert "Staff login" in content

@@ -119,6 +119,7 @@ FORM_ARGUMENTS = {
     "BookingForm": lambda: {"times": [("09:00", "09:00")], "procedures": [("cert.juminhyo", "住民票")]},
     "SimulationForm": lambda: _simulation_arguments(),
     "StaffLoginForm": lambda: {"request": None},
+    "StatusNoticeForm": lambda: {"channels": ["sms", "email"]},
 }
 
 
@@ -280,7 +281,7 @@ def test_a_login_name_holding_the_number_is_refused_and_kept_nowhere(client, sha
     from axes.models import AccessAttempt
 
     UserFactory(username="tanaka")
-    response = client.post("/login/", {"username": SHAPES[shape], "password": PASSWORD})
+    response = client.post("/staff/login/", {"username": SHAPES[shape], "password": PASSWORD})
     assert response.status_code == 200 and "id_username_error" in response.content.decode()
     assert SHAPES[shape] not in response.content.decode()
     assert not AccessAttempt.objects.exists() or not any(

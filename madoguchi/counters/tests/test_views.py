@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -142,3 +143,37 @@ def test_the_console_poll_answers_304_until_something_happens_at_the_counter(cli
 def test_the_console_poll_of_another_counter_is_refused(client, site):
     logged_in(client, Role.COUNTER, counters=["koseki-cert"])
     assert client.get("/staff/counters/kokuho/queue").status_code == 403
+
+
+def test_the_congestion_page_says_closed_now_and_when_it_opens(client, site, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.core.cache import cache
+
+    from madoguchi.core.dates import OfficeState
+    from madoguchi.counters import views
+
+    opens = datetime(2026, 12, 7, 8, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    monkeypatch.setattr(views, "office_state", lambda: OfficeState(False, opens))
+    body = client.get("/congestion/").content.decode()
+    assert 'id="closed-now"' in body and "12月7日（月）" in body and "8:30" in body
+    assert "congestion-table" not in body
+    # Someone still in line after hours (or on a Sunday opening): the table, not "closed".
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    cache.clear()  # the figures are cached for a few seconds
+    body = client.get("/congestion/").content.decode()
+    assert "congestion-table" in body and 'id="closed-now"' not in body
+
+
+def test_a_long_wait_is_marked_in_words_not_by_colour_alone(client, site, monkeypatch):
+    from madoguchi.core.dates import OfficeState
+    from madoguchi.counters import views
+
+    monkeypatch.setattr(views, "office_state", lambda: OfficeState(True, None))
+    monkeypatch.setattr(views, "LONG_WAIT_MINUTES", 1)
+    for _ in range(12):
+        services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    body = client.get("/congestion/", headers={"Accept-Language": "en"}).content.decode()
+    row = re.search(r'<tr class="congestion-row--long">(.*?)</tr>', body, re.S)
+    assert row is not None and "Long wait" in row.group(1) and "wait-long__mark" in row.group(1)

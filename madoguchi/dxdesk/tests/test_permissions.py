@@ -72,7 +72,7 @@ def client_for(role: str) -> Client:
 def refused(response, role: str, url: str) -> bool:
     if role == "anonymous":
         return response.status_code in (302, 401) and (response.status_code == 401
-                                                       or response["Location"].startswith("/login/"))
+                                                       or response["Location"].startswith("/staff/login/"))
     return response.status_code == 403
 
 

@@ -5,6 +5,8 @@ UI wording is left alone (the translations arrive later): the tests find things 
 structure, and read only the texts that come from the catalogue (reasons, procedure names).
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -101,7 +103,7 @@ def test_the_qr_text_decodes_to_the_ticked_procedures(phone_page):
     family_moving_in(page)
 
     ticked = page.locator("input[name='selected']:checked").evaluate_all("boxes => boxes.map(b => b.value)")
-    selection = decode_selection(page.locator("#qr-text").inner_text())
+    selection = decode_selection(page.locator("#qr-image").get_attribute("data-qr-text"))
     assert list(selection.procedure_codes) == ticked
     assert selection.life_event == "move_in"
     assert page.locator(".nav-qr__image svg").count() == 1
@@ -115,7 +117,7 @@ def test_ticking_an_optional_procedure_adds_it_to_the_qr_code(phone_page):
     page.click("#update-selection")
     page.wait_for_selector("#select-seal\\.register:checked")
 
-    assert "seal.register" in decode_selection(page.locator("#qr-text").inner_text()).procedure_codes
+    assert "seal.register" in decode_selection(page.locator("#qr-image").get_attribute("data-qr-text")).procedure_codes
 
 
 def test_touch_targets_are_at_least_44_pixels_high(phone_page):
@@ -237,7 +239,7 @@ def test_reception_scans_the_navigator_qr_and_registers_exactly_those_procedures
     from madoguchi.reception.models import Channel, Visit
 
     family_moving_in(phone_page)
-    qr_text = phone_page.locator("#qr-text").inner_text()
+    qr_text = phone_page.locator("#qr-image").get_attribute("data-qr-text")
     codes = decode_selection(qr_text).procedure_codes
 
     desk = browser.new_context(base_url=live_server.url, locale="ja-JP").new_page()
@@ -304,7 +306,8 @@ def test_two_events_at_once_with_a_school_year_the_age_cannot_tell_are_accessibl
     assert card in page.locator("#p-juki\\.move_in").inner_text()
     school = page.locator("#p-gakumu\\.school_transfer")
     assert school.locator(".nav-badge--optional").count() == 1  # assumed, so "if needed"
-    assert decode_selection(page.locator("#qr-text").inner_text()).life_events == ("move_in", "marriage")
+    qr_text = page.locator("#qr-image").get_attribute("data-qr-text")
+    assert decode_selection(qr_text).life_events == ("move_in", "marriage")
 
 
 def test_with_the_birth_date_the_school_transfer_is_required(page):
@@ -358,3 +361,52 @@ def test_a_move_out_asking_who_stays_is_accessible_to_staff(page, live_server, a
     axe(page)
     codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
     assert {"juki.move_out", "mynumber.overseas", "nhi.withdraw"} <= set(codes)
+
+
+def test_changing_the_language_keeps_the_answers_and_the_ticks(phone_page):
+    """Nothing is stored on the server: the language buttons post the page's own form back to it."""
+    page = phone_page
+    family_moving_in(page)
+    page.locator("label[for='select-seal.register']").click()
+    page.click("#update-selection")
+    page.wait_for_selector("#select-seal\\.register:checked")
+    codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)") == codes
+    expect(page.locator("#select-seal\\.register")).to_be_checked()  # the tick survived
+    assert "residence card" in page.locator("#p-juki\\.move_in").inner_text().lower()
+
+    # Back to the answers, then easy Japanese: every answer is still there.
+    page.locator("button[value=edit]").click()
+    expect(page.locator("#q-event_year")).to_have_value("2026")
+    page.get_by_role("button", name="やさしい日本語").click()
+    expect(page.locator("#q-event_year")).to_have_value("2026")
+    expect(page.locator("#q-m2-age")).to_have_value("7")
+    expect(page.locator("#q-m1-relation")).to_have_value("spouse")
+
+
+def test_a_deadline_on_a_closed_day_says_so_and_gives_the_next_open_day(page):
+    page.goto("/navigator/")
+    page.click("a[href='/navigator/move_in/']")
+    fill_date(page, "2026", "4", "4")  # fourteen days later is Saturday 18 April
+    page.locator("label[for='q-moved_from-other_prefecture']").click()
+    describe_person(page, 0, "self", 38, "employee")
+    page.click("#see-result")
+    card = page.locator("#p-juki\\.move_in")
+    expect(card.locator(".nav-deadline")).to_have_attribute("datetime", "2026-04-18")
+    expect(card.locator(".nav-deadline-moved")).to_contain_text("4月20日（月）")
+
+
+def test_residents_see_no_internal_codes_and_the_result_leads_to_booking(phone_page, axe):
+    page = phone_page
+    family_moving_in(page)
+    text = page.locator("main").inner_text()
+    assert "MDGNAV1" not in text
+    assert not re.search(r"\b(juki|nhi|kosodate|gakumu|seal|mynumber)\.[a-z_]+", text)
+    page.locator("#book-these").click()
+    expect(page.locator("#asked-groups")).to_be_visible()
+    axe(page)
+    page.locator("a.preapply-group[href*='/appointments/moving/']").click()
+    expect(page.locator("#bp-juki\\.move_in")).to_be_checked()  # the navigator's procedure is already ticked

@@ -41,7 +41,7 @@ def english_client(client):
 
 
 def qr_text_of(response) -> str:
-    return unescape(re.search(r'<code id="qr-text">([^<]*)</code>', response.content.decode()).group(1))
+    return unescape(re.search(r'data-qr-text="([^"]*)"', response.content.decode()).group(1))
 
 
 def test_the_start_page_offers_every_life_event(client):

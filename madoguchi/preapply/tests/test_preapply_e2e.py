@@ -11,6 +11,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from madoguchi.accounts.tests.factories import UserFactory
@@ -140,9 +141,18 @@ def test_booking_finding_and_cancelling_on_the_phone_and_checking_in_at_the_kios
     page.fill("#id_reference", code)
     page.locator("#find").click()
     page.locator("#cancel").click()
+    expect(page.locator("#confirm-cancel")).to_be_visible()
+    axe(page)
+    page.locator("#keep").click()  # changed their mind: the booking stays
+    expect(page.locator("#booking")).to_be_visible()
+    assert Appointment.objects.get().status == Appointment.Status.BOOKED
+    page.locator("#cancel").click()
+    page.locator("#cancel-confirmed").click()
     page.wait_for_selector("#manage-message")
     axe(page)
     assert Appointment.objects.get().status == Appointment.Status.CANCELLED
+    # The day is written the Japanese way on the phone's Japanese page: 12月2日（水）.
+    assert re.search(r"\d{1,2}月\d{1,2}日（[月火水木金土日]）", page.locator("#booking").inner_text())
 
     kiosk = context_for(browser, live_server, UserFactory(role=Role.KIOSK)).new_page()
     kiosk.goto("/kiosk/")

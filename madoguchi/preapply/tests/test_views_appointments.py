@@ -89,7 +89,10 @@ def test_find_change_and_cancel_with_the_posted_code(starter_catalog):
     appointment.refresh_from_db()
     assert timezone.localtime(appointment.slot.starts_at).strftime("%Y-%m-%dT%H:%M") == other
 
-    client.post("/appointments/manage/", {"reference": appointment.reference, "action": "cancel"})
+    asked = client.post("/appointments/manage/", {"reference": appointment.reference, "action": "cancel"})
+    assert 'id="confirm-cancel"' in asked.content.decode()
+    assert Appointment.objects.get().status == Appointment.Status.BOOKED  # asked first, nothing cancelled yet
+    client.post("/appointments/manage/", {"reference": appointment.reference, "action": "cancel_confirmed"})
     assert Appointment.objects.get().status == Appointment.Status.CANCELLED
 
 
@@ -192,3 +195,16 @@ def test_the_booked_page_shows_when_check_in_opens(starter_catalog):
                                                  "procedures": ["juki.move_in"]}).content.decode()
     opens = (timezone.datetime.strptime(starts_at, "%Y-%m-%dT%H:%M") - timedelta(minutes=60)).strftime("%H:%M")
     assert opens in html.unescape(page)
+
+
+def test_from_the_navigator_only_the_counters_for_its_procedures_are_offered_each_with_them_ticked(starter_catalog):
+    client = Client()
+    body = client.get("/appointments/?procedures=juki.move_in,mynumber.card_update,nhi.enroll,seal.register"
+                      ).content.decode()
+    assert 'id="asked-groups"' in body
+    assert "/appointments/moving/?procedures=juki.move_in,mynumber.card_update" in body
+    assert "/appointments/health-insurance/?procedures=nhi.enroll" in body
+    assert "/appointments/family-register/" not in body
+    page = client.get("/appointments/moving/?procedures=juki.move_in,mynumber.card_update").content.decode()
+    for code in ("juki.move_in", "mynumber.card_update"):
+        assert re.search(rf'value="{re.escape(code)}"[^>]*checked', page), code

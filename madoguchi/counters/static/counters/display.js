@@ -1,5 +1,6 @@
 // Call display: announce each new call once — a chime (Web Audio, no sound file), then the
-// text in Japanese and English (the browser's own speech synthesis: works without internet).
+// text in Japanese and English, and in the visitor's interpreter language when reception recorded one
+// (the browser's own speech synthesis: works without internet).
 // htmx polls the calls every second; polling simply continues after a network blip or a
 // server restart, and the board shows that it is reconnecting meanwhile.
 (function () {
@@ -51,10 +52,14 @@
     calls.forEach(function (call) {
       var ja = call.getAttribute("data-say-ja");
       var en = call.getAttribute("data-say-en");
-      texts.push(ja + " " + en);
+      // The visitor's interpreter language as well, when reception recorded one.
+      var extra = call.getAttribute("data-say-extra");
+      var extraLang = call.getAttribute("data-say-extra-lang");
+      texts.push(ja + " " + en + (extra ? " " + extra : ""));
       chime();
       speak(ja, "ja-JP");
       speak(en, "en-US");
+      if (extra) speak(extra, extraLang);
     });
     announcement.textContent = texts.join(" ");
   }

@@ -1,0 +1,63 @@
+"""Dates as residents read them, and the days the office is closed.
+
+    day_text(date(2026, 12, 2))          # 12月2日（水） in Japanese, Dec. 2 (Wed) in English
+    office_closed(date(2026, 12, 29))    # True: 年末年始
+    next_office_day(date(2026, 5, 3))    # the first day on or after it that the office is open
+
+The office is closed on the days the law closes administrative bodies (行政機関の休日に関する法律):
+Saturdays, Sundays, national holidays (jpholiday: the Cabinet Office's list, substitute and citizens'
+holidays included) and 29 December to 3 January. A deadline that falls on such a day moves to the next
+open day (same law, art. 2). Sunday openings for appointments (catalog/appointments) do not change that.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import jpholiday
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+
+def day_text(value: date, *, today: date | None = None) -> str:
+    """A day with its weekday: 12月2日（水）; with the year when it is not this year (2027年1月4日（月））."""
+    today = today or timezone.localdate()
+    shown = formats.date_format(value, "MONTH_DAY_FORMAT" if value.year == today.year else "DATE_FORMAT")
+    return _("%(date)s (%(weekday)s)") % {"date": shown, "weekday": formats.date_format(value, "D")}
+
+
+def office_closed(day: date) -> bool:
+    """Whether the ward office is closed on ``day`` (weekend, national holiday, year end and new year)."""
+    if day.weekday() >= 5 or jpholiday.is_holiday(day):
+        return True
+    return (day.month, day.day) >= (12, 29) or (day.month, day.day) <= (1, 3)
+
+
+def next_office_day(day: date) -> date:
+    """``day`` if the office is open then, else the first open day after it."""
+    while office_closed(day):
+        day += timedelta(days=1)
+    return day
+
+
+def office_hours() -> tuple[time, time]:
+    """When the counters are open on an open day (``OFFICE_HOURS`` = "08:30-17:15")."""
+    opens, closes = getattr(settings, "OFFICE_HOURS", "08:30-17:15").split("-")
+    return time.fromisoformat(opens), time.fromisoformat(closes)
+
+
+@dataclass(frozen=True)
+class OfficeState:
+    open: bool
+    opens_at: datetime | None  # when closed: the next opening
+
+
+def office_state(now: datetime | None = None) -> OfficeState:
+    """Whether the counters are open at ``now``, and if not, when they open next."""
+    now = timezone.localtime(now or timezone.now())
+    opens, closes = office_hours()
+    today = now.date()
+    if not office_closed(today) and opens <= now.time() < closes:
+        return OfficeState(True, None)
+    day = today if not office_closed(today) and now.time() < opens else next_office_day(today + timedelta(days=1))
+    return OfficeState(False, timezone.make_aware(datetime.combine(day, opens), now.tzinfo))

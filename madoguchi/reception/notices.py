@@ -1,0 +1,169 @@
+"""Services of the visitor's "tell me when my turn is near" notice (SMS or e-mail).
+
+The visitor opts in on their ticket's status page. When two visitors (or fewer) are ahead of them at
+the counter they wait for, one notice goes out through the channel's sender
+(``madoguchi.core.senders``); handed on to another counter, they are told again there. The address
+lives only while the visit does: ``status_notice_discard`` deletes it when the visit ends or is
+cancelled (called by the services that end it), and notices of earlier days are deleted whenever
+notices are written or sent, so none outlives its day even when a visit was never closed.
+"""
+
+import logging
+import re
+import unicodedata
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.core import senders
+from madoguchi.core.errors import DomainError
+from madoguchi.core.mynumber import contains_individual_number
+
+from . import selectors
+from .models import StatusNotice, Step, Visit
+
+logger = logging.getLogger("madoguchi.notices")
+
+# Told when this many visitors (or fewer) are ahead.
+NOTICE_WHEN_AHEAD = 2
+_PHONE = re.compile(r"^\+?[0-9]{10,15}$")
+
+
+def normalise_phone(text: str) -> str | None:
+    """Digits of a phone number as people write it (090-1234-5678, ０９０ １２３４ ５６７８, +81 90 …);
+    None when it is not one."""
+    folded = unicodedata.normalize("NFKC", text or "").strip()
+    digits = re.sub(r"[\s\-‐–—−().]", "", folded)
+    return digits if _PHONE.match(digits) else None
+
+
+def _checked_address(channel: str, address: str) -> str:
+    address = (address or "").strip()
+    if contains_individual_number(address):
+        raise DomainError(_("Do not enter your individual number (My Number) here."), field="address")
+    if channel == StatusNotice.Channel.SMS:
+        phone = normalise_phone(address)
+        if phone is None:
+            raise DomainError(_("Enter a mobile phone number, e.g. 090-1234-5678."), field="address")
+        return phone
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise DomainError(_("Enter an e-mail address, e.g. name@example.jp."), field="address") from None
+    return address
+
+
+def _discard_earlier_days(now: datetime) -> None:
+    StatusNotice.objects.filter(visit__service_date__lt=timezone.localdate(now)).delete()
+
+
+@transaction.atomic
+def status_notice_subscribe(*, visit: Visit, channel: str, address: str, language: str,
+                            now: datetime | None = None) -> StatusNotice:
+    """Ask to be told when the turn is near. MUST refuse a visit that has ended, a channel the office
+    does not offer and an address that is not one (``DomainError`` naming the field); one notice per
+    visit (asking again replaces the address)."""
+    now = now or timezone.now()
+    _discard_earlier_days(now)
+    if visit.status != Visit.Status.ACTIVE:
+        raise DomainError(_("This ticket has ended: there is nothing more to tell."), field="channel")
+    if channel not in senders.channels():
+        raise DomainError(_("Choose how to be told."), field="channel")
+    address = _checked_address(channel, address)
+    notice, _created = StatusNotice.objects.update_or_create(
+        visit=visit, defaults={"channel": channel, "address": address, "language": language, "created_at": now,
+                               "notified_step": None})
+    transaction.on_commit(lambda: status_notices_send_due(counter_ids=_waiting_counters(visit)))
+    return notice
+
+
+def _waiting_counters(visit: Visit) -> list[int]:
+    return list(visit.steps.filter(status=Step.Status.QUEUED).values_list("counter_id", flat=True))
+
+
+@transaction.atomic
+def status_notice_discard(*, visit: Visit) -> int:
+    """Delete the visit's notice (the visitor stopped it, or the visit ended). Returns how many went."""
+    deleted, _detail = StatusNotice.objects.filter(visit=visit).delete()
+    return deleted
+
+
+def _notice_text(notice: StatusNotice, step: Step, ahead: int) -> tuple[str, str]:
+    with translation.override(notice.language):
+        counter = step.counter
+        subject = gettext("Your turn is coming: ticket %(ticket)s") % {"ticket": step.visit.ticket_number}
+        if ahead == 0:
+            text = gettext("Ticket %(ticket)s: you are next at counter %(number)s (floor %(floor)s). "
+                           "Please wait near the counter.")
+        else:
+            text = gettext("Ticket %(ticket)s: %(ahead)s people ahead of you at counter %(number)s "
+                           "(floor %(floor)s). Please come back near the counter.")
+        text = text % {"ticket": step.visit.ticket_number, "ahead": ahead, "number": counter.number,
+                       "floor": counter.floor}
+        return subject, f"{gettext('Ward office')}: {text}"
+
+
+def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
+    """Send every notice now due at these counters: the visitor waits there with at most
+    ``NOTICE_WHEN_AHEAD`` people ahead and was not told for this counter yet. Returns how many went.
+
+    Runs after the change that moved the queue was committed. A sender's failure is logged (never the
+    address) and does not reach the clerk who called; that counter's notice is not tried again."""
+    now = now or timezone.now()
+    counter_ids = sorted(set(counter_ids))
+    if not counter_ids:
+        return 0
+    _discard_earlier_days(now)
+    pending = list(StatusNotice.objects.filter(visit__status=Visit.Status.ACTIVE,
+                                               visit__steps__counter_id__in=counter_ids,
+                                               visit__steps__status=Step.Status.QUEUED).distinct())
+    if not pending:
+        return 0
+    queued = {step.visit_id: step for step in Step.objects.filter(
+        visit_id__in=[n.visit_id for n in pending], counter_id__in=counter_ids, status=Step.Status.QUEUED,
+    ).select_related("counter", "visit")}
+    counters = {step.counter_id: step.counter for step in queued.values()}
+    queues = selectors.queue_snapshot(counters=list(counters.values()), now=now, with_steps=False)
+    sent = 0
+    for notice in pending:
+        step = queued.get(notice.visit_id)
+        if step is None or notice.notified_step_id == step.pk:
+            continue
+        place = next((w for w in queues[step.counter_id].waiting if w.step_id == step.pk), None)
+        if place is None or place.position - 1 > NOTICE_WHEN_AHEAD:
+            continue
+        # Claim it first: two workers committing calls at once never send it twice.
+        claimed = StatusNotice.objects.filter(pk=notice.pk).exclude(notified_step_id=step.pk).update(
+            notified_step_id=step.pk)
+        if not claimed:
+            continue
+        sender = senders.sender_for(notice.channel)
+        if sender is None:
+            continue
+        subject, text = _notice_text(notice, step, place.position - 1)
+        try:
+            sender.send(senders.Notice(channel=notice.channel, to=notice.address, subject=subject, text=text,
+                                       language=notice.language))
+        except senders.SendFailed as error:
+            logger.warning("status notice for visit %s (%s) not sent: %s", notice.visit_id, notice.channel, error)
+            continue
+        sent += 1
+    return sent
+
+
+def notices_due_after_commit(counter_id: int) -> None:
+    """Check this counter's notices once the current transaction commits (a queue moved there).
+    Usually one query that finds nothing."""
+
+    def run():
+        try:
+            status_notices_send_due(counter_ids=[counter_id])
+        except Exception:  # a notice must never break the counter's work: log it and go on
+            logger.exception("status notices for counter %s failed", counter_id)
+
+    transaction.on_commit(run)
