@@ -17,8 +17,10 @@ from django.utils import timezone
 from madoguchi.catalog.models import Counter, Procedure
 from madoguchi.catalog.selectors import routing_index
 from madoguchi.core.params import int_or_none
+from madoguchi.navigator.selectors import navigator_rulebook
 
 from . import estimate, routing
+from .suggest import Suggestion, suggest
 from .models import Desk, Step, Visit
 
 RECENT_STEPS_FOR_FACTORS = 300
@@ -273,3 +275,8 @@ def route_in_catalogue_order(visit: Visit) -> list[Step]:
     """The same route with the pending Steps ordered by prerequisites and counter alone, never by the
     live queues: what must not change from one minute to the next (the order of the printed forms)."""
     return _route(visit, {}, None)
+
+
+def suggestion_for(life_event: str) -> Suggestion:
+    """What reception ticks for a life event, and what it asks about (the navigator's rules)."""
+    return suggest(life_event, navigator_rulebook())

@@ -28,17 +28,21 @@ STATUS_REFRESH_SECONDS = 20
 @form_guarded
 @never_cache
 def reception(request):
-    """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket."""
+    """Register a visit: procedures (by life event or from the catalogue) and needs → one ticket.
+
+    A life event ticks only what its rules make certain; what depends on the household is listed
+    first, unticked, with the reason to ask about it (``suggest``)."""
     initial = {"site": catalog.site_or_main()}
     event = catalog.life_event_by_code(request.GET.get("life_event"))
     if event is not None:
-        initial.update(life_event=event, procedures=list(event.procedures.all()))
+        initial.update(life_event=event, procedures=list(selectors.suggestion_for(event.code).ticked))
     scanning = request.method == "POST" and "navigator_qr" in request.POST
     scan = ScanForm(request.POST if scanning else None)
     if scan.is_valid():
         selection = scan.cleaned_data["navigator_qr"]
+        event = catalog.life_event_by_code(selection.life_event)
         initial.update(channel=Channel.NAVIGATOR, procedures=list(selection.procedure_codes),
-                       life_event=catalog.life_event_by_code(selection.life_event))
+                       life_event=event, event_date=selection.event_date)
         count = len(selection.procedure_codes)
         messages.info(request, ngettext(
             "The navigator's %(count)d procedure is ticked: check it and register.",
@@ -52,17 +56,42 @@ def reception(request):
                 channel=data["channel"] or Channel.RECEPTION,
                 needs=data["needs"], interpreter_language=data["interpreter_language"],
                 life_event=data["life_event"].code if data["life_event"] else "", registered_by=request.user,
+                event_date=data["event_date"],
             )
         except ValidationError as error:
             add_to_form(form, error)
         else:
             messages.success(request, _("Ticket %(ticket)s registered.") % {"ticket": visit.ticket_number})
             return redirect("reception:route_sheet", visit_id=visit.pk)
+    if form.is_bound and event is None:
+        event = form.cleaned_data.get("life_event") if hasattr(form, "cleaned_data") else None
+    selected = {p.code if hasattr(p, "code") else p for p in (form["procedures"].value() or [])}
+    groups = _procedure_groups(event, request.LANGUAGE_CODE)
+    others = {p.code for _department, procedures in groups["groups"] for p in procedures}
     return render(request, "reception/reception.html", {
         "form": form, "scan": scan if scan.is_bound else ScanForm(),
-        "life_events": catalog.life_event_list(), "groups": catalog.departments_with_procedures(),
-        "selected": {p.code if hasattr(p, "code") else p for p in (form["procedures"].value() or [])},
+        "life_events": catalog.life_event_list(), "selected": selected, "others_open": bool(selected & others),
+        **groups,
     })
+
+
+def _procedure_groups(event, language: str) -> dict:
+    """The procedures as reception shows them: the life event's first (each with why to ask about it),
+    then every other procedure by department."""
+    groups = catalog.departments_with_procedures()
+    if event is None:
+        return {"event_procedures": [], "groups": groups}
+    suggestion = selectors.suggestion_for(event.code)
+    listed = [*suggestion.ticked, *suggestion.ask]
+    listed += [p.code for p in event.procedures.all() if p.code not in listed]
+    by_code = {p.code: p for _department, procedures in groups for p in procedures}
+    event_procedures = [
+        (by_code[code], suggestion.ask[code].in_language(language) if code in suggestion.ask else "")
+        for code in listed if code in by_code
+    ]
+    shown = {p.code for p, _reason in event_procedures}
+    others = [(d, [p for p in procedures if p.code not in shown]) for d, procedures in groups]
+    return {"event_procedures": event_procedures, "groups": [(d, ps) for d, ps in others if ps]}
 
 
 def _route_context(request, visit: Visit) -> dict:
