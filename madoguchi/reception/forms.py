@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
 from madoguchi.core.forms import Form as GuardedForm
 from madoguchi.navigator.qr import decode_selection
 
-from .models import Channel, InterpreterLanguage, Need
+from .models import Channel, InterpreterLanguage, Need, Step, Visit
 
 INTERPRETER_LANGUAGES = [("", _("None")), *InterpreterLanguage.choices]
 
@@ -72,3 +72,31 @@ class ScanForm(GuardedForm):
             raise forms.ValidationError(
                 _("The code names procedures this office no longer offers: choose the procedures below."))
         return selection
+
+
+STATUS_CHOICES = [
+    ("", _("Any")),
+    (Step.Status.QUEUED, _("Waiting")), (Step.Status.CALLED, _("Called")), (Step.Status.SERVING, _("Being served")),
+    (Visit.Status.ACTIVE, _("In progress")), (Visit.Status.DONE, _("Done")), (Visit.Status.CANCELLED, _("Cancelled")),
+]
+
+
+class CounterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, counter):
+        return _("%(floor)sF counter %(number)s %(name)s") % {
+            "floor": counter.floor, "number": counter.number, "name": counter.name}
+
+
+class VisitSearchForm(GuardedForm):
+    """Today's visits: any of ticket number, status, counter (all optional)."""
+
+    ticket = forms.CharField(label=_("Ticket number"), max_length=20, required=False,
+                             help_text=_("For example R-012, or just 12."))
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    counter = CounterChoiceField(label=_("Counter"), queryset=Counter.objects.none(), required=False,
+                                 empty_label=_("Any"))
+
+    def __init__(self, *args, counters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if counters is not None:
+            self.fields["counter"].queryset = counters

@@ -20,8 +20,8 @@ from madoguchi.core.params import int_or_none
 from madoguchi.navigator.selectors import navigator_rulebook
 
 from . import estimate, routing
-from .suggest import Suggestion, suggest
 from .models import Desk, Step, Visit
+from .suggest import Suggestion, suggest
 
 RECENT_STEPS_FOR_FACTORS = 300
 # The "recent" handling speed moves slowly; computing it once every few seconds per process is plenty

@@ -163,8 +163,9 @@ def visit_register(
 
     MUST: refuse unknown codes, procedures not handled at ``site``, a life event or an interpreter
     language the catalogue does not know, an event date without a life event (``DomainError`` naming
-    the field) before anything is written; give a ticket number no other visit at the site has today. The queued event keeps the
-    wait the visitor is told (``estimated_wait_minutes``), so the estimate's accuracy can be measured.
+    the field) before anything is written; give a ticket number no other visit at the site has today.
+    The queued event keeps the wait the visitor is told (``estimated_wait_minutes``), so the estimate's
+    accuracy can be measured.
     """
     now = _now(now)
     if channel not in Channel.values:
@@ -206,7 +207,8 @@ def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_
     visit = Visit.objects.create(
         site=site, service_date=day, ticket_seq=seq, ticket_number=f"{_ticket_prefix(channel)}-{seq:03d}",
         channel=channel, needs=needs, interpreter_language=interpreter_language, life_event=life_event,
-        event_date=event_date, arrived_at=now, priority_at=now - timedelta(minutes=advance), registered_by=registered_by,
+        event_date=event_date, arrived_at=now, priority_at=now - timedelta(minutes=advance),
+        registered_by=registered_by,
     )
     steps = Step.objects.bulk_create([
         Step(visit=visit, counter_id=counter.id, **(_queued_fields(visit, now) if index == first.step_id else {}))

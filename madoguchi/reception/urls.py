@@ -5,6 +5,8 @@ from . import views
 app_name = "reception"
 urlpatterns = [
     path("staff/reception/", views.reception, name="desk"),
+    path("staff/visits/", views.visit_list, name="visits"),
+    path("staff/visits/<int:visit_id>/", views.visit_detail, name="visit"),
     path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
     path("kiosk/", views.kiosk, name="kiosk"),
     path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -14,10 +15,11 @@ from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import add_to_form, error_text
 from madoguchi.core.forms import form_guarded
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 
-from . import selectors, services
-from .forms import ReceptionForm, ScanForm
+from . import selectors, services, visits
+from .forms import ReceptionForm, ScanForm, VisitSearchForm
 from .models import Channel, Need, Step, Visit
 
 # The status page refreshes itself this often (htmx polling of its body).
@@ -105,11 +107,13 @@ def _route_context(request, visit: Visit) -> dict:
             "documents": list(dict.fromkeys(documents))}
 
 
-@requires(Capability.RECEPTION_REGISTER)
+@requires(Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE)
 @never_cache
 def route_sheet(request, visit_id: int):
-    """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4."""
-    visit = selectors.visit_by_id(visit_id)
+    """窓口案内票: the ticket and the counters in order, printable ticket-sized or A4 (again, when the
+    visitor lost it: from today's visits)."""
+    pk = int_or_none(visit_id, low=1)
+    visit = visits.visible_visits(request.user).select_related("site").filter(pk=pk).first() if pk else None
     if visit is None:
         raise Http404
     size = "a4" if request.GET.get("size") == "a4" else "ticket"
@@ -172,3 +176,35 @@ def kiosk_ticket(request, token: str):
     if visit is None:
         return render(request, "reception/status_unknown.html", status=404)
     return render(request, "reception/kiosk_ticket.html", _route_context(request, visit))
+
+
+@requires(Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE)
+@never_cache
+def visit_list(request):
+    """Today's visits: search by ticket number, status and counter; each opens its whole route."""
+    form = VisitSearchForm(request.GET or None, counters=visits.counters_for_search(request.user))
+    query = visits.VisitQuery(day=timezone.localdate())
+    if form.is_valid():
+        data = form.cleaned_data
+        query = visits.VisitQuery(day=query.day, ticket=data["ticket"], status=data["status"],
+                                  counter=data["counter"])
+    found = visits.visit_search(request.user, query)
+    rows = [(visit, visits.current_step(list(visit.steps.all()))) for visit in found]
+    return render(request, "reception/visit_list.html", {
+        "form": form, "rows": rows, "limit": visits.LIST_MAX, "searched": form.is_bound,
+    })
+
+
+@requires(Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE)
+@never_cache
+def visit_detail(request, visit_id: int):
+    """One visit's whole route: every counter in order with its status, times, desk and handoff memo,
+    and what happened when. Logged: needs and memos are about the person."""
+    pk = int_or_none(visit_id, low=1)
+    visit = visits.visit_for(request.user, pk) if pk else None
+    if visit is None:
+        raise Http404
+    return render(request, "reception/visit_detail.html", {
+        "visit": visit, "route": selectors.planned_route(visit), "events": visits.visit_events(visit),
+        "can_register": request.user.can(Capability.RECEPTION_REGISTER),
+    })

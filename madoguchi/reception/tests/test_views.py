@@ -109,8 +109,9 @@ def test_an_event_date_without_a_life_event_is_refused_by_name(client, site):
 
 def test_a_bad_navigator_code_is_explained_in_the_clerks_language(client, site):
     logged_in(client, Role.RECEPTION)
-    body = client.post("/staff/reception/", {"navigator_qr": "MDGNAV1|move_in|2026-02-30|juki.move_in"}).content.decode()
-    assert "ナビの二次元コードではありません" in body or "ナビ" in body
+    body = client.post("/staff/reception/", {"navigator_qr": "MDGNAV1|move_in|2026-02-30|juki.move_in"}
+                       ).content.decode()
+    assert "手続きナビのコードではありません" in body
     assert "does not exist" not in body  # the decoder's English reason stays out
     field = re.search(r'<label for="id_navigator_qr".*?</label>', body, re.S).group(0)
     assert "required" not in field and "必須" not in field
