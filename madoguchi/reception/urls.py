@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/visits/<int:visit_id>/", views.visit_detail, name="visit"),
     path("staff/visits/<int:visit_id>/sheet/", views.route_sheet, name="route_sheet"),
     path("kiosk/", views.kiosk, name="kiosk"),
+    path("kiosk/reset", views.kiosk_reset, name="kiosk_reset"),
     path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("v/<str:token>/", views.status, name="status"),
 ]

@@ -1,6 +1,7 @@
 """Reception's screens: the reception desk, the kiosk, the route sheet (窓口案内票) and the visitor's own
 status page. Thin: validate, call a service or a selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from madoguchi.catalog import selectors as catalog
 from madoguchi.core import qr
@@ -164,9 +166,37 @@ def kiosk(request):
     elif alone:
         procedures = list(catalog.kiosk_procedures())
     return render(request, "reception/kiosk.html", {
-        "life_events": catalog.life_event_list(), "event": event, "alone": alone,
-        "procedures": procedures, "needs": Need.choices,
+        "life_events": [(e, *_plain_and_official(e, request.LANGUAGE_CODE)) for e in catalog.life_event_list()],
+        "event": event, "alone": alone,
+        "procedures": [(p, *_plain_and_official(p, request.LANGUAGE_CODE)) for p in procedures],
+        "needs": Need.choices, **_kiosk_context(request, home=event is None and not alone),
     })
+
+
+def _plain_and_official(item, language: str) -> tuple[str, str]:
+    """A kiosk shows plain words first and the official term beneath (転入届 under ひっこして きた ときの
+    とどけ; under "Moving-in notification" too, as the counter will say it). No second line when they agree."""
+    plain = (item.name_easy or item.name_ja) if language.startswith("ja") else item.name
+    official = item.name_ja
+    return plain, "" if official == plain else official
+
+
+def _kiosk_context(request, *, home: bool) -> dict:
+    """``kiosk_home``: the start screen in Japanese, where idling changes nothing."""
+    return {"idle_seconds": settings.KIOSK_IDLE_SECONDS,
+            "kiosk_home": home and request.LANGUAGE_CODE == settings.LANGUAGE_CODE}
+
+
+@requires(Capability.KIOSK_USE)
+@require_POST
+def kiosk_reset(request):
+    """Back to the start screen in Japanese: "done", or nobody touched the kiosk for a while."""
+    response = redirect("reception:kiosk")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
 
 
 @requires(Capability.KIOSK_USE)
@@ -175,7 +205,8 @@ def kiosk_ticket(request, token: str):
     visit = selectors.visit_by_token(token)
     if visit is None:
         return render(request, "reception/status_unknown.html", status=404)
-    return render(request, "reception/kiosk_ticket.html", _route_context(request, visit))
+    return render(request, "reception/kiosk_ticket.html", {**_route_context(request, visit),
+                                                          **_kiosk_context(request, home=False)})
 
 
 @requires(Capability.RECEPTION_REGISTER, Capability.COUNTER_SERVE)
