@@ -74,9 +74,12 @@ def console(request, code: str):
     mine = next((s for s in active if s.desk == desk), None)
     if mine is not None:
         request.session[SERVING_VISIT_KEY] = mine.visit_id
+    route = queues.planned_route(mine.visit) if mine else []
+    later = [s for s in route if s.status == Step.Status.PENDING]
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
         "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
+        "route": route, "next_step": later[0] if later else None,
         "add_form": AddProcedureForm(), "now": timezone.now(), "refresh_seconds": CONSOLE_REFRESH_SECONDS,
     }
     return render(request, "counters/console.html", context)
