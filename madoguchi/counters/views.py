@@ -3,6 +3,7 @@ congestion page. (Reception, the kiosk, the route sheet and a visit's status pag
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
@@ -205,13 +206,11 @@ def add_to_serving_visit(request):
 @requires(Capability.SUPERVISE)
 @never_cache
 def supervisor(request):
-    snapshot = queues.queue_snapshot()
-    rows = []
-    for queue in snapshot.values():
-        rows.append({"queue": queue, "desks": queues.desk_states(queue.counter),
-                     "wait": queues.minutes_display(queue.wait_for_new_arrival)})
-    rows.sort(key=lambda r: (r["queue"].counter.site.sort_order, r["queue"].counter.floor, r["queue"].counter.number))
-    return render(request, "counters/supervisor.html", {"rows": rows, "move_form": MoveForm()})
+    """The wallboard: every counter on one screen, alerts first."""
+    rows = selectors.wallboard(alert_minutes=settings.SUPERVISOR_WAIT_ALERT_MINUTES)
+    return render(request, "counters/supervisor.html", {
+        "rows": rows, "alerts": [r for r in rows if r.alert], "alert_minutes": settings.SUPERVISOR_WAIT_ALERT_MINUTES,
+    })
 
 
 @requires(Capability.SUPERVISE)

@@ -20,3 +20,9 @@ def can(user, capability: str) -> bool:
         return bool(user.is_authenticated and user.can(Capability(capability)))
     except ValueError:
         return False
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ row.move_options|get_item:step.pk }}``: a mapping's value for a key (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
