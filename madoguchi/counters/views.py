@@ -33,6 +33,7 @@ from .forms import AddProcedureForm, MemoForm, MoveForm
 CONSOLE_REFRESH_SECONDS = 5
 DISPLAY_POLL_SECONDS = 1
 CONGESTION_REFRESH_SECONDS = 30
+SUPERVISOR_REFRESH_SECONDS = 30  # the wallboard's figures (the page says so)
 # A board shows one floor or a group of counters; a longer list in the URL is cut here.
 DISPLAY_COUNTER_GROUP_MAX = 20
 _FLOOR = re.compile(r"^-?[0-9]{1,3}$")
@@ -208,8 +209,10 @@ def add_to_serving_visit(request):
 def supervisor(request):
     """The wallboard: every counter on one screen, alerts first."""
     rows = selectors.wallboard(alert_minutes=settings.SUPERVISOR_WAIT_ALERT_MINUTES)
-    return render(request, "counters/supervisor.html", {
+    template = "counters/_wallboard.html" if request.htmx else "counters/supervisor.html"
+    return render(request, template, {
         "rows": rows, "alerts": [r for r in rows if r.alert], "alert_minutes": settings.SUPERVISOR_WAIT_ALERT_MINUTES,
+        "refresh_seconds": SUPERVISOR_REFRESH_SECONDS,
     })
 
 

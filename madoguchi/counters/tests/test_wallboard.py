@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.roles import Role
-from madoguchi.counters import wallboard
+from madoguchi.counters import views, wallboard
 from madoguchi.reception import services
 from madoguchi.reception.models import Desk, Step
 from madoguchi.reception.tests.browser import staff_page
@@ -31,8 +31,9 @@ def test_the_trend_counts_who_was_waiting_every_ten_minutes():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_wallboard_on_one_screen(browser, live_server, axe, starter_catalog, settings):
+def test_the_wallboard_on_one_screen(browser, live_server, axe, starter_catalog, settings, monkeypatch):
     settings.SUPERVISOR_WAIT_ALERT_MINUTES = 20
+    monkeypatch.setattr(views, "SUPERVISOR_REFRESH_SECONDS", 1)
     site = Site.objects.get(code="honcho")
     long_ago = timezone.now() - timedelta(minutes=35)
     waited = services.visit_register(site=site, procedure_codes=["nhi.enroll"], now=long_ago)
@@ -44,6 +45,11 @@ def test_the_wallboard_on_one_screen(browser, live_server, axe, starter_catalog,
     expect(page.locator("#wait-alerts")).to_contain_text(kokuho.name_ja)
     expect(page.locator(f"#row-{kokuho.code}")).to_contain_text("35分")
     axe(page)
+    # It keeps itself up to date.
+    cert = Counter.objects.get(code="koseki-cert")
+    expect(page.locator(f"#row-{cert.code} .wallboard__big")).to_have_text("1")
+    services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    expect(page.locator(f"#row-{cert.code} .wallboard__big")).to_have_text("2")
     # Names, not codes; and only the counters that can serve the procedure.
     page.locator(f"#row-{kokuho.code} .wallboard__queue summary").click()
     expect(page.locator(f"#row-{kokuho.code} .wallboard__tickets")).to_contain_text("国民健康保険")
