@@ -216,3 +216,25 @@ def _counters_by_procedure() -> dict[str, set[Counter]]:
             models.Prefetch("counters", queryset=Counter.objects.filter(active=True))):
         found[procedure.code] = set(procedure.counters.all())
     return found
+
+
+# The board's "next numbers" strip: this many tickets (one line at 1366 px), the next to be called.
+NEXT_NUMBERS = 6
+
+
+def next_numbers(*, site: Site, floor: int | None = None, counters: list[str] = (),
+                 limit: int = NEXT_NUMBERS) -> list[tuple[str, int]]:
+    """(ticket, counter number) of the visitors waiting at the board's counters, in the order the
+    counters call them (the queue's order), the front of every queue first."""
+    steps = Step.objects.filter(status=Step.Status.QUEUED, counter__site=site, counter__active=True)
+    if floor is not None:
+        steps = steps.filter(counter__floor=floor)
+    if counters:
+        steps = steps.filter(counter__code__in=counters)
+    rows = steps.order_by("priority_at", "pk").values_list("visit__ticket_number", "counter_id", "counter__number")
+    place: dict[int, int] = {}
+    ranked = []
+    for index, (ticket, counter_id, number) in enumerate(rows[: limit * 5]):
+        place[counter_id] = place.get(counter_id, 0) + 1
+        ranked.append(((place[counter_id], index), ticket, number))
+    return [(ticket, number) for _rank, ticket, number in sorted(ranked)[:limit]]

@@ -1,6 +1,7 @@
 """The screens of the queues: the counter console, the supervisor, the call display, and the public
 congestion page. (Reception, the kiosk, the route sheet and a visit's status page are reception's.)"""
 
+import hashlib
 import re
 
 from django.conf import settings
@@ -277,19 +278,23 @@ def display(request):
     return render(request, "counters/display.html", {
         "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
         "calls": selectors.recent_calls(site=site, floor=floor, counters=group),
+        "next_numbers": selectors.next_numbers(site=site, floor=floor, counters=group),
         "sites": catalog.site_list(), "poll_seconds": DISPLAY_POLL_SECONDS,
     })
 
 
 @requires(Capability.DISPLAY_VIEW)
 def display_calls(request):
-    """The board's latest calls, polled every second; 304 when nothing changed (ETag)."""
+    """The board's latest calls and next numbers, polled every second; 304 when nothing changed (ETag)."""
     site, floor, group = _display_scope(request)
     calls = selectors.recent_calls(site=site, floor=floor, counters=group)
-    etag = f'"{site.code}-{floor}-{",".join(group)}-{calls[0].event_id if calls else 0}-{request.LANGUAGE_CODE}"'
+    upcoming = selectors.next_numbers(site=site, floor=floor, counters=group)
+    waiting = hashlib.sha256(repr(upcoming).encode()).hexdigest()[:12]
+    etag = (f'"{site.code}-{floor}-{",".join(group)}-{calls[0].event_id if calls else 0}-{waiting}'
+            f'-{request.LANGUAGE_CODE}"')
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
-    response = render(request, "counters/_display_calls.html", {"calls": calls})
+    response = render(request, "counters/_display_calls.html", {"calls": calls, "next_numbers": upcoming})
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response

@@ -42,6 +42,9 @@ def eight_calls(starter_catalog):
             services.visit_register(site=site, procedure_codes=[procedure])
             calls.append(services.step_call_next(counter=Counter.objects.get(code=code), clerk=None,
                                                  desk=round_ + 1))
+    for procedure in PROCEDURE_OF.values():  # and a queue behind them: the "next numbers"
+        for _ in range(3):
+            services.visit_register(site=site, procedure_codes=[procedure])
     return site, calls
 
 
@@ -56,6 +59,11 @@ def test_eight_calls_fit_the_screen(browser, live_server, axe, eight_calls, size
     latest = page.locator(".call--latest").bounding_box()
     other = page.locator(".call[data-call-id]").nth(1).bounding_box()
     assert latest["height"] > 2 * other["height"]  # the newest is the large one
+    following = page.locator(".next-number")
+    expect(following.first).to_be_visible()
+    # The front of every queue first: the four counters' next tickets lead the strip.
+    assert {following.nth(i).locator(".next-number__counter").inner_text() for i in range(4)} == {
+        f"{Counter.objects.get(code=code).number}番窓口" for code in PROCEDURE_OF}
     assert page.evaluate(OVERFLOW) == []
     axe(page)
 
