@@ -318,6 +318,11 @@ TICKET_PREFIXES = {"reception": "A", "kiosk": "K", "navigator": "A", "preapplica
                    "api": "A"}
 # A visitor with a priority need (pregnancy, illness, disability) is queued as if they had come this much earlier.
 PRIORITY_NEED_ADVANCE_MINUTES = env_int("PRIORITY_NEED_ADVANCE_MINUTES", 30)
+# A kiosk left alone this long (no touch, no key) goes back to Japanese and its start screen, so the next
+# visitor never finds the last one's choices or language.
+KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 30)
+# The supervisor's wallboard flags a counter where someone has waited this long (minutes).
+SUPERVISOR_WAIT_ALERT_MINUTES = env_int("SUPERVISOR_WAIT_ALERT_MINUTES", 30)
 # How long a called visitor has to reach the desk before the clerk may mark a no-show.
 NO_SHOW_GRACE_SECONDS = env_int("NO_SHOW_GRACE_SECONDS", 120)
 

@@ -26,6 +26,8 @@ SCREENS: list[Screen] = [
            _("Who did what and when; every view of personal data.")),
     Screen(Capability.RECEPTION_REGISTER, "reception:desk", _("Reception"),
            _("Register a visit: one ticket for every procedure and counter.")),
+    Screen(Capability.RECEPTION_REGISTER, "reception:visits", _("Today's visits"),
+           _("Find a visit by ticket, status or counter; its whole route; reprint a lost route sheet.")),
     Screen(Capability.RECEPTION_REGISTER, "preapply:reception", _("Pre-application"),
            _("Scan a resident's pre-application QR code: the visit with its identity and answers.")),
     Screen(Capability.COUNTER_SERVE, "preapply:staff_day", _("Appointments"),

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.cache import cache
+from django.db import models
 from django.utils import timezone
 
-from madoguchi.catalog.models import Counter, Site
+from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import is_code
 from madoguchi.core.params import int_or_none
 from madoguchi.reception import selectors as queues
@@ -17,6 +18,7 @@ from madoguchi.reception.permissions import may_serve
 from madoguchi.reception.selectors import day_bounds, minutes_display
 
 from . import summary as summary_math
+from . import wallboard as wallboard_math
 from .announcements import Announcement, announcement
 
 CONGESTION_CACHE_SECONDS = 3
@@ -160,3 +162,84 @@ def daily_summary(*, day: date) -> list[summary_math.CounterDay]:
     for row in rows:
         row.counter = counters[row.counter_id]
     return sorted(rows, key=lambda r: (r.counter.site.sort_order, r.counter.floor, r.counter.number))
+
+
+@dataclass
+class WallboardRow:
+    queue: queues.CounterQueue
+    desks: list[tuple[int, bool]]
+    wait: int | None  # the estimated wait of a new arrival, minutes
+    longest_wait: int | None  # the longest actual wait of those waiting now, minutes
+    trend: list[int]
+    bars: list[int]
+    direction: int
+    alert: bool
+    move_options: dict[int, list[Counter]]  # step id → the counters that handle all its procedures
+
+
+def wallboard(*, alert_minutes: int, now: datetime | None = None) -> list[WallboardRow]:
+    """Every counter of the floor on one screen: waiting, longest actual wait, desks, the last hour."""
+    now = now or timezone.now()
+    snapshot = queues.queue_snapshot(now=now)
+    points = wallboard_math.trend_points(now)
+    since = points[0]
+    intervals: dict[int, list] = {pk: [] for pk in snapshot}
+    recent = Step.objects.filter(counter_id__in=list(snapshot), queued_at__isnull=False).filter(
+        models.Q(called_at__isnull=True, status=Step.Status.QUEUED) | models.Q(called_at__gte=since))
+    for counter_id, queued, called in recent.values_list("counter_id", "queued_at", "called_at"):
+        intervals[counter_id].append((queued, called))
+    trends = {pk: wallboard_math.waiting_at(found, points) for pk, found in intervals.items()}
+    top = max((max(t) for t in trends.values() if t), default=0)
+    serving = _counters_by_procedure()
+    rows = []
+    for queue in snapshot.values():
+        waited = [now - w.step.queued_at for w in queue.waiting if w.step and w.step.queued_at]
+        longest = max(waited).total_seconds() / 60 if waited else None
+        trend = trends[queue.counter.pk]
+        options = {}
+        for w in queue.waiting:
+            if w.step is None:
+                continue
+            codes = [p.code for p in w.step.procedures.all()]
+            common = set.intersection(*(serving.get(c, set()) for c in codes)) if codes else set()
+            options[w.step.pk] = sorted(
+                (c for c in common if c.site_id == queue.counter.site_id and c.pk != queue.counter.pk),
+                key=lambda c: (c.floor, c.number))
+        rows.append(WallboardRow(
+            queue=queue, desks=queues.desk_states(queue.counter), wait=minutes_display(queue.wait_for_new_arrival),
+            longest_wait=int(longest) if longest is not None else None, trend=trend,
+            bars=wallboard_math.bar_levels(trend, top=top), direction=wallboard_math.direction(trend),
+            alert=longest is not None and longest >= alert_minutes, move_options=options,
+        ))
+    rows.sort(key=lambda r: (r.queue.counter.site.sort_order, r.queue.counter.floor, r.queue.counter.number))
+    return rows
+
+
+def _counters_by_procedure() -> dict[str, set[Counter]]:
+    found: dict[str, set[Counter]] = {}
+    for procedure in Procedure.objects.filter(active=True).prefetch_related(
+            models.Prefetch("counters", queryset=Counter.objects.filter(active=True))):
+        found[procedure.code] = set(procedure.counters.all())
+    return found
+
+
+# The board's "next numbers" strip: this many tickets (one line at 1366 px), the next to be called.
+NEXT_NUMBERS = 6
+
+
+def next_numbers(*, site: Site, floor: int | None = None, counters: list[str] = (),
+                 limit: int = NEXT_NUMBERS) -> list[tuple[str, int]]:
+    """(ticket, counter number) of the visitors waiting at the board's counters, in the order the
+    counters call them (the queue's order), the front of every queue first."""
+    steps = Step.objects.filter(status=Step.Status.QUEUED, counter__site=site, counter__active=True)
+    if floor is not None:
+        steps = steps.filter(counter__floor=floor)
+    if counters:
+        steps = steps.filter(counter__code__in=counters)
+    rows = steps.order_by("priority_at", "pk").values_list("visit__ticket_number", "counter_id", "counter__number")
+    place: dict[int, int] = {}
+    ranked = []
+    for index, (ticket, counter_id, number) in enumerate(rows[: limit * 5]):
+        place[counter_id] = place.get(counter_id, 0) + 1
+        ranked.append(((place[counter_id], index), ticket, number))
+    return [(ticket, number) for _rank, ticket, number in sorted(ranked)[:limit]]

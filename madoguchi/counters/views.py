@@ -1,8 +1,10 @@
 """The screens of the queues: the counter console, the supervisor, the call display, and the public
 congestion page. (Reception, the kiosk, the route sheet and a visit's status page are reception's.)"""
 
+import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
@@ -35,6 +37,7 @@ from .forms import AddProcedureForm, MemoForm, MoveForm
 CONSOLE_REFRESH_SECONDS = 5
 DISPLAY_POLL_SECONDS = 1
 CONGESTION_REFRESH_SECONDS = 30
+SUPERVISOR_REFRESH_SECONDS = 30  # the wallboard's figures (the page says so)
 # A board shows one floor or a group of counters; a longer list in the URL is cut here.
 DISPLAY_COUNTER_GROUP_MAX = 20
 _FLOOR = re.compile(r"^-?[0-9]{1,3}$")
@@ -77,9 +80,12 @@ def console(request, code: str):
     mine = next((s for s in active if s.desk == desk), None)
     if mine is not None:
         request.session[SERVING_VISIT_KEY] = mine.visit_id
+    route = queues.planned_route(mine.visit) if mine else []
+    later = [s for s in route if s.status == Step.Status.PENDING]
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
         "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
+        "route": route, "next_step": later[0] if later else None,
         "add_form": AddProcedureForm(), "now": timezone.now(), "refresh_seconds": CONSOLE_REFRESH_SECONDS,
     }
     return render(request, "counters/console.html", context)
@@ -205,13 +211,13 @@ def add_to_serving_visit(request):
 @requires(Capability.SUPERVISE)
 @never_cache
 def supervisor(request):
-    snapshot = queues.queue_snapshot()
-    rows = []
-    for queue in snapshot.values():
-        rows.append({"queue": queue, "desks": queues.desk_states(queue.counter),
-                     "wait": queues.minutes_display(queue.wait_for_new_arrival)})
-    rows.sort(key=lambda r: (r["queue"].counter.site.sort_order, r["queue"].counter.floor, r["queue"].counter.number))
-    return render(request, "counters/supervisor.html", {"rows": rows, "move_form": MoveForm()})
+    """The wallboard: every counter on one screen, alerts first."""
+    rows = selectors.wallboard(alert_minutes=settings.SUPERVISOR_WAIT_ALERT_MINUTES)
+    template = "counters/_wallboard.html" if request.htmx else "counters/supervisor.html"
+    return render(request, template, {
+        "rows": rows, "alerts": [r for r in rows if r.alert], "alert_minutes": settings.SUPERVISOR_WAIT_ALERT_MINUTES,
+        "refresh_seconds": SUPERVISOR_REFRESH_SECONDS,
+    })
 
 
 @requires(Capability.SUPERVISE)
@@ -275,19 +281,23 @@ def display(request):
     return render(request, "counters/display.html", {
         "site": site, "floor": floor, "group": ",".join(group), "floors": floors,
         "calls": selectors.recent_calls(site=site, floor=floor, counters=group),
+        "next_numbers": selectors.next_numbers(site=site, floor=floor, counters=group),
         "sites": catalog.site_list(), "poll_seconds": DISPLAY_POLL_SECONDS,
     })
 
 
 @requires(Capability.DISPLAY_VIEW)
 def display_calls(request):
-    """The board's latest calls, polled every second; 304 when nothing changed (ETag)."""
+    """The board's latest calls and next numbers, polled every second; 304 when nothing changed (ETag)."""
     site, floor, group = _display_scope(request)
     calls = selectors.recent_calls(site=site, floor=floor, counters=group)
-    etag = f'"{site.code}-{floor}-{",".join(group)}-{calls[0].event_id if calls else 0}-{request.LANGUAGE_CODE}"'
+    upcoming = selectors.next_numbers(site=site, floor=floor, counters=group)
+    waiting = hashlib.sha256(repr(upcoming).encode()).hexdigest()[:12]
+    etag = (f'"{site.code}-{floor}-{",".join(group)}-{calls[0].event_id if calls else 0}-{waiting}'
+            f'-{request.LANGUAGE_CODE}"')
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
-    response = render(request, "counters/_display_calls.html", {"calls": calls})
+    response = render(request, "counters/_display_calls.html", {"calls": calls, "next_numbers": upcoming})
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response

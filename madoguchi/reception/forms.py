@@ -3,18 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.catalog.models import LifeEvent, Procedure, Site
+from madoguchi.catalog.models import Counter, LifeEvent, Procedure, Site
 from madoguchi.core.forms import Form as GuardedForm
 from madoguchi.navigator.qr import decode_selection
 
-from .models import Channel, InterpreterLanguage, Need
+from .models import Channel, InterpreterLanguage, Need, Step, Visit
 
 INTERPRETER_LANGUAGES = [("", _("None")), *InterpreterLanguage.choices]
 
 
 class ProcedureChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, procedure):
-        return f"{procedure.name}（{procedure.code}）"
+        return str(procedure.name)  # never the code: clerks read names
 
 
 class ReceptionForm(GuardedForm):
@@ -29,6 +29,10 @@ class ReceptionForm(GuardedForm):
         label=_("Procedures"), queryset=Procedure.objects.filter(active=True).select_related("department"),
         to_field_name="code", widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one procedure.")},
+    )
+    event_date = forms.DateField(
+        label=_("Date of the event"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("If the visitor knows it (the day of the move, the birth): the forms are dated with it."),
     )
     needs = forms.MultipleChoiceField(label=_("Needs"), choices=Need.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
@@ -46,15 +50,53 @@ class ScanForm(GuardedForm):
         label=_("Scan the navigator's QR code"), max_length=2000,
         help_text=_("Put the cursor here and scan: the procedures are ticked below."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        # Optional on the page (most visitors come without one); reading an empty field says so.
+        required=False,
     )
 
     def clean_navigator_qr(self):
+        text = self.cleaned_data["navigator_qr"]
+        if not text.strip():
+            raise forms.ValidationError(_("Scan the code first: the field is empty."))
         try:
-            selection = decode_selection(self.cleaned_data["navigator_qr"])
+            selection = decode_selection(text)
         except ValueError as error:
-            raise forms.ValidationError(_("This is not a navigator QR code: %(reason)s") % {"reason": error}) from error
+            # The decoder's reason is for developers (English, technical): the clerk gets a message in
+            # their language and what to do.
+            raise forms.ValidationError(
+                _("This is not a navigator QR code. Scan the code on the navigator's result page again, "
+                  "or choose the procedures below.")) from error
         unknown = sorted(set(selection.procedure_codes) - set(
             Procedure.objects.filter(active=True, code__in=selection.procedure_codes).values_list("code", flat=True)))
         if unknown:
-            raise forms.ValidationError(_("Unknown procedure code(s): %(codes)s") % {"codes": ", ".join(unknown)})
+            raise forms.ValidationError(
+                _("The code names procedures this office no longer offers: choose the procedures below."))
         return selection
+
+
+STATUS_CHOICES = [
+    ("", _("Any")),
+    (Step.Status.QUEUED, _("Waiting")), (Step.Status.CALLED, _("Called")), (Step.Status.SERVING, _("Being served")),
+    (Visit.Status.ACTIVE, _("In progress")), (Visit.Status.DONE, _("Done")), (Visit.Status.CANCELLED, _("Cancelled")),
+]
+
+
+class CounterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, counter):
+        return _("%(floor)sF counter %(number)s %(name)s") % {
+            "floor": counter.floor, "number": counter.number, "name": counter.name}
+
+
+class VisitSearchForm(GuardedForm):
+    """Today's visits: any of ticket number, status, counter (all optional)."""
+
+    ticket = forms.CharField(label=_("Ticket number"), max_length=20, required=False,
+                             help_text=_("For example R-012, or just 12."))
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    counter = CounterChoiceField(label=_("Counter"), queryset=Counter.objects.none(), required=False,
+                                 empty_label=_("Any"))
+
+    def __init__(self, *args, counters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if counters is not None:
+            self.fields["counter"].queryset = counters

@@ -18,9 +18,11 @@ from django.utils import timezone
 from madoguchi.catalog.models import Counter, Procedure
 from madoguchi.catalog.selectors import routing_index
 from madoguchi.core.params import int_or_none
+from madoguchi.navigator.selectors import navigator_rulebook
 
 from . import estimate, routing, tickets
 from .models import Desk, Step, StepEvent, Visit
+from .suggest import Suggestion, suggest
 
 RECENT_STEPS_FOR_FACTORS = 300
 # The "recent" handling speed moves slowly; computing it once every few seconds per process is plenty
@@ -316,3 +318,6 @@ def status_version(visit: Visit, *, now: datetime | None = None) -> str:
     route = ";".join(f"{step_id}:{status}" for step_id, _counter, status in steps)
     minute = int(now.timestamp() // 60)
     return f"{visit.status}|{route}|{last_event}|{closed}|{minute}"
+def suggestion_for(life_event: str) -> Suggestion:
+    """What reception ticks for a life event, and what it asks about (the navigator's rules)."""
+    return suggest(life_event, navigator_rulebook())

@@ -10,7 +10,7 @@ so no state change can forget its event.
 """
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -169,20 +169,23 @@ def _ticket_prefix(channel: str) -> str:
 def visit_register(
     *, site: Site, procedure_codes: Sequence[str], channel: str = Channel.RECEPTION, needs: Sequence[str] = (),
     interpreter_language: str = "", life_event: str = "", registered_by=None, priority_advance_minutes: int = 0,
-    now: datetime | None = None,
+    event_date: date | None = None, now: datetime | None = None,
 ) -> Visit:
     """Register a visit: one ticket, one Step per counter it needs, the first Step queued.
 
     MUST: refuse unknown codes, procedures not handled at ``site``, a life event or an interpreter
-    language the catalogue does not know (``DomainError`` naming the field) before anything is
-    written; give a ticket number no other visit at the site has today. The queued event keeps the
-    wait the visitor is told (``estimated_wait_minutes``), so the estimate's accuracy can be measured.
+    language the catalogue does not know, an event date without a life event (``DomainError`` naming
+    the field) before anything is written; give a ticket number no other visit at the site has today.
+    The queued event keeps the wait the visitor is told (``estimated_wait_minutes``), so the estimate's
+    accuracy can be measured.
     """
     now = _now(now)
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel."), field="channel")
     if life_event and life_event_by_code(life_event) is None:
         raise DomainError(_("Unknown life event."), field="life_event")
+    if event_date is not None and not life_event:
+        raise DomainError(_("A date of the event needs a life event."), field="event_date")
     procedures = _procedures_for(procedure_codes)
     needs = _validate_needs(list(needs), interpreter_language)
     plan = _with_cashier(site, procedures, _counter_plan(site, procedures))
@@ -201,7 +204,8 @@ def visit_register(
     with transaction.atomic():
         visit, steps = _visit_create(site=site, day=day, seq=seq, channel=channel, needs=needs,
                                      interpreter_language=interpreter_language, life_event=life_event,
-                                     registered_by=registered_by, now=now, advance=advance, plan=plan, first=first)
+                                     event_date=event_date, registered_by=registered_by, now=now, advance=advance,
+                                     plan=plan, first=first)
         counter = list(plan)[first.step_id]
         # Joining at the back, the wait is routing's figure; moved ahead (priority, appointment), it is
         # the wait at the place taken.
@@ -212,11 +216,12 @@ def visit_register(
 
 
 def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_event, registered_by, now, advance,
-                  plan, first) -> tuple[Visit, list[Step]]:
+                  plan, first, event_date=None) -> tuple[Visit, list[Step]]:
     visit = Visit.objects.create(
         site=site, service_date=day, ticket_seq=seq, ticket_number=f"{_ticket_prefix(channel)}-{seq:03d}",
         channel=channel, needs=needs, interpreter_language=interpreter_language, life_event=life_event,
-        arrived_at=now, priority_at=now - timedelta(minutes=advance), registered_by=registered_by,
+        event_date=event_date, arrived_at=now, priority_at=now - timedelta(minutes=advance),
+        registered_by=registered_by,
     )
     steps = Step.objects.bulk_create([
         Step(visit=visit, counter_id=counter.id, **(_queued_fields(visit, now) if index == first.step_id else {}))

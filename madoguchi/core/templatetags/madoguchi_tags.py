@@ -34,3 +34,9 @@ def day_text(value) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
     return text(value) if value else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ row.move_options|get_item:step.pk }}``: a mapping's value for a key (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

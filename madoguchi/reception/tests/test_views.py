@@ -78,3 +78,47 @@ def test_the_kiosk_with_nothing_ticked_explains(client, site):
     assert list(response.context["messages"])
 
 
+
+
+def test_a_life_event_ticks_only_what_applies_to_every_household(client, site):
+    logged_in(client, Role.RECEPTION)
+    body = client.get("/staff/reception/?life_event=move_in").content.decode()
+    ticked = set(re.findall(r'value="([a-z0-9_.]+)" id="proc-[^"]+" checked', body))
+    assert ticked == {"juki.move_in"}  # not the event's thirteen procedures
+    # What depends on the household is offered first, unticked, with the reason to ask.
+    assert 'id="why-nhi.enroll"' in body and "国民健康保険" in body
+    assert "juki.move_in）" not in body  # no procedure codes in labels
+
+
+def test_reception_keeps_the_event_date_for_the_forms(client, site):
+    logged_in(client, Role.RECEPTION)
+    response = client.post("/staff/reception/?life_event=move_in", {
+        "site": site.pk, "life_event": "move_in", "procedures": ["juki.move_in"], "event_date": "2026-11-28"})
+    assert response.status_code == 302
+    assert Visit.objects.get().event_date.isoformat() == "2026-11-28"
+
+
+def test_an_event_date_without_a_life_event_is_refused_by_name(client, site):
+    logged_in(client, Role.RECEPTION)
+    response = client.post("/staff/reception/", {"site": site.pk, "procedures": ["juki.move_in"],
+                                                 "event_date": "2026-11-28"})
+    body = response.content.decode()
+    assert response.status_code == 200 and not Visit.objects.exists()
+    assert 'id="register-errors"' in body and 'href="#id_event_date"' in body
+
+
+def test_a_bad_navigator_code_is_explained_in_the_clerks_language(client, site):
+    logged_in(client, Role.RECEPTION)
+    body = client.post("/staff/reception/", {"navigator_qr": "MDGNAV1|move_in|2026-02-30|juki.move_in"}
+                       ).content.decode()
+    assert "手続きナビのコードではありません" in body
+    assert "does not exist" not in body  # the decoder's English reason stays out
+    field = re.search(r'<label for="id_navigator_qr".*?</label>', body, re.S).group(0)
+    assert "required" not in field and "必須" not in field
+
+
+def test_a_navigator_code_brings_its_event_date(client, site):
+    logged_in(client, Role.RECEPTION)
+    body = client.post("/staff/reception/", {"navigator_qr": "MDGNAV1|move_in|2026-11-28|juki.move_in,nhi.enroll"}
+                       ).content.decode()
+    assert 'value="2026-11-28"' in body

@@ -16,8 +16,10 @@
     return list ? parseInt(list.getAttribute("data-latest-call") || "0", 10) : 0;
   }
 
+  var soundOn = false;
+
   function chime() {
-    if (!audio || audio.state !== "running") return;
+    if (!soundOn || !audio || audio.state !== "running") return;
     [880, 660].forEach(function (frequency, index) {
       var oscillator = audio.createOscillator();
       var gain = audio.createGain();
@@ -33,7 +35,7 @@
   }
 
   function speak(text, lang) {
-    if (!("speechSynthesis" in window)) return;
+    if (!soundOn || !("speechSynthesis" in window)) return;
     var utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = lang;
     utterance.rate = 0.9;
@@ -64,11 +66,19 @@
     announcement.textContent = texts.join(" ");
   }
 
+  // The sound button is a toggle: its state is aria-pressed and the word beside it (on / off).
   soundButton.addEventListener("click", function () {
-    var Context = window.AudioContext || window.webkitAudioContext;
-    if (Context && !audio) audio = new Context();
-    if (audio) audio.resume();
-    soundButton.hidden = true;
+    soundOn = !soundOn;
+    if (soundOn) {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (Context && !audio) audio = new Context();
+      if (audio) audio.resume();
+    } else if ("speechSynthesis" in window) {
+      window.speechSynthesis.cancel();
+    }
+    soundButton.setAttribute("aria-pressed", soundOn ? "true" : "false");
+    var state = soundButton.querySelector(".sound-toggle__state");
+    if (state) state.textContent = soundButton.getAttribute(soundOn ? "data-on" : "data-off");
   });
 
   document.body.addEventListener("htmx:afterSwap", function () { connection.textContent = ""; announce(); });
