@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "madoguchi.prefill",
     "madoguchi.insights",
     "madoguchi.preapply",
+    "madoguchi.surveys",
     "madoguchi.talent",
     "madoguchi.dxdesk",
     "django.contrib.admin",

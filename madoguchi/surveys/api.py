@@ -1,0 +1,66 @@
+"""The visitor survey over JSON: the current questions (public) and a visit's response (public, by the
+visit's token). Both rate-limited per client address."""
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from madoguchi.core.api import ErrorOut
+from madoguchi.core.throttle import SharedAnonRateThrottle
+
+from . import selectors, services
+from .models import Source
+
+router = Router(tags=["surveys"])
+
+READ_RATE = "120/m"
+ANSWER_RATE = "30/h"
+
+
+class SurveyOut(Schema):
+    code: str
+    version: int
+    definition: dict = Field(description="Questions with kinds, labels (ja, en, ja_easy), options and conditions")
+
+
+class ResponseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=8, max_length=64, description="The token of the visit's survey_url")
+    answers: dict = Field(description="Question code → option code, list of option codes, number or text")
+
+
+class ResponseOut(Schema):
+    survey: str
+    version: int
+    submitted_at: datetime
+
+
+def _refusal(error, status: int):
+    field, message = error.first()
+    return Status(status, ErrorOut(message=message, field=field, errors=[{"field": field, "message": message}]))
+
+
+@router.get("/surveys/{code}", response=SurveyOut, auth=None, throttle=[SharedAnonRateThrottle(READ_RATE)],
+            summary="A survey's current version: its questions")
+def survey(request, code: str):
+    version = selectors.current_version(code)
+    if version is None:
+        raise Http404
+    return SurveyOut(code=code, version=version.number, definition=version.definition)
+
+
+@router.post("/surveys/{code}/responses", response={201: ResponseOut, 404: ErrorOut, 410: ErrorOut}, auth=None,
+             throttle=[SharedAnonRateThrottle(ANSWER_RATE)],
+             summary="Answer the survey for a finished visit (once; 409 on a second, 410 once expired)")
+def respond(request, code: str, payload: ResponseIn):
+    visit = selectors.visit_for_survey(payload.token)
+    try:
+        response = services.response_submit(visit=visit, answers=payload.answers, source=Source.API, survey_code=code)
+    except services.InvitationExpired as error:
+        return _refusal(error, 410)
+    except services.InvitationUnknown as error:
+        return _refusal(error, 404)
+    return Status(201, ResponseOut(survey=code, version=response.version.number, submitted_at=response.submitted_at))
