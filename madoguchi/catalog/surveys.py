@@ -64,6 +64,7 @@ class Question(BaseModel):
     kind: Literal["single", "multiple", "scale", "text"]
     label: Texts
     help: Texts | None = None
+    short: Texts | None = None  # the name of a table's row (the service, for awareness and convenience)
     options: list[Option] = []
     # scale: the lowest and highest point, and what they mean
     low: int = Field(default=1, ge=0, le=10)

@@ -48,11 +48,15 @@ def visit_for_survey(token: str) -> Visit | None:
     return reception.visit_by_token(token) if token and len(token) <= 64 else None
 
 
-def visit_by_ticket_today(ticket_number: str, *, now: datetime | None = None) -> Visit | None:
-    """The exit tablet's lookup: today's visit with this ticket number (tickets restart every day)."""
-    today = timezone.localdate(now or timezone.now())
+def visit_by_ticket(ticket_number: str, day) -> Visit | None:
+    """The visit of ``day`` with this ticket number (tickets restart every day)."""
     number = (ticket_number or "").strip().upper()
-    return Visit.objects.filter(service_date=today, ticket_number=number).order_by("-arrived_at").first()
+    return Visit.objects.filter(service_date=day, ticket_number=number).order_by("-arrived_at").first()
+
+
+def visit_by_ticket_today(ticket_number: str, *, now: datetime | None = None) -> Visit | None:
+    """The exit tablet's lookup: today's visit with this ticket number."""
+    return visit_by_ticket(ticket_number, timezone.localdate(now or timezone.now()))
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def rate_limited(scope: str, rate: str):
     return decorate
 
 
-def _survey_page(request, visit, *, source: str, done_url: str, base: str):
+def survey_page(request, visit, *, source: str, done_url: str, base: str):
     version = selectors.current_version()
     state = selectors.invitation_state(visit) if visit is not None else None
     if visit is None or version is None or state != selectors.InvitationState.OPEN:
@@ -93,7 +93,7 @@ def answer(request, token: str):
     """The survey of a finished visit, reached from its status page (and the route sheet's QR code)."""
     visit = selectors.visit_for_survey(token)
     url = reverse("surveys:answer", kwargs={"token": token})
-    return _survey_page(request, visit, source=Source.PHONE, done_url=url, base="resident_base.html")
+    return survey_page(request, visit, source=Source.PHONE, done_url=url, base="resident_base.html")
 
 
 @requires(Capability.SURVEY_TABLET_USE)
@@ -118,7 +118,7 @@ def tablet(request):
 @never_cache
 def tablet_answer(request, token: str):
     visit = selectors.visit_for_survey(token)
-    return _survey_page(request, visit, source=Source.TABLET, done_url=reverse("surveys:tablet_done"),
+    return survey_page(request, visit, source=Source.TABLET, done_url=reverse("surveys:tablet_done"),
                         base="resident_base.html")
 
 

@@ -1,0 +1,126 @@
+"""/staff/insights/survey/: the visitor survey's analysis for the supervisors and analysts, its CSV/XLSX
+exports and a printable report. The URL sits with the insights pages; the code stays in surveys, as
+insights may read the survey but the survey nothing of insights."""
+
+from datetime import timedelta
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from madoguchi.core.access import requires
+from madoguchi.core.forms import Form, form_guarded
+from madoguchi.core.roles import Capability
+from madoguchi.core.tables import export_or_none, with_export_links
+
+from . import paper as paper_pdf
+from . import selectors
+from .analysis import MIN_CELL
+from .models import Source
+from .reports import Period, survey_tables
+
+DEFAULT_DAYS = 91
+MAX_DAYS = 3 * 366
+
+
+class PeriodForm(Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end must not be before the start."))
+        elif start and end and (end - start).days > MAX_DAYS:
+            self.add_error("start", _("At most three years at a time, please."))
+        return data
+
+
+def _period(request) -> tuple[PeriodForm, Period | None]:
+    today = timezone.localdate()
+    defaults = {"start": today - timedelta(days=DEFAULT_DAYS - 1), "end": today}
+    form = PeriodForm(request.GET if "start" in request.GET else None, initial=defaults)
+    if not form.is_bound:
+        return PeriodForm(initial=defaults), Period(**defaults)
+    if form.is_valid():
+        return form, Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    return form, None
+
+
+def _page(request, template: str):
+    form, period = _period(request)
+    context = {"form": form, "period": period, "min_cell": MIN_CELL, "version": selectors.current_version()}
+    if period is not None:
+        tables = with_export_links(request, survey_tables(period))
+        exported = export_or_none(request, tables, "survey")
+        if exported is not None:
+            return exported
+        context["tables"] = tables
+    return render(request, template, context)
+
+
+@requires(Capability.INSIGHTS_VIEW)
+@never_cache
+def analysis(request):
+    """Response rate, awareness and use with intervals, satisfaction against the actual wait, comments."""
+    return _page(request, "surveys/analysis.html")
+
+
+@requires(Capability.INSIGHTS_VIEW)
+@never_cache
+def report(request):
+    """The same tables as one printable page (A4) for the 総合窓口運営連絡会."""
+    return _page(request, "surveys/report.html")
+
+
+@requires(Capability.INSIGHTS_VIEW, Capability.SUPERVISE, Capability.RECEPTION_REGISTER)
+@never_cache
+def paper(request):
+    """The paper questionnaire as PDF in the page's language, from the current definition."""
+    version = selectors.current_version()
+    if version is None:
+        raise Http404
+    labels = {"ticket": _("Ticket number"), "date": _("Visit date"), "question": _("Q"),
+              "how": _("Tick the boxes that apply. Please do not write your name or phone number."),
+              "conditional": _("(Only if your answer above makes this apply.)"), "any": _("(Choose any.)"),
+              "version": _("Questionnaire version")}
+    body = paper_pdf.questionnaire_pdf(version.definition, version=version.number,
+                                       labels={k: str(v) for k, v in labels.items()})
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="survey-{version.survey.code}-v{version.number}.pdf"'
+    return response
+
+
+class PaperVisitForm(Form):
+    ticket_number = forms.CharField(label=_("Ticket number"), max_length=12)
+    service_date = forms.DateField(label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@requires(Capability.SUPERVISE, Capability.RECEPTION_REGISTER)
+@form_guarded
+@never_cache
+def paper_entry(request):
+    """Key in a paper questionnaire: find its visit by the ticket number and date written on it."""
+    form = PaperVisitForm(request.POST or None, initial={"service_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        visit = selectors.visit_by_ticket(form.cleaned_data["ticket_number"], form.cleaned_data["service_date"])
+        if visit is None:
+            form.add_error("ticket_number", _("No visit of that day has this ticket number."))
+        else:
+            return redirect("surveys:paper_answer", token=visit.status_token)
+    return render(request, "surveys/paper_entry.html", {"form": form})
+
+
+@requires(Capability.SUPERVISE, Capability.RECEPTION_REGISTER)
+@form_guarded
+@never_cache
+def paper_answer(request, token: str):
+    from .views import survey_page
+
+    return survey_page(request, selectors.visit_for_survey(token), source=Source.PAPER,
+                       done_url=reverse("surveys:paper_entry") + "?keyed=1", base="base.html")
