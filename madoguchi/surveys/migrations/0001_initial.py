@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalog', '0006_surveys'),
-        ('reception', '0003_visit_origin_and_procedures_added'),
+        ('catalog', '0007_surveys'),
+        ('reception', '0004_visit_origin_and_procedures_added'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_ward_days'),
+        ('catalog', '0006_ward_days'),
     ]
 
     operations = [
