@@ -91,7 +91,7 @@ def _awareness_tables(rows: list[dict]) -> list[Table]:
     columns = [Column(_("Service")), Column(_("Group")), Column(_("Responses"), True),
                Column(_("Knew it (95% CI)"), True), Column(_("Used it (95% CI)"), True)]
     everyone = [_awareness_row(_service_label(q), _("Everyone"), answers, q["code"]) for q in services]
-    tables = [Table("awareness", _("Awareness and use of the digital services (95% confidence interval)"),
+    tables = [Table("awareness", _("Awareness and use of the digital services (95% CI)"),
                     columns, everyone)]
     for key, role, caption in (
         ("awareness_age", "age_band", _("Awareness and use by age band")),
