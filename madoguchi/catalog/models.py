@@ -235,7 +235,7 @@ class SurveyVersion(models.Model):
     stays, because responses keep the version they answered."""
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
+    number = models.PositiveIntegerField(_("version number"))
     digest = models.CharField(max_length=64)
     definition = models.JSONField(_("definition"))
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)

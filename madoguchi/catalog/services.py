@@ -242,7 +242,8 @@ DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml", "ward_
 
 def catalog_dump(*, directory: Path) -> list[Path]:
     """Write the database back to ``directory/<section>.yaml``, one file per section (the navigator's
-    relations and rules go into ``procedures.yaml``, see ``DUMP_FILES``)."""
+    relations and rules go into ``procedures.yaml``, see ``DUMP_FILES``), and each active survey's
+    current version to ``directory/surveys/<code>.yaml``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, list[dict]]] = {}
@@ -255,5 +256,14 @@ def catalog_dump(*, directory: Path) -> list[Path]:
             yaml.safe_dump(sections, allow_unicode=True, sort_keys=False, width=100),
             encoding="utf-8",
         )
+        written.append(path)
+    for survey in Survey.objects.filter(active=True):
+        version = survey.current_version()
+        if version is None:
+            continue
+        (directory / "surveys").mkdir(exist_ok=True)
+        path = directory / "surveys" / f"{survey.code}.yaml"
+        path.write_text(yaml.safe_dump({"survey": version.definition}, allow_unicode=True, sort_keys=False, width=100),
+                        encoding="utf-8")
         written.append(path)
     return written

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name='SurveyVersion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
+                ('number', models.PositiveIntegerField(verbose_name='version number')),
                 ('digest', models.CharField(max_length=64)),
                 ('definition', models.JSONField(verbose_name='definition')),
                 ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='loaded at')),
