@@ -79,32 +79,57 @@ def _minutes(start, end) -> float:
     return max((end - start).total_seconds() / 60, 0.0)
 
 
-def visit_facts(visit: Visit) -> VisitFacts:
-    """The visit's facts from its events: the wait is queued → first call at each counter, the handling
-    service start → done, each summed over the visit's Steps."""
-    steps = [s for s in reception.visit_steps(visit) if s.status == Step.Status.DONE]
-    events = list(StepEvent.objects.filter(visit=visit).order_by("at", "id").values("step_id", "kind", "at"))
-    wait = handling = 0.0
-    measured_wait = measured_handling = False
+def facts_for_visits(visit_ids: list[int]) -> dict[int, VisitFacts]:
+    """The facts of many visits in a few queries. The wait is queued → first call at each counter, the
+    handling service start → done, each summed over the visit's completed Steps (from the events)."""
+    visits = {v["id"]: v for v in Visit.objects.filter(pk__in=visit_ids).values(
+        "id", "service_date", "site__code", "channel")}
+    steps = list(Step.objects.filter(visit_id__in=visit_ids, status=Step.Status.DONE)
+                 .order_by("id").values("id", "visit_id", "counter__code"))
+    done_steps = {s["id"] for s in steps}
+    procedures: dict[int, list[str]] = {}
+    for visit_id, code in (Step.procedures.through.objects.filter(step__visit_id__in=visit_ids)
+                           .order_by("procedure__sort_order", "procedure__code")
+                           .values_list("step__visit_id", "procedure__code")):
+        procedures.setdefault(visit_id, [])
+        if code not in procedures[visit_id]:
+            procedures[visit_id].append(code)
+    firsts: dict[tuple[int, str], object] = {}
+    for event in (StepEvent.objects.filter(visit_id__in=visit_ids, step_id__in=done_steps)
+                  .order_by("at", "id").values("step_id", "kind", "at")):
+        key = (event["step_id"], event["kind"])
+        if event["kind"] == StepEvent.Kind.DONE or key not in firsts:
+            firsts[key] = event["at"]
+    prefilled = set(StepPrefill.objects.filter(step__visit_id__in=visit_ids, forms_printed_at__isnull=False)
+                    .values_list("step__visit_id", flat=True))
+    waits: dict[int, list[float]] = {}
+    handlings: dict[int, list[float]] = {}
+    counters: dict[int, list[str]] = {}
     for step in steps:
-        own = [e for e in events if e["step_id"] == step.pk]
-        queued = next((e["at"] for e in own if e["kind"] == StepEvent.Kind.QUEUED), None)
-        called = next((e["at"] for e in own if e["kind"] == StepEvent.Kind.CALLED), None)
-        serving = next((e["at"] for e in own if e["kind"] == StepEvent.Kind.SERVING), None)
-        done = next((e["at"] for e in reversed(own) if e["kind"] == StepEvent.Kind.DONE), None)
+        visit_id, step_id = step["visit_id"], step["id"]
+        counters.setdefault(visit_id, [])
+        if step["counter__code"] not in counters[visit_id]:
+            counters[visit_id].append(step["counter__code"])
+        queued, called = firsts.get((step_id, StepEvent.Kind.QUEUED)), firsts.get((step_id, StepEvent.Kind.CALLED))
+        serving, done = firsts.get((step_id, StepEvent.Kind.SERVING)), firsts.get((step_id, StepEvent.Kind.DONE))
         if queued and called:
-            wait += _minutes(queued, called)
-            measured_wait = True
+            waits.setdefault(visit_id, []).append(_minutes(queued, called))
         if serving and done:
-            handling += _minutes(serving, done)
-            measured_handling = True
-    return VisitFacts(
-        service_date=visit.service_date, site_code=visit.site.code, channel=visit.channel,
-        procedures=[p.code for p in reception.visit_procedures(visit)],
-        counters=list(dict.fromkeys(s.counter.code for s in steps)),
-        wait_minutes=round(wait, 1) if measured_wait else None,
-        handling_minutes=round(handling, 1) if measured_handling else None,
-        prefilled=StepPrefill.objects.filter(step__visit=visit, forms_printed_at__isnull=False).exists(),
-        appointment=visit.channel == Channel.APPOINTMENT,
-        preapplication=visit.channel == Channel.PREAPPLICATION,
-    )
+            handlings.setdefault(visit_id, []).append(_minutes(serving, done))
+    out = {}
+    for visit_id, visit in visits.items():
+        wait, handling = waits.get(visit_id), handlings.get(visit_id)
+        out[visit_id] = VisitFacts(
+            service_date=visit["service_date"], site_code=visit["site__code"], channel=visit["channel"],
+            procedures=procedures.get(visit_id, []), counters=counters.get(visit_id, []),
+            wait_minutes=round(sum(wait), 1) if wait else None,
+            handling_minutes=round(sum(handling), 1) if handling else None,
+            prefilled=visit_id in prefilled, appointment=visit["channel"] == Channel.APPOINTMENT,
+            preapplication=visit["channel"] == Channel.PREAPPLICATION,
+        )
+    return out
+
+
+def visit_facts(visit: Visit) -> VisitFacts:
+    """What a response keeps of ``visit`` (see ``facts_for_visits``)."""
+    return facts_for_visits([visit.pk])[visit.pk]

@@ -1,7 +1,7 @@
 """Every write of the visitor survey: a response, given once per finished visit, atomic."""
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -70,3 +70,49 @@ def response_submit(*, visit: Visit | None, answers: object, source: str = Sourc
         version=version, source=source, submitted_at=now, answers=cleaned,
         comment=_comment_of(version, cleaned), demo=demo, **asdict(facts),
     )
+
+
+# Of the finished demo visits of a day, this share answers the survey.
+DEMO_RESPONSE_RATE = 0.18
+
+
+@transaction.atomic
+def demo_responses_write(*, day, seed: int, rate: float = DEMO_RESPONSE_RATE) -> int:
+    """Plausible responses from a share of the day's finished demo visits (``demo.demo_answers``),
+    replacing the day's demo responses. Each passes the same checks as a visitor's; returns how many."""
+    import random
+
+    from madoguchi.reception.models import Origin
+
+    from .demo import demo_answers
+
+    demo_responses_delete(day=day)
+    version = selectors.current_version()
+    if version is None:
+        return 0
+    rng = random.Random(f"madoguchi-demo-survey:{seed}:{day.isoformat()}")
+    visits = list(Visit.objects.filter(service_date=day, origin=Origin.DEMO, status=Visit.Status.DONE,
+                                       completed_at__isnull=False).order_by("pk").values_list("pk", "completed_at"))
+    chosen = [(pk, completed) for pk, completed in visits if rng.random() < rate]
+    facts = selectors.facts_for_visits([pk for pk, _ in chosen])
+    receipts, responses = [], []
+    for pk, completed in chosen:
+        answers = clean_answers(version.definition, demo_answers(facts[pk], rng))
+        at = completed + timedelta(minutes=rng.randint(1, 180))
+        receipts.append(Receipt(visit_id=pk, answered_at=at))
+        responses.append(Response(version=version, source=rng.choice((Source.PHONE,) * 4 + (Source.TABLET,)),
+                                  submitted_at=at, answers=answers, comment=_comment_of(version, answers), demo=True,
+                                  **asdict(facts[pk])))
+    Receipt.objects.bulk_create(receipts)
+    Response.objects.bulk_create(responses)
+    return len(responses)
+
+
+@transaction.atomic
+def demo_responses_delete(*, day) -> int:
+    """Remove the day's demo responses (their visits' receipts go with the demo visits)."""
+    from madoguchi.reception.models import Origin
+
+    Receipt.objects.filter(visit__service_date=day, visit__origin=Origin.DEMO).delete()
+    deleted, _ = Response.objects.filter(service_date=day, demo=True).delete()
+    return deleted
