@@ -243,3 +243,12 @@ def intervention_recorded(*, actor, intervention) -> Event:
 def intervention_deleted(*, actor, intervention) -> Event:
     return _record(actor=actor, action="insights.intervention_deleted", target=intervention,
                    day=intervention.day.isoformat(), service=intervention.service)
+
+
+def survey_action_recorded(*, actor, item) -> Event:
+    return _record(actor=actor, action="surveys.action_recorded", target=item, due=item.due.isoformat(),
+                   department=item.department.code)
+
+
+def survey_action_changed(*, actor, item, old: str, new: str) -> Event:
+    return _record(actor=actor, action="surveys.action_changed", target=item, old=old, new=new)

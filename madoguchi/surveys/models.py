@@ -6,6 +6,7 @@ channel, counters, waits, pre-fill) when it is given and is never linked to the 
 ticket, no visit id is kept on it, so it outlives the visit's personal data and leads back to no one.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +67,38 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk} ({self.service_date})"
+
+
+class ActionItem(models.Model):
+    """A survey finding turned into an action (改善アクション) for the 総合窓口運営連絡会: what, which
+    department owns it, by when, how far it is. Once carried out it is recorded as an intervention on the
+    insights page (``intervention_id``, set from there), so its effect is measured before and after."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    finding = models.TextField(_("finding"), max_length=1000)
+    action = models.CharField(_("what will be done"), max_length=200)
+    department = models.ForeignKey("catalog.Department", verbose_name=_("owner department"),
+                                   on_delete=models.PROTECT, related_name="+")
+    due = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    # The insights intervention that measures the action (insights stands above surveys: an id, kept by it).
+    intervention_id = models.PositiveBigIntegerField(_("intervention"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["status", "due", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=["planned", "in_progress", "done",
+                                                                               "dropped"]),
+                                              name="action_item_status_known")]
+
+    def __str__(self) -> str:
+        return self.action

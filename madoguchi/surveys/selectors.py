@@ -10,7 +10,7 @@ from madoguchi.prefill.models import StepPrefill
 from madoguchi.reception import selectors as reception
 from madoguchi.reception.models import Channel, Step, StepEvent, Visit
 
-from .models import INVITATION_DAYS, Receipt
+from .models import INVITATION_DAYS, ActionItem, Receipt
 
 # The survey a finished visit is invited to (catalog/surveys/visit.yaml).
 VISIT_SURVEY = "visit"
@@ -133,3 +133,7 @@ def facts_for_visits(visit_ids: list[int]) -> dict[int, VisitFacts]:
 def visit_facts(visit: Visit) -> VisitFacts:
     """What a response keeps of ``visit`` (see ``facts_for_visits``)."""
     return facts_for_visits([visit.pk])[visit.pk]
+
+
+def action_item(item_id: int | None) -> ActionItem | None:
+    return ActionItem.objects.filter(pk=item_id).first() if item_id else None

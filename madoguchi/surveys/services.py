@@ -7,12 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.audit import services as audit
 from madoguchi.catalog.models import SurveyVersion
 from madoguchi.core.errors import ConflictError, DomainError
 from madoguchi.reception.models import Visit
 
 from . import selectors
-from .models import Receipt, Response, Source
+from .models import ActionItem, Receipt, Response, Source
 from .questions import clean_answers
 
 
@@ -116,3 +117,43 @@ def demo_responses_delete(*, day) -> int:
     Receipt.objects.filter(visit__service_date=day, visit__origin=Origin.DEMO).delete()
     deleted, _ = Response.objects.filter(service_date=day, demo=True).delete()
     return deleted
+
+
+@transaction.atomic
+def action_item_create(*, finding: str, action: str, department, due, actor, now: datetime | None = None) -> ActionItem:
+    """A finding of the survey becomes an action item. MUST name what is done, its department and a due date."""
+    finding, action = finding.strip(), action.strip()
+    errors = []
+    if not finding:
+        errors.append(DomainError(_("Say what the survey found."), field="finding"))
+    if not action:
+        errors.append(DomainError(_("Say what will be done."), field="action"))
+    if errors:
+        raise DomainError.collect(errors)
+    item = ActionItem.objects.create(finding=finding[:1000], action=action[:200], department=department, due=due,
+                                     created_by=actor if getattr(actor, "pk", None) else None,
+                                     created_at=now or timezone.now())
+    audit.survey_action_recorded(actor=actor, item=item)
+    return item
+
+
+@transaction.atomic
+def action_item_set_status(*, item: ActionItem, status: str, actor) -> ActionItem:
+    if status not in ActionItem.Status.values:
+        raise DomainError(_("Choose one of the statuses."), field="status")
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != status:
+        old, item.status = item.status, status
+        item.save(update_fields=["status"])
+        audit.survey_action_changed(actor=actor, item=item, old=old, new=status)
+    return item
+
+
+@transaction.atomic
+def action_item_link_intervention(*, item_id: int, intervention_id: int) -> ActionItem | None:
+    """Called by insights when the action is recorded as an intervention (its effect is then measured)."""
+    item = ActionItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is not None:
+        item.intervention_id = intervention_id
+        item.save(update_fields=["intervention_id"])
+    return item

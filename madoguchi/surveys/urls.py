@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/insights/survey/paper.pdf", views_analysis.paper, name="paper"),
     path("staff/survey/paper/", views_analysis.paper_entry, name="paper_entry"),
     path("staff/survey/paper/<str:token>/", views_analysis.paper_answer, name="paper_answer"),
+    path("staff/insights/survey/actions/", views_analysis.actions, name="actions"),
 ]

@@ -5,22 +5,26 @@ insights may read the survey but the survey nothing of insights."""
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from madoguchi.catalog.models import Department
 from madoguchi.core.access import requires
+from madoguchi.core.errors import DomainError, add_to_form
 from madoguchi.core.forms import Form, form_guarded
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.core.tables import export_or_none, with_export_links
 
 from . import paper as paper_pdf
-from . import selectors
+from . import selectors, services
 from .analysis import MIN_CELL
-from .models import Source
+from .models import ActionItem, Source
 from .reports import Period, survey_tables
 
 DEFAULT_DAYS = 91
@@ -124,3 +128,42 @@ def paper_answer(request, token: str):
 
     return survey_page(request, selectors.visit_for_survey(token), source=Source.PAPER,
                        done_url=reverse("surveys:paper_entry") + "?keyed=1", base="base.html")
+
+
+class ActionItemForm(Form):
+    finding = forms.CharField(label=_("Finding"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("What the survey showed, e.g. few visitors over 70 know the no-writing counter."))
+    action = forms.CharField(label=_("What will be done"), max_length=200)
+    department = forms.ModelChoiceField(label=_("Owner department"), queryset=Department.objects.filter(active=True))
+    due = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].label_from_instance = lambda d: d.name
+
+
+@requires(Capability.INSIGHTS_VIEW)
+@form_guarded
+@never_cache
+def actions(request):
+    """The action items from the survey's findings (for the 総合窓口運営連絡会); supervisors add and move them."""
+    may_edit = request.user.can(Capability.SUPERVISE)
+    form = ActionItemForm(request.POST if request.method == "POST" and "action" in request.POST else None)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_item_create(finding=data["finding"], action=data["action"],
+                                        department=data["department"], due=data["due"], actor=request.user)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return redirect("surveys:actions")
+    elif request.method == "POST" and "status" in request.POST:
+        item = get_object_or_404(ActionItem, pk=int_or_none(request.POST.get("item"), low=1) or 0)
+        services.action_item_set_status(item=item, status=request.POST["status"], actor=request.user)
+        return redirect("surveys:actions")
+    return render(request, "surveys/actions.html", {
+        "form": form, "may_edit": may_edit, "statuses": ActionItem.Status.choices,
+        "items": ActionItem.objects.select_related("department")[:300]})

@@ -64,3 +64,35 @@ def test_the_exit_tablet_is_accessible(page, live_server, axe):
     page.locator("#tablet-start").click()
     expect(page.locator(".field--error")).to_be_visible()
     axe(page)
+
+
+def _sign_in(page, live_server, user) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def test_the_analysis_the_report_and_the_action_items_are_accessible(page, live_server, clerk, axe):
+    from .factories import response
+
+    for n in range(5):
+        response(clerk, answers={"aware_prefill": "used", "convenience_prefill": 4, "satisfaction": 4,
+                                 "age_band": "40s", "comment": f"待ち時間が短く職員が親切でした {n}"})
+    _sign_in(page, live_server, UserFactory(role=Role.SUPERVISOR))
+    page.goto("/staff/insights/survey/")
+    expect(page.locator("#table-awareness")).to_contain_text("100.0% (")
+    axe(page)
+    page.goto("/staff/insights/survey/report/")
+    expect(page.locator("h1")).to_be_visible()
+    axe(page)
+    page.goto("/staff/insights/survey/actions/")
+    page.locator("#id_finding").fill("40代の書かない窓口の満足度が高い")
+    page.locator("#id_action").fill("他の窓口にも広げる")
+    page.locator("#id_department").select_option(index=1)
+    page.locator("#id_due").fill("2026-12-25")
+    page.locator("#action-add").click()
+    expect(page.get_by_text("他の窓口にも広げる")).to_be_visible()
+    axe(page)
