@@ -1,17 +1,23 @@
 """The visitor survey over JSON: the current questions (public) and a visit's response (public, by the
 visit's token). Both rate-limited per client address."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from madoguchi.core.api import ErrorOut
+from madoguchi.core.api_auth import staff
+from madoguchi.core.errors import DomainError
+from madoguchi.core.roles import Capability
 from madoguchi.core.throttle import SharedAnonRateThrottle
 
 from . import selectors, services
 from .models import Source
+from .reports import Period, survey_tables
 
 router = Router(tags=["surveys"])
 
@@ -64,3 +70,37 @@ def respond(request, code: str, payload: ResponseIn):
     except services.InvitationUnknown as error:
         return _refusal(error, 404)
     return Status(201, ResponseOut(survey=code, version=response.version.number, submitted_at=response.submitted_at))
+
+
+class TableOut(Schema):
+    key: str
+    caption: str
+    columns: list[str]
+    rows: list[list[str | int | float | None]] = Field(description='Small cells (fewer than 5 responses) are "—"')
+
+
+class AnalysisOut(Schema):
+    start: date
+    end: date
+    tables: list[TableOut]
+
+
+def _cell(value):
+    if value is None or isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+@router.get("/insights/survey", response=AnalysisOut, auth=staff(Capability.INSIGHTS_VIEW),
+            summary="The survey analysis of a period: the page's tables, small cells hidden")
+def analysis(request, start: date | None = Query(None, alias="from"), end: date | None = Query(None, alias="to")):
+    end = end or timezone.localdate()
+    start = start or end - timedelta(days=90)
+    if start > end:
+        raise DomainError(_("The end must not be before the start."), field="to")
+    if (end - start).days > 3 * 366:
+        raise DomainError(_("At most three years at a time, please."), field="from")
+    tables = survey_tables(Period(start, end))
+    return AnalysisOut(start=start, end=end, tables=[
+        TableOut(key=t.key, caption=str(t.caption), columns=[str(c.label) for c in t.columns],
+                 rows=[[_cell(v) for v in row] for row in t.rows]) for t in tables])

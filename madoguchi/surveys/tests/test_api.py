@@ -65,3 +65,17 @@ def test_answers_are_rate_limited_per_client(client, clerk, settings):
     codes = [client.post(URL, {"token": "y" * 22, "answers": {}}, content_type="application/json").status_code
              for _ in range(31)]
     assert codes[-1] == 429 and 429 not in codes[:30]
+
+
+def test_the_staff_analysis_api_hides_small_cells(client, clerk):
+    from .factories import response
+
+    for _ in range(3):
+        response(clerk)
+    client.force_login(UserFactory(role=Role.ANALYST))
+    body = client.get("/api/v1/insights/survey").json()
+    rate = next(t for t in body["tables"] if t["key"] == "response_rate")
+    assert rate["rows"][0][1:] == [3, "—", "—"]
+    assert client.get("/api/v1/insights/survey", {"from": "2026-12-01", "to": "2026-11-01"}).json()["field"] == "to"
+    client.force_login(clerk)
+    assert client.get("/api/v1/insights/survey").status_code == 403
