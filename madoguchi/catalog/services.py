@@ -11,7 +11,16 @@ from django.db import models, transaction
 from madoguchi.audit import services as audit
 
 from .models import (
-    Counter, Department, EligibilityRule, LifeEvent, Procedure, Relation, Site, Survey, SurveyVersion, WardDay,
+    Counter,
+    Department,
+    EligibilityRule,
+    LifeEvent,
+    Procedure,
+    Relation,
+    Site,
+    Survey,
+    SurveyVersion,
+    WardDay,
 )
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
 from .surveys import SurveyData, SurveysInvalid, read_surveys

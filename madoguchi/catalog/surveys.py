@@ -152,7 +152,7 @@ def _check_conditions(entry: SurveyEntry, source: Located, problems: list[Proble
             else:
                 known = {o.code for o in target.options}
                 for unknown in [c for c in condition.any_of if c not in known]:
-                    place = where[:-1] + ("any_of",)
+                    place = (*where[:-1], "any_of")
                     problems.append(Problem(source.file, source.line_of(place), dotted(place),
                                             f"{target.code!r} has no option {unknown!r}"))
         seen.setdefault(question.code, question)

@@ -43,7 +43,8 @@ SCREENS: list[Screen] = [
     Screen(Capability.INSIGHTS_VIEW, "insights:forecast", _("Congestion forecast"),
            _("The next eight weeks per counter and hour, with the desks each hour needs.")),
     Screen(Capability.INSIGHTS_VIEW, "surveys:analysis", _("Visitor survey: analysis"),
-           _("Response rate; awareness and use of the digital services by age and smartphone use; satisfaction against the actual wait; comments.")),
+           _("Response rate; awareness and use of the digital services by age and smartphone use; "
+             "satisfaction against the actual wait; comments.")),
     Screen(Capability.SUPERVISE, "surveys:paper_entry", _("Key in paper answers"),
            _("The visitor survey on paper: print the questionnaire, key in the answers.")),
     Screen(Capability.SUPERVISE, "insights:simulator", _("Office simulator"),

@@ -94,7 +94,7 @@ def words_of(text: str) -> list[str]:
             continue
         if kind not in ("名詞", "動詞", "形容詞") or (kind != "名詞" and sub != "自立"):
             continue
-        if base in STOP_WORDS or "＊" in base or len(base) < 2 and not re.match(r"[\u4e00-\u9fff]", base):
+        if base in STOP_WORDS or "＊" in base or (len(base) < 2 and not re.match(r"[\u4e00-\u9fff]", base)):
             continue
         out.append(base.lower())
     return out

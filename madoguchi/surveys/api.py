@@ -79,6 +79,11 @@ class TableOut(Schema):
     rows: list[list[str | int | float | None]] = Field(description='Small cells (fewer than 5 responses) are "—"')
 
 
+class PeriodIn(Schema):
+    start: date | None = Field(None, alias="from", description="First visit day (default: 90 days before 'to')")
+    end: date | None = Field(None, alias="to", description="Last visit day (default: today)")
+
+
 class AnalysisOut(Schema):
     start: date
     end: date
@@ -86,16 +91,16 @@ class AnalysisOut(Schema):
 
 
 def _cell(value):
-    if value is None or isinstance(value, int | float) and not isinstance(value, bool):
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         return value
     return str(value)
 
 
 @router.get("/insights/survey", response=AnalysisOut, auth=staff(Capability.INSIGHTS_VIEW),
             summary="The survey analysis of a period: the page's tables, small cells hidden")
-def analysis(request, start: date | None = Query(None, alias="from"), end: date | None = Query(None, alias="to")):
-    end = end or timezone.localdate()
-    start = start or end - timedelta(days=90)
+def analysis(request, period: Query[PeriodIn]):
+    end = period.end or timezone.localdate()
+    start = period.start or end - timedelta(days=90)
     if start > end:
         raise DomainError(_("The end must not be before the start."), field="to")
     if (end - start).days > 3 * 366:

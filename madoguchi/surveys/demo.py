@@ -18,14 +18,18 @@ SMARTPHONE = {
     "no_answer": (50, 25, 15, 10),
 }
 # How widely each service is known by someone who uses a smartphone often (others know it less).
-KNOWN = {"prefill": 0.35, "cashless": 0.6, "online": 0.5, "appointment": 0.45, "congestion": 0.4, "navigator": 0.3}
+KNOWN = {"prefill": 0.35, "cashless": 0.6, "online": 0.5, "appointment": 0.45, "congestion": 0.4,
+         "navigator": 0.3}
 TRIED = {"prefill": 0.0, "cashless": 0.45, "online": 0.0, "appointment": 0.0, "congestion": 0.35, "navigator": 0.3}
 SMARTPHONE_FACTOR = {"often": 1.0, "sometimes": 0.75, "never": 0.45, "no_phone": 0.3}
-COMMENTS_LONG_WAIT = ("待ち時間が長かったです。もう少し早くしてほしい。", "待ち時間が長く、呼び出しが分かりにくかった。",
+COMMENTS_LONG_WAIT = ("待ち時間が長かったです。もう少し早くしてほしい。",
+                      "待ち時間が長く、呼び出しが分かりにくかった。",
                       "混雑していて待ち時間が長かった。予約を知っていれば使いたかった。")
 COMMENTS_PREFILL = ("書かない窓口で申請書を書かずに済み、とても楽でした。", "職員が申請書を作ってくれて便利でした。")
-COMMENTS_OTHER = ("職員の説明が丁寧で分かりやすかった。", "窓口の案内が分かりやすかった。", "スマートフォンの操作が難しい。",
-                  "手続きナビを知らなかった。もっと案内してほしい。", "案内表示が分かりにくかった。", "職員の対応が親切でした。")
+COMMENTS_OTHER = ("職員の説明が丁寧で分かりやすかった。", "窓口の案内が分かりやすかった。",
+                  "スマートフォンの操作が難しい。",
+                  "手続きナビを知らなかった。もっと案内してほしい。", "案内表示が分かりにくかった。",
+                  "職員の対応が親切でした。")
 
 
 def _pick(rng: random.Random, options, weights):

@@ -129,7 +129,10 @@ def _satisfaction_tables(rows: list[dict]) -> list[Table]:
     bands = []
     for low, high in analysis.WAIT_BANDS:
         group = [r for r in rated if analysis.wait_band(r["wait_minutes"]) == (low, high)]
-        label = _("%(low)d–%(high)d min") % {"low": low, "high": high} if high else _("%(low)d min or more") % {"low": low}
+        if high:
+            label = _("%(low)d–%(high)d min") % {"low": low, "high": high}
+        else:
+            label = _("%(low)d min or more") % {"low": low}
         bands.append([label, *cells(group)])
     factors = []
     for key, label in (("prefilled", _("No-writing counter (forms pre-filled)")),

@@ -132,7 +132,8 @@ def paper_answer(request, token: str):
 
 class ActionItemForm(Form):
     finding = forms.CharField(label=_("Finding"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_("What the survey showed, e.g. few visitors over 70 know the no-writing counter."))
+                              help_text=_("What the survey showed, e.g. few visitors over 70 know the "
+                                          "no-writing counter."))
     action = forms.CharField(label=_("What will be done"), max_length=200)
     department = forms.ModelChoiceField(label=_("Owner department"), queryset=Department.objects.filter(active=True))
     due = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -40,7 +40,7 @@ def test_changing_a_survey_makes_a_new_version_and_keeps_the_old(ward):
     catalog_load(directory=ward)
     versions = list(SurveyVersion.objects.order_by("number"))
     assert [v.number for v in versions] == [1, 2]
-    wait = [q for q in versions[1].definition["questions"] if q["code"] == "wait_feeling"][0]
+    wait = next(q for q in versions[1].definition["questions"] if q["code"] == "wait_feeling")
     assert wait["label"]["ja"] == "待ち時間はいかがでしたか。"
     assert versions[0].digest != versions[1].digest
 
@@ -65,7 +65,8 @@ def test_a_condition_on_an_unknown_option_is_refused_at_its_line(ward):
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "any_of:" in text)
     with pytest.raises(CatalogInvalid) as refused:
         catalog_load(directory=ward)
-    assert str(refused.value) == f"{path}:{line}: survey.questions[6].when.any_of: 'aware_prefill' has no option 'usedd'"
+    expected = f"{path}:{line}: survey.questions[6].when.any_of: 'aware_prefill' has no option 'usedd'"
+    assert str(refused.value) == expected
 
 
 @pytest.mark.django_db

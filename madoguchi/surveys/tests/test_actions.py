@@ -24,7 +24,8 @@ def supervisor(client, starter_catalog):
 
 def test_a_finding_becomes_an_action_item_and_its_status_moves(client, supervisor):
     koseki = Department.objects.get(code="koseki")
-    added = client.post(URL, {"finding": "70代以上の書かない窓口の認知率が低い", "action": "受付で書かない窓口を案内する",
+    added = client.post(URL, {"finding": "70代以上の書かない窓口の認知率が低い",
+                              "action": "受付で書かない窓口を案内する",
                               "department": koseki.pk, "due": "2026-12-25"})
     assert added.status_code == 302
     item = ActionItem.objects.get()
@@ -44,7 +45,8 @@ def test_an_action_item_without_a_due_date_is_refused_at_the_field(client, super
 
 def test_recorded_as_an_intervention_the_action_links_to_its_before_and_after(client, supervisor):
     koseki = Department.objects.get(code="koseki")
-    client.post(URL, {"finding": "予約の認知が低い", "action": "ポスター掲示", "department": koseki.pk, "due": "2026-12-01"})
+    client.post(URL, {"finding": "予約の認知が低い", "action": "ポスター掲示", "department": koseki.pk,
+                      "due": "2026-12-01"})
     item = ActionItem.objects.get()
     form = client.get(f"/staff/insights/interventions/?action_item={item.pk}").content.decode()
     assert "ポスター掲示" in form and f'value="{item.pk}"' in form

@@ -1,5 +1,13 @@
 from madoguchi.surveys.analysis import (
-    HIDDEN, awareness, count_cell, mean_cell, plain_rate_cell, rate_cell, wait_band, wilson, word_frequencies,
+    HIDDEN,
+    awareness,
+    count_cell,
+    mean_cell,
+    plain_rate_cell,
+    rate_cell,
+    wait_band,
+    wilson,
+    word_frequencies,
 )
 
 
@@ -34,4 +42,5 @@ def test_word_frequencies_use_dictionary_forms_and_count_once_per_comment():
 
 
 def test_waits_fall_into_bands():
-    assert wait_band(None) is None and wait_band(3) == (0, 10) and wait_band(45) == (40, 60) and wait_band(200) == (60, None)
+    assert wait_band(None) is None and wait_band(3) == (0, 10)
+    assert wait_band(45) == (40, 60) and wait_band(200) == (60, None)

@@ -89,8 +89,8 @@ def test_the_paper_questionnaire_is_drawn_from_the_definition(client, analyst):
     answer = client.get("/staff/insights/survey/paper.pdf")
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
-    for expected in ("総合窓口 利用者アンケート", "書かない窓口", "知っていたが、利用しなかった", "本日の窓口の手続き全体に満足しましたか",
-                     "80歳以上", "受付番号"):
+    for expected in ("総合窓口 利用者アンケート", "書かない窓口", "知っていたが、利用しなかった",
+                     "本日の窓口の手続き全体に満足しましたか", "80歳以上", "受付番号"):
         assert expected in text, expected
 
 
