@@ -79,9 +79,24 @@ class TableOut(Schema):
     rows: list[list[str | int | float | None]] = Field(description='Small cells (fewer than 5 responses) are "—"')
 
 
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
 class PeriodIn(Schema):
-    start: date | None = Field(None, alias="from", description="First visit day (default: 90 days before 'to')")
-    end: date | None = Field(None, alias="to", description="Last visit day (default: today)")
+    # Strings of the form YYYY-MM-DD, read below: pydantic's lax date would take "0" as a timestamp.
+    start: str | None = Field(None, alias="from", pattern=ISO_DAY, description="First visit day, YYYY-MM-DD "
+                              "(default: 90 days before 'to')")
+    end: str | None = Field(None, alias="to", pattern=ISO_DAY,
+                            description="Last visit day, YYYY-MM-DD (default: today)")
+
+
+def _day(text: str | None, field: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise DomainError(_("Give a date as YYYY-MM-DD."), field=field) from error
 
 
 class AnalysisOut(Schema):
@@ -99,8 +114,8 @@ def _cell(value):
 @router.get("/insights/survey", response=AnalysisOut, auth=staff(Capability.INSIGHTS_VIEW),
             summary="The survey analysis of a period: the page's tables, small cells hidden")
 def analysis(request, period: Query[PeriodIn]):
-    end = period.end or timezone.localdate()
-    start = period.start or end - timedelta(days=90)
+    end = _day(period.end, "to") or timezone.localdate()
+    start = _day(period.start, "from") or end - timedelta(days=90)
     if start > end:
         raise DomainError(_("The end must not be before the start."), field="to")
     if (end - start).days > 3 * 366:
