@@ -178,12 +178,12 @@ def parse_survey(source: Located) -> tuple[SurveyEntry | None, list[Problem]]:
     return (entry if not problems else None), problems
 
 
-def read_surveys(directory) -> list[SurveyData]:
-    """Every survey of ``directory/*.yaml``; none when the directory does not exist (a ward without a
-    survey). Raises ``SurveysInvalid`` with every problem found."""
+def read_surveys(directory) -> list[SurveyData] | None:
+    """Every survey of ``directory/*.yaml``; None when the directory does not exist (a catalogue copied
+    without its surveys leaves the loaded ones as they are). Raises ``SurveysInvalid`` with every problem."""
     directory = FilePath(directory)
     if not directory.is_dir():
-        return []
+        return None
     surveys: list[SurveyData] = []
     problems: list[Problem] = []
     codes: dict[str, str] = {}
