@@ -1,13 +1,15 @@
 """The insights over JSON, for the ward's own BI tools: the effect of each digital service, the daily
 summary, and the public congestion forecast. Bad dates or parameters answer 422 naming the field."""
 
+import re
 from datetime import date, timedelta
+from typing import Annotated
 
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api_auth import staff
@@ -20,11 +22,21 @@ from .forms import MAX_RANGE_DAYS
 router = Router(tags=["insights"])
 
 
+def _iso_day(value):
+    # Pydantic's lax date would take "0" as a Unix timestamp (1970-01-01): only YYYY-MM-DD is a day here.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
 class InsightsRangeQuery(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: date | None = Field(None, alias="from", description="First day (YYYY-MM-DD); default four weeks ago")
-    to: date | None = Field(None, description="Last day (YYYY-MM-DD); default today")
+    from_: IsoDay | None = Field(None, alias="from", description="First day (YYYY-MM-DD); default four weeks ago")
+    to: IsoDay | None = Field(None, description="Last day (YYYY-MM-DD); default today")
     site: str | None = Field(None, description="Site code; all sites when omitted")
     counter: str | None = Field(None, description="Counter code (summary only)")
 
@@ -187,8 +199,8 @@ class ForecastQuery(Schema):
 
     site: str | None = Field(None, description="Site code; the main office when omitted")
     counter: str | None = Field(None, description="Counter code; the whole site when omitted")
-    from_: date | None = Field(None, alias="from", description="First day; default today")
-    to: date | None = Field(None, description="Last day; default and at most eight weeks ahead")
+    from_: IsoDay | None = Field(None, alias="from", description="First day; default today")
+    to: IsoDay | None = Field(None, description="Last day; default and at most eight weeks ahead")
 
 
 class ForecastHour(Schema):

@@ -63,7 +63,7 @@ def test_the_summary_has_a_row_per_day_and_site_or_per_day_for_a_counter(analyst
 
 @pytest.mark.parametrize(("query", "field"), [
     ("from=2026-13-01", "from"), ("from=yesterday", "from"), ("from=2026-11-10&to=2026-11-01", "to"),
-    ("from=2020-01-01&to=2026-01-01", "to"), ("site=nowhere", "site"),
+    ("from=2020-01-01&to=2026-01-01", "to"), ("site=nowhere", "site"), ("to=0", "to"), ("from=20261101", "from"),
 ])
 def test_bad_parameters_answer_422_naming_the_field(analyst, starter_catalog, query, field):
     for path in ("/api/v1/insights/effects", "/api/v1/insights/summary"):
