@@ -19,6 +19,7 @@ api.add_router("", counters_router)
 api.add_router("", "madoguchi.navigator.api.router")
 api.add_router("", "madoguchi.prefill.api.router")
 api.add_router("", "madoguchi.preapply.api.router")
+api.add_router("", "madoguchi.surveys.api.router")
 api.add_router("", "madoguchi.insights.api.router")
 api.add_router("", "madoguchi.payments.api.router")
 api.add_router("", "madoguchi.talent.api.router")
@@ -41,6 +42,7 @@ urlpatterns = [
     path("", include("madoguchi.payments.urls")),
     path("", include("madoguchi.insights.urls")),
     path("", include("madoguchi.preapply.urls")),
+    path("", include("madoguchi.surveys.urls")),
     path("", include("madoguchi.talent.urls")),
     path("", include("madoguchi.dxdesk.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

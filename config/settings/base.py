@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "madoguchi.payments",
     "madoguchi.insights",
     "madoguchi.preapply",
+    "madoguchi.surveys",
     "madoguchi.talent",
     "madoguchi.dxdesk",
     "django.contrib.admin",

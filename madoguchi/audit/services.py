@@ -301,3 +301,12 @@ def register_day_closed(*, actor, close) -> Event:
 def payment_addressees_purged(*, retention_days: int, cutoff: str, count: int) -> Event:
     return _record(actor=None, action="payment.addressees_purged", target_type="payments.payment",
                    target_id=cutoff[:64], retention_days=retention_days, count=count)
+
+
+def survey_action_recorded(*, actor, item) -> Event:
+    return _record(actor=actor, action="surveys.action_recorded", target=item, due=item.due.isoformat(),
+                   department=item.department.code)
+
+
+def survey_action_changed(*, actor, item, old: str, new: str) -> Event:
+    return _record(actor=actor, action="surveys.action_changed", target=item, old=old, new=new)

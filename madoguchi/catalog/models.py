@@ -267,3 +267,41 @@ class WardDay(Named):
         verbose_name = _("ward calendar day")
         verbose_name_plural = _("ward calendar days")
         ordering = ["sort_order", "code"]
+
+
+class Survey(models.Model):
+    """A visitor survey (利用者調査) of ``catalog/surveys/*.yaml``; its questions live in its versions."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def current_version(self) -> "SurveyVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class SurveyVersion(models.Model):
+    """One definition of a survey as it was loaded. A changed definition is a new version; the old one
+    stays, because responses keep the version they answered."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version number"))
+    digest = models.CharField(max_length=64)
+    definition = models.JSONField(_("definition"))
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        ordering = ["survey", "number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="survey_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} v{self.number}"

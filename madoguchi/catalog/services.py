@@ -21,9 +21,12 @@ from .models import (
     Relation,
     RevenueItem,
     Site,
+    Survey,
+    SurveyVersion,
     WardDay,
 )
 from .schema import CatalogData, CatalogInvalid, Entry, RuleEntry, parse_catalog
+from .surveys import SurveyData, SurveysInvalid, read_surveys
 from .yamlsource import read_yaml_directory
 
 # Readers that keep a copy of the catalogue (the navigator's rule book) compare this version with the
@@ -108,8 +111,29 @@ class _Upserter:
         self.changes += model.objects.filter(active=True).exclude(code__in=codes).update(active=False)
 
 
+def _apply_surveys(up: _Upserter, surveys: list[SurveyData]) -> None:
+    """A survey whose definition differs from its latest version gets a new version (number + 1);
+    the same definition loaded again changes nothing."""
+    for item in surveys:
+        survey, created = Survey.objects.get_or_create(code=item.entry.code)
+        if created or not survey.active:
+            if not survey.active:
+                survey.active = True
+                survey.save(update_fields=["active"])
+            up.changes += 1
+        latest = survey.current_version()
+        digest = item.entry.digest()
+        if latest is None or latest.digest != digest:
+            SurveyVersion.objects.create(survey=survey, number=(latest.number + 1) if latest else 1, digest=digest,
+                                         definition=item.entry.definition())
+            up.changes += 1
+    up.changes += Survey.objects.filter(active=True).exclude(code__in=[s.entry.code for s in surveys]) \
+        .update(active=False)
+
+
 @transaction.atomic
-def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
+def catalog_apply(*, data: CatalogData, source: str, surveys: list[SurveyData] | None = None) -> LoadResult:
+    """Apply a checked catalogue; ``surveys`` (``catalog/surveys/*.yaml``) when given, else they stay."""
     up = _Upserter()
     sites = {
         e.code: up.row(Site, e, kind=e.kind, address_ja=e.address_ja, sort_order=i)
@@ -158,6 +182,9 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
     ):
         up.deactivate_missing(model, set(codes))
     counts = data.counts()
+    if surveys is not None:
+        _apply_surveys(up, surveys)
+        counts["surveys"] = len(surveys)
     if up.changes:
         audit.catalog_loaded(source=source, counts=counts, changes=up.changes)
         cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex, None)
@@ -166,9 +193,20 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
 
 def catalog_load(*, directory: Path) -> LoadResult:
     """Read, check and apply the catalogue in ``directory``. Raises ``CatalogInvalid``; then
-    nothing in the database has changed."""
-    data = catalog_read(directory=directory)
-    return catalog_apply(data=data, source=str(directory))
+    nothing in the database has changed. The visitor surveys of ``directory/surveys/`` are checked with
+    the rest: a broken survey refuses the whole load, like a broken procedure."""
+    problems = []
+    try:
+        data = catalog_read(directory=directory)
+    except CatalogInvalid as invalid:
+        problems.extend(invalid.problems)
+    try:
+        surveys = read_surveys(Path(directory) / "surveys")
+    except SurveysInvalid as invalid:
+        problems.extend(invalid.problems)
+    if problems:
+        raise CatalogInvalid(problems)
+    return catalog_apply(data=data, source=str(directory), surveys=surveys)
 
 
 def _names(row) -> dict:
@@ -261,7 +299,8 @@ DUMP_FILES = {"relations": "procedures.yaml", "rules": "procedures.yaml", "ward_
 
 def catalog_dump(*, directory: Path) -> list[Path]:
     """Write the database back to ``directory/<section>.yaml``, one file per section (the navigator's
-    relations and rules go into ``procedures.yaml``, see ``DUMP_FILES``)."""
+    relations and rules go into ``procedures.yaml``, see ``DUMP_FILES``), and each active survey's
+    current version to ``directory/surveys/<code>.yaml``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, list[dict]]] = {}
@@ -274,5 +313,14 @@ def catalog_dump(*, directory: Path) -> list[Path]:
             yaml.safe_dump(sections, allow_unicode=True, sort_keys=False, width=100),
             encoding="utf-8",
         )
+        written.append(path)
+    for survey in Survey.objects.filter(active=True):
+        version = survey.current_version()
+        if version is None:
+            continue
+        (directory / "surveys").mkdir(exist_ok=True)
+        path = directory / "surveys" / f"{survey.code}.yaml"
+        path.write_text(yaml.safe_dump({"survey": version.definition}, allow_unicode=True, sort_keys=False, width=100),
+                        encoding="utf-8")
         written.append(path)
     return written

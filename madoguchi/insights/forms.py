@@ -127,6 +127,8 @@ class InterventionForm(GuardedForm):
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All sites"))
     counter = forms.ModelChoiceField(label=_("Counter"), queryset=None, required=False,
                                      empty_label=_("All counters"))
+    # The visitor survey's action item this intervention carries out (its effect is then measured here).
+    action_item = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

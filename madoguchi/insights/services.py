@@ -22,6 +22,7 @@ from madoguchi.core.errors import DomainError
 from madoguchi.core.mynumber import contains_individual_number
 from madoguchi.reception.models import Channel, Origin, Step, StepEvent, Visit
 from madoguchi.reception.selectors import day_bounds
+from madoguchi.surveys import services as survey_services
 
 from . import rollups, selectors
 from .history import demo as demo_model
@@ -37,6 +38,7 @@ class DemoResult:
     days_written: list[date] = field(default_factory=list)
     days_skipped: list[date] = field(default_factory=list)  # days holding visits that are not demo data
     visits: int = 0
+    survey_responses: int = 0  # demo answers to the visitor survey (surveys.services.demo_responses_write)
 
 
 def _ticket_prefix(channel: str) -> str:
@@ -110,6 +112,7 @@ def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefi
             result.days_skipped.append(day)
             continue
         with transaction.atomic():
+            survey_services.demo_responses_delete(day=day)
             Visit.objects.filter(service_date=day, origin=Origin.DEMO).delete()
             if calendar.is_open(day):
                 demo = demo_model.demo_day(history, base, office, calendar, day, seed=seed, anchor=end,
@@ -119,6 +122,7 @@ def demo_history_write(*, days: int, seed: int, site_code: str = "honcho", prefi
                 result.visits += write_visits(
                     demo_visits(day, site.pk, demo, counters=counters, procedures=procedures, rng=rng),
                     origin=Origin.DEMO)
+                result.survey_responses += survey_services.demo_responses_write(day=day, seed=seed)
                 result.days_written.append(day)
             rollups.rollup_day(day=day, prefillable=prefillable, procedure_codes=codes)
         if progress:
@@ -134,6 +138,7 @@ def demo_history_delete(*, progress=None) -> int:
     for day in days:
         with transaction.atomic():
             deleted += Visit.objects.filter(service_date=day, origin=Origin.DEMO).count()
+            survey_services.demo_responses_delete(day=day)
             Visit.objects.filter(service_date=day, origin=Origin.DEMO).delete()
             if Visit.objects.filter(service_date=day).exists():
                 rollups.rollup_day(day=day)

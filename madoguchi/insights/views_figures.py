@@ -18,7 +18,10 @@ from django.views.decorators.http import require_POST
 from madoguchi.core.access import requires
 from madoguchi.core.errors import DomainError, add_to_form
 from madoguchi.core.forms import form_guarded
+from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
+from madoguchi.surveys import selectors as survey_selectors
+from madoguchi.surveys import services as survey_services
 
 from . import charts, effects, figures, interventions, reports, rollups, services
 from .forms import InterventionForm, MonthForm, ScopeForm
@@ -178,7 +181,11 @@ def chart(request, name: str):
 @form_guarded
 @never_cache
 def intervention_list(request):
-    form = InterventionForm(request.POST or None, initial={"day": timezone.localdate()})
+    initial = {"day": timezone.localdate()}
+    item = survey_selectors.action_item(int_or_none(request.GET.get("action_item"), low=1))
+    if item is not None:  # from the survey's action items: what was done, and why
+        initial.update(action_item=item.pk, title=item.action, description=item.finding)
+    form = InterventionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,6 +195,9 @@ def intervention_list(request):
         except DomainError as error:
             add_to_form(form, error)
         else:
+            if data.get("action_item"):
+                survey_services.action_item_link_intervention(item_id=data["action_item"],
+                                                              intervention_id=intervention.pk)
             messages.success(request, _("Recorded: %(title)s") % {"title": intervention.title})
             return redirect("insights:intervention", pk=intervention.pk)
     items = Intervention.objects.select_related("site", "counter", "recorded_by")[:200]

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -56,6 +57,7 @@ class VisitOut(Schema):
     status_url: str
     site: str
     steps: list[StepOut]
+    survey_url: str | None = Field(None, description="The visitor survey's link, once the visit is finished")
 
 
 class CallOut(Schema):
@@ -89,6 +91,9 @@ def visit_out(request, visit: Visit) -> VisitOut:
         id=visit.pk, ticket_number=visit.ticket_number, status=visit.status, site=visit.site.code,
         status_url=request.build_absolute_uri(selectors.status_path(visit)),
         steps=[step_out(s) for s in steps],
+        # The survey is its own app's page (named, not imported: reception stands below it).
+        survey_url=request.build_absolute_uri(reverse("surveys:answer", kwargs={"token": visit.status_token}))
+        if visit.status == Visit.Status.DONE else None,
     )
 
 

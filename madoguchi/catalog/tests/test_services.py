@@ -91,7 +91,7 @@ def test_the_command_prints_every_problem_with_its_place(settings, tmp_path, cap
 def test_dump_then_load_changes_nothing(starter_catalog, tmp_path):
     written = catalog_dump(directory=tmp_path / "dump")
     assert {p.name for p in written} == {"sites.yaml", "departments.yaml", "counters.yaml", "procedures.yaml",
-                                         "life_events.yaml", "calendar.yaml", "fees.yaml"}
+                                         "life_events.yaml", "calendar.yaml", "fees.yaml", "visit.yaml"}
     assert catalog_load(directory=tmp_path / "dump").changes == 0
 
 

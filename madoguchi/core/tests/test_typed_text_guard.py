@@ -111,6 +111,13 @@ def _simulation_arguments() -> dict:
     return {"profiles": [path.stem], "office": office, "profile": profile}
 
 
+def _survey_questions():
+    from madoguchi.surveys import selectors
+    from madoguchi.surveys.questions import questions_of
+
+    return questions_of(selectors.current_version().definition)
+
+
 # Forms that need more than data to be made: how each is built for the test.
 FORM_ARGUMENTS = {
     "ProcedurePickForm": lambda: {"procedure_codes": ["juki.move_in"]},
@@ -120,6 +127,7 @@ FORM_ARGUMENTS = {
     "SimulationForm": lambda: _simulation_arguments(),
     "StaffLoginForm": lambda: {"request": None},
     "StatusNoticeForm": lambda: {"channels": ["sms", "email"]},
+    "SurveyForm": lambda: {"questions": _survey_questions()},
 }
 
 

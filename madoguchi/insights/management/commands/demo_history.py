@@ -46,6 +46,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"Demo history: {result.visits} visits on {len(result.days_written)} office days "
                           f"({result.days_written[0] if result.days_written else '-'} … "
-                          f"{result.days_written[-1] if result.days_written else '-'}), seed {seed}.")
+                          f"{result.days_written[-1] if result.days_written else '-'}), seed {seed}; "
+                          f"{result.survey_responses} survey responses.")
         if result.days_skipped:
             self.stdout.write(f"Left alone (recorded or imported visits): {', '.join(map(str, result.days_skipped))}")
