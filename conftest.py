@@ -162,6 +162,16 @@ def starter_catalog(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: every test starts from the default."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Caches (congestion, handling speeds, rate limits) must not carry one test's figures into the next.
     (The test settings keep the shared cache in memory; the multi-process tests use the real one.)"""

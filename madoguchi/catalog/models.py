@@ -105,6 +105,11 @@ class Procedure(Named):
         _("fee note"), default=dict, blank=True,
         help_text=_('Other fees beside the main one, as {"ja": ..., "en": ..., "easy": ...}.'),
     )
+    moves = models.CharField(
+        _("move of residence"), max_length=10, blank=True,
+        choices=[("in", _("into the ward")), ("within", _("within the ward")), ("out", _("out of the ward"))],
+        help_text=_("What the visit's forms mean by the address before and after the move."),
+    )
     kiosk_direct = models.BooleanField(
         _("offered alone at the kiosk"), default=False,
         help_text=_("Listed on the kiosk's \"certificates and other procedures\" screen, without a life event."),
@@ -142,6 +147,10 @@ class LifeEvent(Named):
     marks = models.CharField(
         _("who it is about"), max_length=40, blank=True,
         help_text=_("The question that says who the event is about, e.g. the person who died."),
+    )
+    applicant_is_subject = models.BooleanField(
+        _("the person at the counter is listed"), default=True,
+        help_text=_("Whether the forms' member tables list the person at the counter (no for a birth or a death)."),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 

@@ -66,6 +66,9 @@ class ProcedureEntry(Entry):
     deadline_counts_event_day: bool = False
     online_url: str = ""
     kiosk_direct: bool = False  # on the kiosk's "certificates and other procedures" screen
+    # A move of residence this procedure records: what "the address before the move", "after the move"
+    # and "now" mean on the visit's forms (in: moving into the ward; within; out: leaving it).
+    moves: Literal["in", "within", "out"] | None = None
     prerequisites: list[Code] = []
     # What else a fee may be beyond ``fee_yen`` (e.g. 750 yen for a closed register), in ja / en / easy.
     fee_note: Document | None = None
@@ -78,6 +81,9 @@ class LifeEventEntry(Entry):
     procedures: list[Code] = []
     asks: list[str] = []
     marks: str = ""
+    # Whether the person at the counter is one of the people the forms' member tables list (異動する人,
+    # 加入する人): yes for a move, no for a birth or a death (the clerk can still change it).
+    applicant_is_subject: bool = True
 
 
 class RelationEntry(Entry):

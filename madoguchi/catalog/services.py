@@ -103,13 +103,14 @@ def catalog_apply(*, data: CatalogData, source: str) -> LoadResult:
             fee_yen=e.fee_yen, documents=[d.model_dump() for d in e.documents],
             deadline_days=e.deadline_days, deadline_counts_event_day=e.deadline_counts_event_day,
             online_url=e.online_url, fee_note=e.fee_note.model_dump() if e.fee_note else {},
-            kiosk_direct=e.kiosk_direct, sort_order=i,
+            kiosk_direct=e.kiosk_direct, moves=e.moves or "", sort_order=i,
         )
     for e in data.procedures:
         up.relation(procedures[e.code].counters, [counters[c] for c in e.counters])
         up.relation(procedures[e.code].prerequisites, [procedures[c] for c in e.prerequisites])
     for i, e in enumerate(data.life_events):
-        life_event = up.row(LifeEvent, e, asks=list(e.asks), marks=e.marks, sort_order=i)
+        life_event = up.row(LifeEvent, e, asks=list(e.asks), marks=e.marks,
+                            applicant_is_subject=e.applicant_is_subject, sort_order=i)
         up.relation(life_event.procedures, [procedures[c] for c in e.procedures])
     relations = {e.code: up.row(Relation, e, sort_order=i) for i, e in enumerate(data.relations)}
     up.rules(data.rules, procedures)
@@ -172,13 +173,16 @@ def catalog_as_yaml_sections() -> dict[str, list[dict]]:
             item["fee_note"] = p.fee_note
         if p.kiosk_direct:
             item["kiosk_direct"] = True
+        if p.moves:
+            item["moves"] = p.moves
         prerequisites = sorted(q.code for q in p.prerequisites.all())
         if prerequisites:
             item["prerequisites"] = prerequisites
         procedures.append(item)
     life_events = [
         {**_names(e), "procedures": [p.code for p in e.procedures.order_by("sort_order", "code")],
-         **({"asks": e.asks} if e.asks else {}), **({"marks": e.marks} if e.marks else {})}
+         **({"asks": e.asks} if e.asks else {}), **({"marks": e.marks} if e.marks else {}),
+         **({} if e.applicant_is_subject else {"applicant_is_subject": False})}
         for e in LifeEvent.objects.filter(active=True)
     ]
     relations = [_names(r) for r in Relation.objects.filter(active=True)]

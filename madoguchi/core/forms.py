@@ -30,8 +30,13 @@ class GuardedFormMixin:
         refused = []
         for name, field in self.fields.items():
             raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
-            texts = [raw] if isinstance(raw, str) else [v for v in (raw or []) if isinstance(v, str)]
-            if find_individual_numbers(raw):
+            if isinstance(raw, str):
+                texts = [raw]
+            elif isinstance(raw, list | tuple):  # multiple choices, split date fields
+                texts = [v for v in raw if isinstance(v, str)]
+            else:  # a checkbox answers a bool, a file field an upload: nothing typed
+                texts = []
+            if any(find_individual_numbers(text) for text in texts):
                 refused.append((name, REFUSAL, "individual_number"))
             elif any(has_control_characters(text) for text in texts):
                 refused.append((name, CONTROL_CHARACTER_REFUSAL, "control_character"))

@@ -5,7 +5,7 @@ for the translation of its messages).
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,28 @@ class AnswerSpec:
     kind: str
     choices: tuple[str, ...]
     forms: tuple[str, ...]
+    # What the visit may already know (see ``known_answers``): by procedure, by life event, the event date.
+    known_from_procedures: tuple[tuple[str, str], ...] = ()
+    known_from_events: tuple[tuple[str, str], ...] = ()
+    known_from_event_date: bool = False
+
+
+def known_answers(specs: Sequence[AnswerSpec], *, procedure_codes: Sequence[str], life_events: Sequence[str] = (),
+                  event_date: date | None = None) -> dict[str, str]:
+    """The answers the visit already knows — the kind of move from its procedure, the reason from its
+    life event, the date of the event — so that nobody asks them again. Saved answers override them."""
+    known: dict[str, str] = {}
+    for spec in specs:
+        by_procedure = dict(spec.known_from_procedures)
+        by_event = dict(spec.known_from_events)
+        value = next((by_procedure[code] for code in procedure_codes if code in by_procedure), None)
+        if value is None:
+            value = next((by_event[event] for event in life_events if event in by_event), None)
+        if value is None and spec.known_from_event_date and event_date is not None:
+            value = event_date.isoformat()
+        if value is not None:
+            known[spec.key] = value
+    return known
 
 
 def answer_specs(forms: Sequence[FormSpec]) -> list[AnswerSpec]:
@@ -39,12 +61,13 @@ def answer_specs(forms: Sequence[FormSpec]) -> list[AnswerSpec]:
             if key in specs:
                 spec = specs[key]
                 if form.code not in spec.forms:
-                    specs[key] = AnswerSpec(key, spec.label, spec.required or f.required, spec.kind, spec.choices,
-                                            (*spec.forms, form.code))
+                    specs[key] = replace(spec, required=spec.required or f.required, forms=(*spec.forms, form.code))
                 elif f.required and not spec.required:
-                    specs[key] = AnswerSpec(key, spec.label, True, spec.kind, spec.choices, spec.forms)
+                    specs[key] = replace(spec, required=True)
                 continue
-            specs[key] = AnswerSpec(key, f.label or key, f.required, f.kind, tuple(f.choices or ()), (form.code,))
+            specs[key] = AnswerSpec(key, f.label or key, f.required, f.kind, tuple(f.choices or ()), (form.code,),
+                                    tuple(f.known_from_procedures.items()), tuple(f.known_from_events.items()),
+                                    f.known_from_event_date)
     return list(specs.values())
 
 

@@ -40,6 +40,17 @@ class IdentityForm(GuardedForm):
                         inputmode="numeric")
     address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX,
                               widget=forms.Textarea(attrs={**OFF, "rows": 2}))
+    applicant_listed = forms.BooleanField(
+        label=_("The person at the counter is also one of the people moving or joining"), required=False,
+        help_text=_("Listed first in the forms' tables of the people moving or joining (not for a birth or a death)."))
+
+    def __init__(self, *args, move: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if move:
+            # On a move the card (and what is typed here) is the address before it; the new one is asked
+            # with the answers.
+            self.fields["address"].label = _("Address before the move (as on the card)")
+            self.fields["postal_code"].label = _("Postal code of the address before the move")
 
     def identity_data(self) -> dict:
         data = self.cleaned_data
@@ -73,11 +84,15 @@ class AnswersForm(GuardedForm):
 
     use_required_attribute = False
 
-    def __init__(self, specs: list[AnswerSpec], *args, form_titles: dict[str, str] | None = None, **kwargs):
+    def __init__(self, specs: list[AnswerSpec], *args, form_titles: dict[str, str] | None = None,
+                 known: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         titles = form_titles or {}
         for spec in specs:
             used_by = "、".join(titles.get(code, code) for code in spec.forms)
+            if spec.key in (known or {}):
+                used_by = _("%(forms)s — filled in from the visit (its procedures, its life event); change it "
+                            "if it is wrong.") % {"forms": used_by}
             if spec.kind == "choice":
                 field = forms.ChoiceField(label=spec.label, required=False, help_text=used_by,
                                           choices=[("", _("Choose")), *[(c, c) for c in spec.choices]])

@@ -36,14 +36,22 @@ from madoguchi.catalog.yamlsource import Located, Problem, dotted, read_yaml_dir
 
 PAGE_SIZES_MM = {"A4": (210.0, 297.0)}
 
-IDENTITY_FIELDS = ("name", "name_kana", "birth_date", "address", "postal_code", "sex")
+# The person at the counter (the card's four facts, kana). Their address is never printed as such: a
+# field says which address it means (``address.*``), because on a move the card shows the old one.
+IDENTITY_FIELDS = ("name", "name_kana", "birth_date", "sex")
 MEMBER_FIELDS = ("name", "name_kana", "birth_date", "sex", "relationship")
 VISIT_FIELDS = ("date", "ticket_number")
+# before_move: where the resident lived before this visit's move (the card's address); after_move: where
+# they move to (the new address in the ward, or the destination when leaving); now: the address the
+# ward records for them once this visit is done (after_move for a move in or within, the card's
+# address otherwise). Each with its postal code (``_postal_code``).
+ADDRESS_MEANINGS = ("before_move", "after_move", "now")
 MAX_HOUSEHOLD_INDEX = 19
 ANSWER_KEY = r"[a-z][a-z0-9_]{0,39}"
 
 SOURCE_PATTERN = re.compile(
     rf"^(?:identity\.(?:{'|'.join(IDENTITY_FIELDS)})"
+    rf"|address\.(?:{'|'.join(ADDRESS_MEANINGS)})(?:_postal_code)?"
     rf"|household\[(?:1?[0-9])\]\.(?:{'|'.join(MEMBER_FIELDS)})"
     rf"|visit\.(?:{'|'.join(VISIT_FIELDS)})"
     rf"|answers\.{ANSWER_KEY}"
@@ -87,12 +95,21 @@ class FieldSpec(_Strict):
     required: bool = False
     kind: Literal["text", "date", "choice"] = "text"
     choices: list[Text] | None = None
+    # What the visit already knows of this answer, so nobody asks again (the clerk may still change it):
+    # the value for a procedure of the visit, for its life event, or the event's date (kind date).
+    known_from_procedures: dict[Code, Text] = {}
+    known_from_events: dict[Code, Text] = {}
+    known_from_event_date: bool = False
 
     @field_validator("source")
     @classmethod
     def _known_source(cls, source: str) -> str:
+        if source in ("identity.address", "identity.postal_code"):
+            raise ValueError(f"{source!r} does not say which address: use address.<{'|'.join(ADDRESS_MEANINGS)}> "
+                             f"(or its _postal_code): on a move the card shows the address before the move")
         if not SOURCE_PATTERN.match(source):
             raise ValueError(f"unknown source {source!r} (known: identity.<{'|'.join(IDENTITY_FIELDS)}>, "
+                             f"address.<{'|'.join(ADDRESS_MEANINGS)}>[_postal_code], "
                              f"household[i].<{'|'.join(MEMBER_FIELDS)}>, visit.<{'|'.join(VISIT_FIELDS)}>, "
                              f"answers.<key>, text)")
         return source
@@ -106,8 +123,14 @@ class FieldSpec(_Strict):
             raise ValueError("only source 'text' takes text")
         if is_answer and not self.label:
             raise ValueError("an answers.* field needs a label (what the clerk asks)")
-        if not is_answer and (self.label or self.required or self.kind != "text" or self.choices):
-            raise ValueError("label, required, kind and choices belong to answers.* fields")
+        if not is_answer and (self.label or self.required or self.kind != "text" or self.choices
+                              or self.known_from_procedures or self.known_from_events or self.known_from_event_date):
+            raise ValueError("label, required, kind, choices and known_from_* belong to answers.* fields")
+        for value in [*self.known_from_procedures.values(), *self.known_from_events.values()]:
+            if self.kind == "choice" and value not in (self.choices or []):
+                raise ValueError(f"known value {value!r} is not one of the choices")
+        if self.known_from_event_date and self.kind != "date":
+            raise ValueError("known_from_event_date needs kind 'date'")
         if self.kind == "choice" and not self.choices:
             raise ValueError("kind 'choice' needs choices")
         if self.choices and self.kind != "choice":
@@ -167,6 +190,9 @@ class HouseholdTableSpec(_Strict):
     # which members the table lists: all of them, or the children of 児童手当 age (up to the
     # March 31 after their 18th birthday, on the visit date)
     select: Literal["all", "children"] = "all"
+    # The person at the counter is one of the people the table lists (異動する人, 加入する人), first,
+    # unless the visit says they are not (answers.applicant_listed == "no") or already lists them.
+    with_applicant: bool = False
     label_width: Annotated[float, Field(gt=0, le=60)] | None = None
     columns: list[ColumnSpec] = Field(min_length=1)
 
@@ -254,6 +280,12 @@ def _check_bounds(form: FormSpec, source: Located, path: tuple, problems: list[P
     outside("signature", None, s.x + s.width, s.y + s.height)
 
 
+def _question(f: FieldSpec) -> tuple:
+    """What an answers.* field asks (a key asked twice must ask the same)."""
+    return (f.label, f.kind, f.choices, f.required, f.known_from_procedures, f.known_from_events,
+            f.known_from_event_date)
+
+
 def _check_answers(form: FormSpec, source: Located, path: tuple, problems: list[Problem]) -> None:
     seen: dict[str, FieldSpec] = {}
     for i, f in enumerate(form.fields):
@@ -261,9 +293,9 @@ def _check_answers(form: FormSpec, source: Located, path: tuple, problems: list[
         if key is None:
             continue
         first = seen.setdefault(key, f)
-        if (first.label, first.kind, first.choices, first.required) != (f.label, f.kind, f.choices, f.required):
+        if _question(first) != _question(f):
             problems.append(_problem(source, (*path, "fields", i), f"answers.{key} is defined twice with different "
-                                                                  f"label, kind, choices or required"))
+                                                                  f"label, kind, choices, required or known_from_*"))
 
 
 def parse_forms(sources: list[Located], *, procedure_codes: Iterable[str]) -> list[FormSpec]:
@@ -283,6 +315,11 @@ def parse_forms(sources: list[Located], *, procedure_codes: Iterable[str]) -> li
             for i, code in enumerate(form.procedures):
                 if code not in known:
                     problems.append(_problem(source, (*path, "procedures", i), f"unknown procedure {code!r}"))
+            for i, field in enumerate(form.fields):
+                for code in field.known_from_procedures:
+                    if code not in known:
+                        problems.append(_problem(source, (*path, "fields", i, "known_from_procedures", code),
+                                                 f"unknown procedure {code!r}"))
             _check_bounds(form, source, path, problems)
             _check_answers(form, source, path, problems)
             forms.append(form)

@@ -46,8 +46,12 @@ class VisitIdentity(models.Model):
     sex = models.PositiveSmallIntegerField(_("sex"), choices=SexCode.choices)
     postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
     address = models.CharField(_("address"), max_length=ADDRESS_MAX)
-    # [{"name", "name_kana", "birth_date" (ISO), "sex" (ISO 5218), "relationship"}], as validated.
+    # [{"name", "name_kana", "birth_date" (ISO), "sex" (ISO 5218), "relationship"}], as validated: the
+    # people besides the person at the counter.
     household = models.JSONField(_("household"), default=list, blank=True)
+    # Whether the person at the counter is one of the people the forms' member tables list (異動する人,
+    # 加入する人); None: as the visit's life event says (yes for a move, no for a birth or a death).
+    applicant_listed = models.BooleanField(_("the person at the counter is listed"), null=True, blank=True)
     # {answer key: text}. One flat mapping for the whole visit, not one per form: forms share keys
     # (the phone number is asked once for every form that prints it), so nobody is asked twice.
     answers = models.JSONField(_("answers"), default=dict, blank=True)

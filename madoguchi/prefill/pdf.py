@@ -190,7 +190,7 @@ def _draw_field(page: _Page, spec: FieldSpec, text: str, where: str) -> None:
         page.text(line, spec.x, spec.y + i * line_height, size, align=spec.align, width=spec.width)
 
 
-def _draw_form(page: _Page, form: FormSpec, texts: list[str], household: Sequence[HouseholdMember],
+def _draw_form(page: _Page, form: FormSpec, texts: list[str], members: Sequence[HouseholdMember],
                visit: VisitInfo, number: int, total: int) -> None:
     width, _ = form.page.size_mm
     char_space = 6 if len(form.title_ja) <= 8 else 1.5
@@ -204,7 +204,7 @@ def _draw_form(page: _Page, form: FormSpec, texts: list[str], household: Sequenc
     for line in form.lines:
         page.line(line.x1, line.y1, line.x2, line.y2, width=line.width, dashed=line.dashed)
     if form.household_table:
-        _draw_household(page, form, members_for(form.household_table.select, household, visit))
+        _draw_household(page, form, members)
     sig = form.signature
     page.rect(sig.x, sig.y, sig.width, sig.height, line_width=1.0)
     label_width = min(28.0, sig.width / 3)
@@ -237,22 +237,35 @@ def _draw_household(page: _Page, form: FormSpec, household: Sequence[HouseholdMe
         x += column.width
 
 
+def _needs_new_address(forms: Sequence[FormSpec], visit: VisitInfo) -> bool:
+    """Whether a form prints the address after this visit's move (the answer ``new_address``)."""
+    after = {"address.after_move", "address.after_move_postal_code"}
+    if visit.move in ("in", "within"):
+        after |= {"address.now", "address.now_postal_code"}
+    return visit.move is not None and any(f.source in after for form in forms for f in form.fields)
+
+
 def render_bundle(forms: Sequence[FormSpec], identity: Identity, household: Sequence[HouseholdMember],
-                  answers: Mapping[str, object], visit_info: VisitInfo) -> bytes:
+                  answers: Mapping[str, object], visit_info: VisitInfo, *, applicant_listed: bool = True) -> bytes:
     """Every form of ``forms``, one A4 page each, in one PDF (see the module docstring)."""
     refuse_individual_number({
         "identity": _plain(identity), "household": [_plain(m) for m in household],
         "answers": dict(answers), "visit": _plain(visit_info),
     })
     problems = answer_problems(forms, answers)
+    if _needs_new_address(forms, visit_info) and not str(answers.get("new_address") or "").strip():
+        problems.append(DomainError(_("The new address is needed: these forms print the address after the move."),
+                                    field="answers.new_address"))
     if problems:
         raise AnswersInvalid.collect(problems)
+    applicant = identity if applicant_listed else None
+    listed = {form.code: members_for(form.household_table, household, visit_info, applicant=applicant)
+              for form in forms if form.household_table}
     for form in forms:
         table = form.household_table
-        listed = len(members_for(table.select, household, visit_info)) if table else 0
-        if table and listed > table.rows:
+        if table and len(listed[form.code]) > table.rows:
             raise TextDoesNotFit(_("%(form)s lists at most %(rows)d household members, not %(listed)d."),
-                                 field="forms", form=form.title_ja, rows=table.rows, listed=listed)
+                                 field="forms", form=form.title_ja, rows=table.rows, listed=len(listed[form.code]))
 
     font_set = fonts()
     texts = {
@@ -270,7 +283,8 @@ def render_bundle(forms: Sequence[FormSpec], identity: Identity, household: Sequ
     for number, form in enumerate(forms, start=1):
         width, height = form.page.size_mm
         canvas.setPageSize((width * mm, height * mm))
-        _draw_form(_Page(canvas, font_set, height), form, texts[form.code], household, visit_info, number, len(forms))
+        _draw_form(_Page(canvas, font_set, height), form, texts[form.code], listed.get(form.code, []), visit_info,
+                   number, len(forms))
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

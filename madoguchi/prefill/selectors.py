@@ -10,12 +10,13 @@ from pathlib import Path
 from django.conf import settings
 
 from madoguchi.audit.services import personal_data_viewed
-from madoguchi.catalog.models import Procedure
+from madoguchi.catalog.models import LifeEvent, Procedure
 from madoguchi.reception.models import Step, Visit
 from madoguchi.reception.permissions import may_serve
 from madoguchi.reception.selectors import route_in_catalogue_order
 
-from .answers import AnswerSpec, answer_specs
+from .answers import AnswerSpec, answer_specs, known_answers
+from .fill import VisitInfo
 from .layouts import FormSpec, forms_for_procedures, load_forms
 from .models import VisitIdentity
 
@@ -57,6 +58,49 @@ def visit_forms(visit: Visit) -> list[FormSpec]:
 
 def visit_answer_specs(visit: Visit) -> list[AnswerSpec]:
     return answer_specs(visit_forms(visit))
+
+
+def visit_move(visit: Visit) -> str | None:
+    """The move of residence the visit records ("in", "within", "out"; the catalogue's ``moves``)."""
+    moves = set(Procedure.objects.filter(steps__visit=visit).exclude(moves="").values_list("moves", flat=True))
+    return next((move for move in ("in", "within", "out") if move in moves), None)
+
+
+def visit_info(visit: Visit) -> VisitInfo:
+    return VisitInfo(date=visit.service_date, ticket_number=visit.ticket_number, move=visit_move(visit))
+
+
+def visit_known_answers(visit: Visit, specs: list[AnswerSpec] | None = None) -> dict[str, str]:
+    """What the visit already knows of the forms' answers: the kind of move from its procedures, the
+    reason from its life event, the dates from the event's date (the navigator's or the pre-application's)."""
+    return known_answers(specs if specs is not None else visit_answer_specs(visit),
+                         procedure_codes=visit_procedure_codes(visit),
+                         life_events=[visit.life_event] if visit.life_event else [], event_date=visit.event_date)
+
+
+def visit_answers(visit: Visit, identity: VisitIdentity | None) -> dict[str, object]:
+    """The answers the forms print: what the visit knows, overridden by what was saved."""
+    return {**visit_known_answers(visit), **(identity.answers if identity else {})}
+
+
+def applicant_is_listed(visit: Visit, identity: VisitIdentity | None) -> bool:
+    """Whether the person at the counter is listed in the forms' member tables: as saved, else as the
+    life event says (a move: yes; a birth or a death: no)."""
+    if identity is not None and identity.applicant_listed is not None:
+        return identity.applicant_listed
+    event = LifeEvent.objects.filter(code=visit.life_event).first() if visit.life_event else None
+    return event.applicant_is_subject if event is not None else True
+
+
+def counter_forms(visit: Visit, actor) -> list[FormSpec]:
+    """The forms of the procedures at the counter ``actor`` is serving the visit at (their own forms);
+    every form of the visit when they serve it at no counter (reception, a supervisor's review)."""
+    step = active_step_of(visit, actor)
+    forms = visit_forms(visit)
+    if step is None:
+        return forms
+    mine = set(step.procedures.values_list("code", flat=True))
+    return [form for form in forms if mine & set(form.procedures)]
 
 
 def identity_for_staff(*, visit: Visit, actor, purpose: str) -> VisitIdentity | None:

@@ -23,11 +23,19 @@ from madoguchi.core.mynumber import IndividualNumberRefused, find_individual_num
 from madoguchi.reception.models import Step, Visit
 
 from .answers import answers_cleaned
-from .fill import VisitInfo
 from .identity import HouseholdMember, IdentityInvalid, validate_household, validate_identity
 from .models import CaptureSource, StepPrefill, VisitIdentity
 from .pdf import render_bundle
-from .selectors import IDENTITY_FIELDS, active_step_of, visit_answer_specs, visit_forms
+from .selectors import (
+    IDENTITY_FIELDS,
+    active_step_of,
+    applicant_is_listed,
+    counter_forms,
+    visit_answer_specs,
+    visit_answers,
+    visit_forms,
+    visit_info,
+)
 
 PRINT_PURPOSE = "書かない窓口：申請書の印刷 / printing the pre-filled application forms"
 
@@ -42,7 +50,7 @@ def _member_json(member: HouseholdMember) -> dict:
 @transaction.atomic
 def identity_capture(
     *, visit: Visit, source: str, data: Mapping[str, object], household: Sequence[Mapping] = (), actor,
-    now: datetime | None = None,
+    applicant_listed: bool | None = None, now: datetime | None = None,
 ) -> VisitIdentity:
     """Capture (or correct) the visit's identity; every later counter of the visit reuses it.
 
@@ -84,6 +92,7 @@ def identity_capture(
         "source": source, "name": identity.name, "name_kana": identity.name_kana,
         "birth_date": identity.birth_date, "sex": int(identity.sex), "postal_code": identity.postal_code,
         "address": identity.address, "household": [_member_json(m) for m in members],
+        "applicant_listed": applicant_listed,
         "captured_step": step, "captured_by": actor, "captured_at": now,
     })
     if step is not None:
@@ -124,8 +133,10 @@ def identity_answers_save(
     return identity
 
 
-def forms_render(*, visit: Visit, actor, now: datetime | None = None) -> bytes:
-    """Every form of the visit, pre-filled from its identity and answers, as one PDF.
+def forms_render(*, visit: Visit, actor, only_mine: bool = False, now: datetime | None = None) -> bytes:
+    """The visit's forms, pre-filled from its identity and answers (and what the visit already knows),
+    as one PDF: every form, or with ``only_mine`` those of the counter ``actor`` serves the visit at —
+    so a counter is never held up by another department's missing answers.
 
     MUST refuse (``ValidationError``) without an identity, without forms, with a required answer
     missing (``answers.<key>``), with a character no embedded font prints, or text that does not
@@ -139,13 +150,13 @@ def forms_render(*, visit: Visit, actor, now: datetime | None = None) -> bytes:
     identity = VisitIdentity.objects.filter(visit=visit).first()
     if identity is None:
         raise DomainError(_("No identity has been captured for this visit yet."), field="identity")
-    forms = visit_forms(visit)
+    forms = counter_forms(visit, actor) if only_mine else visit_forms(visit)
     if not forms:
         raise DomainError(_("No procedure of this visit has an application form."), field="forms")
-    visit_info = VisitInfo(date=visit.service_date, ticket_number=visit.ticket_number)
     # Refusals (an individual number, missing answers, unprintable or overlong text) are DomainErrors
     # naming their fields: they pass up as they are.
-    pdf = render_bundle(forms, identity.as_identity(), identity.household_members(), identity.answers, visit_info)
+    pdf = render_bundle(forms, identity.as_identity(), identity.household_members(), visit_answers(visit, identity),
+                        visit_info(visit), applicant_listed=applicant_is_listed(visit, identity))
 
     form_codes = [form.code for form in forms]
     with transaction.atomic():

@@ -8,4 +8,5 @@ urlpatterns = [
     path("staff/visits/<int:visit_id>/forms/identity", views.identity_save, name="identity"),
     path("staff/visits/<int:visit_id>/forms/answers", views.answers_save, name="answers"),
     path("staff/visits/<int:visit_id>/forms/bundle.pdf", views.bundle, name="bundle"),
+    path("staff/visits/<int:visit_id>/forms/print", views.print_page, name="print"),
 ]

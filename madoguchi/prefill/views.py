@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.core.access import requires
@@ -96,15 +97,20 @@ def _render(request, visit: Visit, *, identity_form=None, household_formset=None
             errors: list[str] | None = None, print_errors: list[str] | None = None, status: int = 200):
     identity = selectors.identity_for_staff(visit=visit, actor=request.user, purpose=VIEW_PURPOSE)
     forms = selectors.visit_forms(visit)
+    mine = selectors.counter_forms(visit, request.user)
     titles = {form.code: form.title_ja for form in forms}
     specs = answer_specs(forms)
+    known = selectors.visit_known_answers(visit, specs)
+    answers = {**known, **(identity.answers if identity else {})}
+    move = selectors.visit_move(visit)
     if identity_form is None:
-        identity_form = IdentityForm(initial=_identity_initial(identity))
+        identity_form = IdentityForm(initial={**_identity_initial(identity),
+                                              "applicant_listed": selectors.applicant_is_listed(visit, identity)},
+                                     move=move)
     if household_formset is None:
         household_formset = HouseholdFormSet(prefix="household", initial=identity.household if identity else [])
     if answers_form is None:
-        answers_form = AnswersForm(specs, prefix="answers", form_titles=titles,
-                                   initial=identity.answers if identity else {})
+        answers_form = AnswersForm(specs, prefix="answers", form_titles=titles, initial=answers, known=known)
     household = []
     unprintable: list[str] = []
     if identity is not None:
@@ -118,7 +124,9 @@ def _render(request, visit: Visit, *, identity_form=None, household_formset=None
         "household_formset": household_formset, "answers_form": answers_form, "household": household,
         "birth_date_wareki": _wareki(identity.birth_date) if identity else "",
         "sex_label": SexCode(identity.sex).label if identity else "",
-        "missing": missing_answers(forms, identity.answers) if identity else [],
+        "missing": missing_answers(forms, answers) if identity else [],
+        "mine": mine if len(mine) < len(forms) else [],
+        "missing_mine": missing_answers(mine, answers) if identity else [],
         "unprintable": unprintable, "errors": errors or [], "print_errors": print_errors or [],
         "console_step": step, "agent_url": settings.CARD_READER_AGENT_URL.rstrip("/"),
         "card_messages": _card_messages(),
@@ -161,7 +169,7 @@ def visit_forms(request, visit_id: int):
 def identity_save(request, visit_id: int):
     visit = _visit_for(request, visit_id)
     # The forms refuse an individual number at its field and blank it (core.forms): nothing echoes it.
-    identity_form = IdentityForm(request.POST)
+    identity_form = IdentityForm(request.POST, move=selectors.visit_move(visit))
     formset = HouseholdFormSet(request.POST, prefix="household")
     forms_valid = identity_form.is_valid() & formset.is_valid()  # both, so every field shows its errors
     leftovers: list[str] = []
@@ -170,7 +178,8 @@ def identity_save(request, visit_id: int):
         household = [formset.forms[index].member_data() for index in rows]
         try:
             services.identity_capture(visit=visit, source=identity_form.cleaned_data["source"],
-                                      data=identity_form.identity_data(), household=household, actor=request.user)
+                                      data=identity_form.identity_data(), household=household, actor=request.user,
+                                      applicant_listed=identity_form.cleaned_data["applicant_listed"])
         except ValidationError as error:
             leftovers = _place_errors(error, identity_form=identity_form, formset=formset, rows=rows)
         else:
@@ -204,11 +213,26 @@ def answers_save(request, visit_id: int):
 @requires(*HANDLERS)
 @never_cache
 @require_GET
+@xframe_options_sameorigin
 def bundle(request, visit_id: int):
-    """The PDF of every form of the visit; back to the page with the reasons when it cannot be made."""
+    """The PDF of the visit's forms (``?forms=mine``: those of this clerk's counter, else every one);
+    back to the page with the reasons when it cannot be made. ``?inline=1`` for the print page's frame."""
     visit = _visit_for(request, visit_id)
     try:
-        pdf = services.forms_render(visit=visit, actor=request.user)
+        pdf = services.forms_render(visit=visit, actor=request.user, only_mine=request.GET.get("forms") == "mine")
     except ValidationError as error:
         return _render(request, visit, print_errors=list(dict.fromkeys(error.messages)), status=422)
-    return pdf_response(pdf, visit)
+    response = pdf_response(pdf, visit, inline=request.GET.get("inline") == "1")
+    response._csp_replace = {"frame-ancestors": ["'self'"]}  # the print page shows it in a frame
+    return response
+
+
+@requires(*HANDLERS)
+@never_cache
+@require_GET
+def print_page(request, visit_id: int):
+    """The forms in a frame, handed to the browser's print dialog as soon as they are shown (the
+    download link stays for a browser that cannot print a framed PDF)."""
+    visit = _visit_for(request, visit_id)
+    scope = "mine" if request.GET.get("forms") == "mine" else "all"
+    return render(request, "prefill/print.html", {"visit": visit, "scope": scope})

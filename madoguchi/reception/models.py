@@ -90,6 +90,9 @@ class Visit(models.Model):
     interpreter_language = models.CharField(_("interpreter language"), max_length=20, blank=True,
                                             choices=InterpreterLanguage.choices)
     life_event = models.CharField(_("life event"), max_length=64, blank=True)
+    # The day of the life event (the move, the birth), when the visit brought it (the navigator's code, a
+    # pre-application): the forms' dates default to it.
+    event_date = models.DateField(_("date of the event"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"))
     # The visit's place in every queue: its arrival, earlier for priority needs or appointments.
     priority_at = models.DateTimeField(_("queue priority"))

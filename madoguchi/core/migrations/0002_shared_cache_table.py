@@ -6,7 +6,9 @@ from django.db import migrations
 
 
 def create_cache_table(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    # Named, whatever this process's own CACHES say (the test settings keep theirs in memory; the
+    # servers the tests start use the table).
+    call_command("createcachetable", "madoguchi_cache", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

@@ -325,3 +325,19 @@ def test_the_database_scan_finds_a_number_written_behind_the_guards_back(clerk):
     Step.objects.filter(pk=step.pk).update(handoff_memo=SHAPES["kanji"])
     with pytest.raises(AssertionError, match=r"reception_step\.handoff_memo"):
         assert_nothing_stored()
+
+
+def test_a_checkbox_and_an_upload_pass_the_guard_untouched():
+    """A checkbox's value is a bool and an upload is a file: nothing typed, nothing to refuse or to read."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.http import QueryDict
+
+    class Checked(GuardedFormMixin, forms.Form):
+        listed = forms.BooleanField(required=False)
+        names = forms.MultipleChoiceField(choices=[("a", "a")], required=False)
+        upload = forms.FileField(required=False)
+
+    upload = SimpleUploadedFile("rows.csv", b"first line\nsecond line\n")
+    form = Checked(QueryDict("listed=on&names=a"), {"upload": upload})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["listed"] is True and upload.tell() == 0

@@ -116,7 +116,8 @@ def test_answers_are_merged_and_checked(client, move_visit, auth):
     assert "9018" not in refused.content.decode()
 
 
-def test_the_pdf_bundle_carries_name_address_and_wareki_birth_date_on_every_form(client, move_visit, auth, clerk):
+def test_the_pdf_bundle_carries_name_the_right_address_and_wareki_birth_date_on_every_form(client, move_visit, auth,
+                                                                                           clerk):
     post_identity(client, move_visit, body(), auth)
     put_answers(client, move_visit, MOVE_ANSWERS, auth)
     step = move_visit.steps.get(counter__code="koseki-move")
@@ -135,9 +136,13 @@ def test_the_pdf_bundle_carries_name_address_and_wareki_birth_date_on_every_form
     assert len(pages) == 2
     for text in pages:
         assert "髙﨑　𠮷太郎" in text
-        assert "東京都板橋区板橋二丁目66番1号　髙島平ハイツ﨑棟101号室" in text
         assert "昭和52年4月1日" in text
         assert {"髙", "﨑", "𠮷"} <= set(text)
+    card_address, new_address = RESIDENT["address"], MOVE_ANSWERS["new_address"]
+    # A move-in: the card shows the address before the move. The move form prints it as 前の住所 beside
+    # the new one; the insurance form prints the new address in the ward, never the old one.
+    assert card_address in pages[0] and new_address in pages[0]
+    assert new_address in pages[1] and card_address not in pages[1]
     assert "令和7年11月20日" in pages[0]  # the move date, typed as R7.11.20
     assert PersonalDataAccess.objects.filter(actor=clerk, subject_id=str(move_visit.pk)).count() == 1
     assert StepPrefill.objects.get(step=step).form_codes == ["juki.idou", "nhi.idou"]
@@ -150,7 +155,9 @@ def test_the_pdf_is_a_422_while_answers_or_identity_are_missing(client, move_vis
     post_identity(client, move_visit, body(), auth)
     missing = client.get(f"/api/v1/visits/{move_visit.pk}/forms.pdf", **auth)
     assert missing.status_code == 422
-    assert {e["field"] for e in missing.json()["errors"]} >= {"answers.move_kind", "answers.nhi_kind"}
+    fields = {e["field"] for e in missing.json()["errors"]}
+    assert {"answers.new_address", "answers.moved_on"} <= fields
+    assert not {"answers.move_kind", "answers.nhi_kind"} & fields  # the visit's procedures already say which
     assert not PersonalDataAccess.objects.exists()
 
 

@@ -70,5 +70,6 @@ def test_a_child_counts_until_the_march_31_after_the_18th_birthday(born, last_da
 
 
 def test_children_selection_leaves_the_parents_out(household):
-    selected = members_for("children", household, VisitInfo(date(2025, 11, 26), "A-1"))
+    table = type("Table", (), {"select": "children", "with_applicant": False})()
+    selected = members_for(table, household, VisitInfo(date(2025, 11, 26), "A-1"))
     assert [m.name for m in selected] == ["髙﨑　𠮷男"]

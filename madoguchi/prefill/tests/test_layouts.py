@@ -50,7 +50,8 @@ def test_each_procedure_of_the_issue_has_a_form(ward_forms, procedure):
 def test_every_ward_form_has_a_signature_box_and_prints_name_address_and_birth_date(ward_forms):
     for form in ward_forms:
         sources = {f.source for f in form.fields}
-        assert {"identity.name", "identity.address", "identity.birth_date"} <= sources, form.code
+        assert {"identity.name", "identity.birth_date"} <= sources, form.code
+        assert sources & {"address.now", "address.before_move", "address.after_move"}, form.code
         assert form.signature.width >= 30
 
 
@@ -86,7 +87,23 @@ def test_an_answer_without_a_label_is_refused():
 
 def test_a_label_on_a_non_answer_field_is_refused():
     broken = MINIMAL.replace("{source: identity.name, x: 20", "{source: identity.name, label: 氏名, x: 20")
-    assert "label, required, kind and choices belong to answers.* fields" in problems_of(broken)[0]
+    assert "label, required, kind, choices and known_from_* belong to answers.* fields" in problems_of(broken)[0]
+
+
+def test_a_field_printing_the_cards_address_must_say_which_address_it_means():
+    broken = MINIMAL.replace("{source: identity.name, x: 20", "{source: identity.address, x: 20")
+    assert "does not say which address" in problems_of(broken)[0]
+
+
+def test_a_known_answer_must_be_one_of_the_choices_and_name_a_known_procedure():
+    not_a_choice = MINIMAL.replace("      - {source: identity.name, x: 20, y: 30}\n", (
+        "      - {source: answers.kind, label: 種別, kind: choice, choices: [転入, 転居], "
+        "known_from_procedures: {juki.move_in: 転出}, x: 20, y: 60}\n"))
+    assert "known value '転出' is not one of the choices" in problems_of(not_a_choice)[0]
+    unknown = MINIMAL.replace("      - {source: identity.name, x: 20, y: 30}\n", (
+        "      - {source: answers.other, label: 他, kind: choice, choices: [a], "
+        "known_from_procedures: {no.such: a}, x: 20, y: 80}\n"))
+    assert "unknown procedure 'no.such'" in problems_of(unknown)[0]
 
 
 def test_fixed_text_needs_its_text():

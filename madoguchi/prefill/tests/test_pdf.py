@@ -38,11 +38,35 @@ def test_the_bundle_has_one_a4_page_per_form(bundle, ward_forms):
         assert (round(width_mm), round(height_mm)) == (210, 297)
 
 
-def test_every_form_carries_the_name_address_and_wareki_birth_date(pages):
-    for text in pages:
+def test_every_form_carries_the_name_address_and_wareki_birth_date(pages, ward_forms):
+    card_address = "東京都板橋区板橋二丁目66番1号　髙島平ハイツ﨑棟101号室"
+    for text, form in zip(pages, ward_forms, strict=True):
         assert "髙﨑　𠮷太郎" in text
-        assert "東京都板橋区板橋二丁目66番1号　髙島平ハイツ﨑棟101号室" in text
         assert "昭和52年4月1日" in text
+        # No move on this visit: every form prints the card's address as the address now, and the move
+        # form (which would print it as the address before a move) prints the new one it was given.
+        assert (card_address if form.code != "juki.idou" else "東京都板橋区高島平一丁目2番3号") in text, form.code
+
+
+@pytest.mark.parametrize(("move", "old_on_forms", "new_on_forms"), [
+    ("in", {"juki.idou", "kosodate.jidouteate", "kaigo.shutoku"}, {"juki.idou", "nhi.idou", "kosodate.jidouteate",
+                                                                 "kaigo.shutoku", "seal.touroku", "cert.juminhyo"}),
+    ("out", {"juki.idou", "nhi.idou", "kosodate.jidouteate", "kaigo.shutoku", "seal.touroku", "cert.juminhyo"},
+     {"juki.idou"}),
+])
+def test_each_form_prints_the_address_it_means(ward_forms, identity, household, answers, visit, move, old_on_forms,
+                                               new_on_forms):
+    """Moving in, the card shows the old (e.g. Osaka) address: only the forms that ask for the former
+    address print it; every form that asks for the address now prints the new one in the ward.
+    Moving out, the address now is still the ward's, and only the move form prints the destination."""
+    old = "大阪府大阪市北区梅田一丁目1番1号"
+    new = "東京都板橋区高島平一丁目2番3号"
+    pdf = render_bundle(ward_forms, dataclasses.replace(identity, address=old), household,
+                        {**answers, "new_address": new}, dataclasses.replace(visit, move=move))
+    texts = {form.code: page.extract_text().replace("\n", "")
+             for form, page in zip(ward_forms, PdfReader(BytesIO(pdf)).pages, strict=True)}
+    assert {code for code, text in texts.items() if old in text} == old_on_forms
+    assert {code for code, text in texts.items() if new in text} == new_on_forms
 
 
 def test_rare_kanji_survive_text_extraction(pages):
@@ -137,7 +161,8 @@ def test_an_ideographic_variation_selector_is_dropped_for_printing(ward_forms, i
 
 def test_a_long_address_wraps_and_shrinks_to_fit(ward_forms, identity, household, answers, visit):
     address = "東京都板橋区高島平一丁目二番三号　髙島平ハイツ﨑棟" + "第二" * 20 + "一〇一号室"
-    pdf = render_bundle(ward_forms, dataclasses.replace(identity, address=address), household, answers, visit)
+    pdf = render_bundle(ward_forms, dataclasses.replace(identity, address=address), household,
+                        {**answers, "new_address": address}, dataclasses.replace(visit, move="within"))
     for page in PdfReader(BytesIO(pdf)).pages:
         assert address in page.extract_text().replace("\n", "")
 

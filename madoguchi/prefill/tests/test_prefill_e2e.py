@@ -85,7 +85,7 @@ def test_a_clerk_reads_the_card_reviews_and_prints_every_form(browser, live_serv
     identity = VisitIdentity.objects.get(visit=serving_step.visit)
     assert (identity.source, identity.name, identity.postal_code) == ("card", RESIDENT["name"], "173-8501")
 
-    page.select_option("#id_answers-move_kind", "転入")
+    expect(page.locator("#id_answers-move_kind")).to_have_value("転入")  # known from the procedure
     page.fill("#id_answers-moved_on", "R7.11.20")
     page.fill("#id_answers-new_address", "東京都板橋区高島平一丁目2番3号")
     page.select_option("#id_answers-nhi_kind", "資格取得（加入）")
@@ -95,15 +95,29 @@ def test_a_clerk_reads_the_card_reviews_and_prints_every_form(browser, live_serv
     page.wait_for_selector("#print-all")
     axe(page)
 
+    # The print page: the PDF in a frame and the browser's print dialog over it. Headless Chromium has
+    # no printer (its print dialog crashes the page), so the dialog is the one thing replaced: by a count.
+    page.add_init_script("window.print = function () { var html = window.top.document.documentElement;"
+                         " html.dataset.prints = String(Number(html.dataset.prints || 0) + 1); };")
+    page.locator("#print-all").click()
+    expect(page.locator("[data-print-frame]")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-prints", "1")  # once, when the PDF has loaded
+    expect(page.locator("#forms-frame")).to_have_attribute("src", re.compile(r"bundle\.pdf\?forms=all&inline=1$"))
+    axe(page)
     with page.expect_download() as download:
-        page.locator("#print-all").click()
+        page.locator("#download-pdf").click()
     pdf = Path(download.value.path()).read_bytes()
     pages = [p.extract_text().replace("\n", "") for p in PdfReader(BytesIO(pdf)).pages]
     assert len(pages) == 2
+    new_address = "東京都板橋区高島平一丁目2番3号"
     for text in pages:
-        assert RESIDENT["name"] in text and RESIDENT["address"] in text and "昭和52年4月1日" in text
+        assert RESIDENT["name"] in text and new_address in text and "昭和52年4月1日" in text
+    move_form, nhi_form = pages
+    assert RESIDENT["address"] in move_form  # the card's address is the one before the move
+    assert RESIDENT["address"] not in nhi_form  # the ward's NHI form wants the address in the ward
     prefill = StepPrefill.objects.get(step=serving_step)
-    assert (prefill.capture_source, prefill.captured_here, prefill.print_count) == ("card", True, 1)
+    # Each PDF made counts: the one framed for the print dialog and the one downloaded.
+    assert (prefill.capture_source, prefill.captured_here, prefill.print_count) == ("card", True, 2)
 
     # The visit moves on: the next counter sees the identity without asking again.
     from madoguchi.accounts.tests.factories import UserFactory

@@ -133,7 +133,9 @@ def test_printing_refuses_missing_required_answers_by_name(serving_step, clerk):
     with pytest.raises(ValidationError) as invalid:
         services.forms_render(visit=serving_step.visit, actor=clerk)
 
-    assert {"answers.move_kind", "answers.moved_on", "answers.nhi_reason"} <= set(invalid.value.message_dict)
+    missing = set(invalid.value.message_dict)
+    assert {"answers.moved_on", "answers.new_address", "answers.nhi_reason"} <= missing
+    assert "answers.move_kind" not in missing  # a move-in: the procedure says 転入
     assert not StepPrefill.objects.filter(forms_printed_at__isnull=False).exists()
 
 

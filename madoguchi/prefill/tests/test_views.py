@@ -140,7 +140,8 @@ def test_answers_then_print_gives_the_pdf(client, logged_in_clerk, serving_step)
     visit = serving_step.visit
     client.post(f"{page_url(visit)}identity", identity_post())
     html = client.get(page_url(visit)).content.decode()
-    assert 'id="print-all"' not in html and 'href="#id_answers-move_kind"' in html
+    assert 'id="print-all"' not in html and 'href="#id_answers-moved_on"' in html
+    assert 'href="#id_answers-move_kind"' not in html  # known from the procedure (転入), never asked again
 
     saved = client.post(f"{page_url(visit)}answers", {f"answers-{k}": v for k, v in MOVE_ANSWERS.items()})
     assert saved.status_code == 302, saved.content.decode()[:2000]
