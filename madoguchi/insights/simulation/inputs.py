@@ -9,7 +9,7 @@ staffed, and how many visits use pre-application or the no-writing counter.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -118,8 +118,10 @@ class VisitKind(_Strict):
 
 class Handling(_Strict):
     # Handling time of one procedure: lognormal around the catalogue's typical minutes, this
-    # coefficient of variation (standard deviation ÷ mean).
+    # coefficient of variation (standard deviation ÷ mean). ``exponential`` (cv 1 whatever ``cv``
+    # says) is there for the queueing-theory checks (M/M/c): offices are not that memoryless.
     cv: float = Field(ge=0, le=3)
+    distribution: Literal["lognormal", "exponential"] = "lognormal"
 
 
 class Prefill(_Strict):
