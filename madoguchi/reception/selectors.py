@@ -22,6 +22,8 @@ from . import estimate, routing
 from .models import Desk, Step, Visit
 
 RECENT_STEPS_FOR_FACTORS = 300
+# The desk's wait between calling a visitor and starting (they walk up): the mean over each counter's last steps.
+RECENT_STEPS_FOR_GAP = 50
 # The "recent" handling speed moves slowly; computing it once every few seconds per process is plenty
 # and keeps registration and "call next" cheap when hundreds of visitors arrive at once.
 SPEED_CACHE_SECONDS = 10
@@ -72,12 +74,32 @@ def typical_minutes() -> dict[str, float]:
 
 def handling_inputs(*, now: datetime) -> tuple[dict[str, float], dict[str, float]]:
     """(typical minutes, recent speed factors) per procedure, cached for a few seconds."""
-    cached = cache.get("handling_inputs")
+    typical, factors, _gaps = _handling_inputs(now)
+    return typical, factors
+
+
+def _handling_inputs(now: datetime) -> tuple[dict[str, float], dict[str, float], dict[int, float]]:
+    """(typical minutes, speed factors) per procedure and the call-to-start gap per counter id, cached."""
+    cached = cache.get("handling_inputs:v2")
     if cached is None:
         typical = typical_minutes()
-        cached = (typical, recent_speed_factors(now=now, typical=typical))
-        cache.set("handling_inputs", cached, SPEED_CACHE_SECONDS)
+        cached = (typical, recent_speed_factors(now=now, typical=typical), recent_call_gaps(now=now))
+        cache.set("handling_inputs:v2", cached, SPEED_CACHE_SECONDS)
     return cached
+
+
+def recent_call_gaps(*, now: datetime) -> dict[int, float]:
+    """Each counter's recent minutes from calling a visitor to starting to serve them (today's Steps)."""
+    since = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    gaps: dict[int, list[float]] = {}
+    rows = (Step.objects.filter(status=Step.Status.DONE, completed_at__gte=since, started_at__isnull=False,
+                                called_at__isnull=False)
+            .order_by("-completed_at").values_list("counter_id", "called_at", "started_at")[:RECENT_STEPS_FOR_FACTORS])
+    for counter_id, called_at, started_at in rows:
+        bucket = gaps.setdefault(counter_id, [])
+        if len(bucket) < RECENT_STEPS_FOR_GAP:
+            bucket.append((started_at - called_at).total_seconds() / 60)
+    return {pk: estimate.call_to_start_minutes(values) for pk, values in gaps.items()}
 
 
 def recent_speed_factors(*, now: datetime, typical: dict[str, float]) -> dict[str, float]:
@@ -106,24 +128,29 @@ class QueueFigures:
     wait_for_new_arrival: float = 0.0
 
 
-def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFigures]:
-    """The queues of the counters ``{counter id: desk count}`` as figures, from two flat queries."""
-    typical, factors = handling_inputs(now=now)
-    open_desks = _open_desks_by_counter(desks)
-    figures = {pk: QueueFigures(desks_open=open_desks[pk]) for pk in desks}
-    open_steps = Step.objects.filter(counter_id__in=list(desks), status__in=[Step.Status.QUEUED, *Step.ACTIVE])
+def _procedure_codes(steps) -> dict[int, list[str]]:
     codes: dict[int, list[str]] = {}
-    for step_id, code in Step.procedures.through.objects.filter(step__in=open_steps).values_list(
+    for step_id, code in Step.procedures.through.objects.filter(step__in=steps).values_list(
         "step_id", "procedure__code"
     ):
         codes.setdefault(step_id, []).append(code)
-    waiting: dict[int, list[tuple[int, float]]] = {pk: [] for pk in desks}
-    for step_id, counter_id, status, called_at, started_at in open_steps.order_by("priority_at", "id").values_list(
-        "id", "counter_id", "status", "called_at", "started_at"
-    ):
+    return codes
+
+
+def _base_figures(desks: dict[int, int], now: datetime, typical, factors, gaps) -> tuple[dict, dict]:
+    """Each counter's queue without the visitors still to be handed in: (figures, waiting rows
+    ``{counter id: [(step id, priority key, expected minutes)]}``)."""
+    open_desks = _open_desks_by_counter(desks)
+    figures = {pk: QueueFigures(desks_open=open_desks[pk]) for pk in desks}
+    open_steps = Step.objects.filter(counter_id__in=list(desks), status__in=[Step.Status.QUEUED, *Step.ACTIVE])
+    codes = _procedure_codes(open_steps)
+    waiting: dict[int, list[tuple[int, tuple, float]]] = {pk: [] for pk in desks}
+    for step_id, counter_id, status, priority_at, called_at, started_at in open_steps.order_by(
+        "priority_at", "id"
+    ).values_list("id", "counter_id", "status", "priority_at", "called_at", "started_at"):
         expected = estimate.expected_handling_minutes(codes.get(step_id, ()), typical, factors)
         if status == Step.Status.QUEUED:
-            waiting[counter_id].append((step_id, expected))
+            waiting[counter_id].append((step_id, (priority_at, step_id), expected + gaps.get(counter_id, 0.0)))
         else:
             elapsed = (now - (started_at or called_at or now)).total_seconds() / 60
             figures[counter_id].serving_remaining.append(
@@ -131,9 +158,80 @@ def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFig
     for counter_id, queue in figures.items():
         rows = waiting[counter_id]
         waits, queue.wait_for_new_arrival = estimate.queue_waits(
-            expected=[e for _, e in rows], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
+            expected=[e for _, _, e in rows], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
         )
-        queue.waiting = [(step_id, expected, wait) for (step_id, expected), wait in zip(rows, waits, strict=True)]
+        queue.waiting = [(step_id, expected, wait) for (step_id, _, expected), wait in zip(rows, waits, strict=True)]
+    return figures, waiting
+
+
+def _incoming(desks: dict[int, int], now: datetime, typical, factors, gaps, known: dict[int, QueueFigures]) -> dict:
+    """``{counter id: [(priority key, minutes until queued here, expected minutes here)]}``: the visitors
+    waiting or served at another counter whose next Step, as routing would choose it now, is at one of
+    ``desks``'s counters. They are queued here when that Step completes (``visit_queue_next``), with the
+    visit's priority: after the rest of their handling if at a desk, after their wait there and their
+    handling if still waiting."""
+    visit_ids = set(Step.objects.filter(counter_id__in=list(desks), status=Step.Status.PENDING,
+                                        visit__status=Visit.Status.ACTIVE).values_list("visit_id", flat=True))
+    if not visit_ids:
+        return {}
+    steps = Step.objects.filter(visit_id__in=visit_ids, status__in=[Step.Status.PENDING, Step.Status.QUEUED,
+                                                                     *Step.ACTIVE])
+    codes = _procedure_codes(steps)
+    visits: dict[int, dict] = {}
+    for step_id, visit_id, counter_id, code, counter_desks, status, called_at, started_at, priority_at in (
+        steps.values_list("id", "visit_id", "counter_id", "counter__code", "counter__desks", "status", "called_at",
+                          "started_at", "visit__priority_at")
+    ):
+        visit = visits.setdefault(visit_id, {"pending": [], "current": None, "priority_at": priority_at})
+        row = (step_id, counter_id, code, counter_desks, status, called_at, started_at)
+        if status == Step.Status.PENDING:
+            visit["pending"].append(row)
+        else:
+            visit["current"] = row
+    visits = {pk: v for pk, v in visits.items() if v["current"] is not None and v["pending"]}
+    if not visits:
+        return {}
+    # The waits routing would compare (and the current Steps' waits): figures of the other counters involved.
+    involved = {row[1]: row[3] for v in visits.values() for row in [v["current"], *v["pending"]]}
+    missing = {pk: count for pk, count in involved.items() if pk not in known}
+    if missing:
+        known = {**known, **_base_figures(missing, now, typical, factors, gaps)[0]}
+    prerequisites = prerequisites_of({c for codes_of in codes.values() for c in codes_of})
+    incoming: dict[int, list] = {}
+    for visit in visits.values():
+        plain = [routing.PendingStep(row[0], row[2], frozenset(codes.get(row[0], ()))) for row in visit["pending"]]
+        chosen = routing.choose_next_step(
+            plain, prerequisites, {row[2]: known[row[1]].wait_for_new_arrival for row in visit["pending"]})
+        target = next(row[1] for row in visit["pending"] if row[0] == chosen.step_id)
+        if target not in desks:
+            continue
+        step_id, counter_id, _code, _desks, status, called_at, started_at = visit["current"]
+        there = estimate.expected_handling_minutes(codes.get(step_id, ()), typical, factors)
+        if status == Step.Status.QUEUED:
+            wait = next((w for pk, _e, w in known[counter_id].waiting if pk == step_id), math.inf)
+            arrives = wait + there + gaps.get(counter_id, 0.0)
+        else:
+            elapsed = (now - (started_at or called_at or now)).total_seconds() / 60
+            arrives = estimate.remaining_minutes(expected_minutes=there, elapsed_minutes=elapsed)
+        if math.isinf(arrives):
+            continue
+        here = estimate.expected_handling_minutes(chosen.procedures, typical, factors) + gaps.get(target, 0.0)
+        incoming.setdefault(target, []).append(((visit["priority_at"], chosen.step_id), arrives, here))
+    return incoming
+
+
+def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFigures]:
+    """The queues of the counters ``{counter id: desk count}`` as figures: who waits (with their wait),
+    who is at a desk, and the wait of one more joining at the back — counting the visitors who will be
+    handed in ahead from other counters (``estimate.queue_waits_with_incoming``)."""
+    typical, factors, gaps = _handling_inputs(now)
+    figures, waiting = _base_figures(desks, now, typical, factors, gaps)
+    for counter_id, arriving in _incoming(desks, now, typical, factors, gaps, figures).items():
+        queue, rows = figures[counter_id], waiting[counter_id]
+        waits, queue.wait_for_new_arrival = estimate.queue_waits_with_incoming(
+            expected=[e for _, _, e in rows], keys=[k for _, k, _ in rows], serving_remaining=queue.serving_remaining,
+            desks_open=queue.desks_open, incoming=arriving)
+        queue.waiting = [(step_id, expected, wait) for (step_id, _, expected), wait in zip(rows, waits, strict=True)]
     return figures
 
 
