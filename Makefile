@@ -45,8 +45,9 @@ setup: $(VENV)/.runtime messages
 
 run: setup
 	@echo "madoguchi: http://$(HOST):$(PORT)/  (demo logins in README; Ctrl-C stops)"
-	exec $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
-	  --access-logfile - --forwarded-allow-ips 127.0.0.1
+	@# config/gunicorn.conf.py: the access log without query strings, /metrics summed over the workers.
+	exec $(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.conf.py --bind $(HOST):$(PORT) \
+	  --workers $(WORKERS) --threads 4 --forwarded-allow-ips 127.0.0.1
 
 test: $(VENV)/.test messages
 	@scripts/test.sh

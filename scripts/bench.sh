@@ -21,6 +21,8 @@ if scripts/with_postgres.sh --check; then
 else
   echo "PostgreSQL server binaries not found: the insights benchmark needs them."
 fi
+echo "== bench/bench_operations.py"
+.venv/bin/python bench/bench_operations.py || status=1
 echo "== bench/bench_simulation.py"
 .venv/bin/python bench/bench_simulation.py || status=1
 # A benchmark that misses its target exits 1 after printing its figures; every benchmark still runs.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command against a throwaway PostgreSQL cluster on a free port, removed afterwards.
-#   scripts/with_postgres.sh CMD ARGS...   (DATABASE_URL is set for CMD)
+#   scripts/with_postgres.sh CMD ARGS...   (DATABASE_URL is set for CMD, and PG_BIN_DIR: pg_dump/pg_restore
+#                                           of the same version as the server, for the backup tests)
 #   scripts/with_postgres.sh --check       (exit 0 when the server binaries are here)
 # As root the cluster runs as the `postgres` user, as PostgreSQL requires.
 set -euo pipefail
@@ -37,4 +38,4 @@ as_pg "$PGBIN/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -o \
   "-p $port -k $workdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
   start >/dev/null
 
-DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" "$@"
+DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" PG_BIN_DIR="$PGBIN" "$@"

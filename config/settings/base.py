@@ -4,11 +4,13 @@ Modules: ``local`` (``make run``, a pilot on one machine), ``production`` (an of
 ``test`` (the suite). They only set what differs from here.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its duration covers every other middleware (latency for /metrics, one log line per request).
+    "madoguchi.core.observability.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "madoguchi.core.middleware.ApiErrorShapeMiddleware",
@@ -237,14 +241,33 @@ CONTENT_SECURITY_POLICY = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+
+def logging_config(log_format: str) -> dict:
+    """LOG_FORMAT=json: one JSON object per line, for a log collector (production's default);
+    plain: for people reading a terminal (``make run``)."""
+    if log_format not in ("plain", "json"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', not {log_format!r}.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "json": {
+                # The request line's fields (method, view, status, duration_ms, queries, user_id) come as
+                # the record's extras; see madoguchi.core.observability.
+                "()": "madoguchi.core.observability.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
+        "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "loggers": {"axes": {"level": "WARNING"}},
+    }
+
+
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOGGING = logging_config(LOG_FORMAT)
 
 SITE_NAME = _("madoguchi one-stop counter")
 
@@ -276,3 +299,23 @@ APPOINTMENT_PRIORITY_MINUTES = env_int("APPOINTMENT_PRIORITY_MINUTES", 30)
 # Check-in opens this long before the slot; a booking not checked in this long after its start is a no-show.
 APPOINTMENT_CHECKIN_EARLY_MINUTES = env_int("APPOINTMENT_CHECKIN_EARLY_MINUTES", 60)
 APPOINTMENT_GRACE_MINUTES = env_int("APPOINTMENT_GRACE_MINUTES", 15)
+
+# Operations (see deploy/README.md). /metrics answers only clients in these networks (CIDR; the
+# address is the connection's, or behind NUM_PROXIES proxies the one they forwarded): loopback and
+# the private ranges by default, i.e. the office network and a Prometheus on the same host.
+METRICS_ALLOWED_NETWORKS = env_list(
+    "METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network ({error}).") from None
+
+# Backups (manage.py backup / restore). A backup holds the residents' data like the database does.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+# Older backups are deleted by each `manage.py backup`: purged personal data then lives on in backups
+# at most this many days beyond PERSONAL_DATA_RETENTION_DAYS.
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 7)
+# Where pg_dump and pg_restore are (empty: the PATH, then /usr/lib/postgresql/*/bin, newest first).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")

@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from . import metrics
 from .access import public, requires
+from .health import readiness_problems
 from .navigation import screens_for
 from .roles import Capability, Role
 
@@ -39,3 +41,23 @@ def landing(request):
     if user.role == Role.KIOSK:
         return redirect("reception:kiosk")
     return redirect("core:staff_home")
+
+
+@public
+@never_cache
+def readyz(request):
+    """For load balancers: 200 when the database answers and every migration is applied, else 503
+    with the reason (plain text, nothing about the connection)."""
+    problems = readiness_problems()
+    if problems:
+        return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
+    return HttpResponse("ready\n", content_type="text/plain")
+
+
+@public  # to the access policy; the address check below is the gate: the staff network only
+@never_cache
+def metrics_view(request):
+    """Prometheus's scrape (see ``madoguchi.core.metrics``), for METRICS_ALLOWED_NETWORKS only."""
+    if not metrics.address_allowed(metrics.client_address(request), settings.METRICS_ALLOWED_NETWORKS):
+        return HttpResponseForbidden("forbidden\n", content_type="text/plain")
+    return HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE)

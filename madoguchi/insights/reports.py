@@ -235,6 +235,27 @@ def counter_week_usage_table(cells: list[dict]) -> Table:
     return table
 
 
+def procedure_week_usage_table(cells: list[dict]) -> Table:
+    """Usage over time per procedure: each week's pre-fill, pre-application and appointment shares."""
+    table = Table("usage_procedure_weeks", _("Usage per procedure and week"), [
+        Column("week", _("Week of"), "date"), Column("procedure", _("Procedure")),
+        Column("steps", _("Handled"), "int"),
+        Column("prefill_rate", _("Pre-filled"), "share"),
+        Column("preapplication_rate", _("From a pre-application"), "share"),
+        Column("appointment_rate", _("With an appointment"), "share")],
+        note=_("A procedure without a pre-fillable form shows no pre-fill share. A counter step carrying two "
+               "procedures counts for each."))
+    for cell in cells:
+        steps = cell["steps"]
+        table.rows.append({
+            "week": cell["week"], "procedure": cell["procedure"].name if cell["procedure"] else cell["code"],
+            "steps": steps,
+            "prefill_rate": cell["prefilled"] / steps if cell["prefillable"] and steps else None,
+            "preapplication_rate": cell["preapplication"] / steps if steps else None,
+            "appointment_rate": cell["appointment"] / steps if steps else None})
+    return table
+
+
 def forecast_days_table(days: list[forecast_model.DayForecast], reason_labels: dict[str, str]) -> Table:
     table = Table("forecast_days", _("Congestion forecast per day"), [
         Column("day", _("Date"), "date"), Column("weekday", _("Weekday")), Column("level", _("Level")),

@@ -127,7 +127,8 @@ def effects_page(request):
         by_counter_week = effects.weekly_usage_by_counter(scope)
         tables = [summary, *[reports.strata_table(item) for item in items if item.strata],
                   reports.weekly_usage_table(figures.weekly_usage(scope)),
-                  reports.counter_usage_table(by_counter_week), reports.counter_week_usage_table(by_counter_week)]
+                  reports.counter_usage_table(by_counter_week), reports.counter_week_usage_table(by_counter_week),
+                  reports.procedure_week_usage_table(effects.weekly_usage_by_procedure(scope))]
         download = export_response(request, tables, filename="effects")
         if download:
             return download

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalog', '0005_ward_days'),
+        ('catalog', '0006_ward_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

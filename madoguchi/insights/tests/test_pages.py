@@ -129,7 +129,7 @@ def test_an_intervention_is_recorded_once_it_has_begun(analyst, starter_catalog)
         "day": (timezone.localdate() + timedelta(days=3)).isoformat(), "title": "来週のポスター", "service": "prefill"})
 
     assert response.status_code == 200 and not Intervention.objects.exists()
-    assert 'id="id_day_errors"' in response.content.decode()
+    assert 'id="id_day_error"' in response.content.decode()
 
 
 def test_the_monthly_report_is_a_japanese_pdf_with_the_figures(analyst, history):

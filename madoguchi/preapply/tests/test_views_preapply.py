@@ -198,6 +198,12 @@ def test_reception_reads_a_code_registers_the_visit_and_the_forms_print_filled_i
     for text in pages:
         assert RESIDENT["name"] in text and "昭和52年4月1日" in text
     assert "東京都板橋区高島平一丁目2番3号" in pages[0] and "令和7年11月20日" in pages[0]
+    move_form, nhi_form = pages
+    # The counter's page and the pre-application agree: the applicant heads the people moving once,
+    # even when the resident also typed themselves among the people concerned; the spouse follows.
+    assert move_form.count(RESIDENT["name"]) == 2  # 届出人 and the first row of 異動する人
+    assert "髙﨑　花子" in move_form and "髙﨑　花子" in nhi_form
+    assert RESIDENT["address"] in move_form and RESIDENT["address"] not in nhi_form  # 前の住所 on the move form only
 
 
 def test_the_same_code_registers_one_visit_only(resident, reception_client):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reception', '0002_step_added_event_interpreter_choices'),
+        ('reception', '0003_visit_event_date'),
     ]
 
     operations = [

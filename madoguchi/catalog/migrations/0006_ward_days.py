@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_life_event_questions_and_fee_note'),
+        ('catalog', '0005_lifeevent_applicant_is_subject_procedure_moves'),
     ]
 
     operations = [

@@ -1,0 +1,37 @@
+"""gunicorn's settings for madoguchi: `make run` and deploy/systemd/madoguchi.service both use this file.
+
+    gunicorn config.wsgi -c config/gunicorn.conf.py --bind 127.0.0.1:8000 --workers 4
+
+Two things every run needs, kept here so no command line can forget them:
+
+- The access log without the query string: ``%(U)s`` is the path alone, where the request line
+  (``%(r)s``) would carry whatever was typed into a GET form. No referrer either (it is the previous
+  page's full address, query string included).
+- prometheus-client's multiprocess directory, so ``/metrics`` sums the request figures of every
+  worker whichever worker answers the scrape. It is emptied when gunicorn starts (figures of a
+  previous run must not be added to this one) and a dead worker's live figures are dropped.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+_var = Path(os.environ.get("MADOGUCHI_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+# Set before the workers import the app: prometheus-client picks its storage when the first metric is made.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "prometheus"))
+
+accesslog = "-"
+# Client address, time, method, path (never the query string), protocol, status, bytes, duration in ms, user agent.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+
+def on_starting(server):
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(mode=0o700, parents=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
