@@ -128,26 +128,23 @@ class QueueFigures:
     wait_for_new_arrival: float = 0.0
 
 
-def _procedure_codes(steps) -> dict[int, list[str]]:
-    codes: dict[int, list[str]] = {}
-    for step_id, code in Step.procedures.through.objects.filter(step__in=steps).values_list(
-        "step_id", "procedure__code"
-    ):
-        codes.setdefault(step_id, []).append(code)
-    return codes
-
-
 def _base_figures(desks: dict[int, int], now: datetime, typical, factors, gaps) -> tuple[dict, dict]:
     """Each counter's queue without the visitors still to be handed in: (figures, waiting rows
     ``{counter id: [(step id, priority key, expected minutes)]}``)."""
     open_desks = _open_desks_by_counter(desks)
     figures = {pk: QueueFigures(desks_open=open_desks[pk]) for pk in desks}
     open_steps = Step.objects.filter(counter_id__in=list(desks), status__in=[Step.Status.QUEUED, *Step.ACTIVE])
-    codes = _procedure_codes(open_steps)
-    waiting: dict[int, list[tuple[int, tuple, float]]] = {pk: [] for pk in desks}
-    for step_id, counter_id, status, priority_at, called_at, started_at in open_steps.order_by(
+    # One row per Step and procedure, in call order: the Steps and their procedures in one query.
+    rows: dict[int, tuple] = {}
+    codes: dict[int, list[str]] = {}
+    for step_id, counter_id, status, priority_at, called_at, started_at, code in open_steps.order_by(
         "priority_at", "id"
-    ).values_list("id", "counter_id", "status", "priority_at", "called_at", "started_at"):
+    ).values_list("id", "counter_id", "status", "priority_at", "called_at", "started_at", "procedures__code"):
+        rows.setdefault(step_id, (step_id, counter_id, status, priority_at, called_at, started_at))
+        if code is not None:
+            codes.setdefault(step_id, []).append(code)
+    waiting: dict[int, list[tuple[int, tuple, float]]] = {pk: [] for pk in desks}
+    for step_id, counter_id, status, priority_at, called_at, started_at in rows.values():
         expected = estimate.expected_handling_minutes(codes.get(step_id, ()), typical, factors)
         if status == Step.Status.QUEUED:
             waiting[counter_id].append((step_id, (priority_at, step_id), expected + gaps.get(counter_id, 0.0)))
@@ -170,18 +167,22 @@ def _incoming(desks: dict[int, int], now: datetime, typical, factors, gaps, know
     ``desks``'s counters. They are queued here when that Step completes (``visit_queue_next``), with the
     visit's priority: after the rest of their handling if at a desk, after their wait there and their
     handling if still waiting."""
-    visit_ids = set(Step.objects.filter(counter_id__in=list(desks), status=Step.Status.PENDING,
-                                        visit__status=Visit.Status.ACTIVE).values_list("visit_id", flat=True))
-    if not visit_ids:
-        return {}
-    steps = Step.objects.filter(visit_id__in=visit_ids, status__in=[Step.Status.PENDING, Step.Status.QUEUED,
-                                                                     *Step.ACTIVE])
-    codes = _procedure_codes(steps)
+    coming = Step.objects.filter(counter_id__in=list(desks), status=Step.Status.PENDING,
+                                 visit__status=Visit.Status.ACTIVE).values("visit_id")
+    steps = Step.objects.filter(visit_id__in=coming, status__in=[Step.Status.PENDING, Step.Status.QUEUED, *Step.ACTIVE])
+    # One query: the open Steps of those visits, one row per procedure.
+    codes: dict[int, list[str]] = {}
     visits: dict[int, dict] = {}
-    for step_id, visit_id, counter_id, code, counter_desks, status, called_at, started_at, priority_at in (
+    seen: set[int] = set()
+    for step_id, visit_id, counter_id, code, counter_desks, status, called_at, started_at, priority_at, procedure in (
         steps.values_list("id", "visit_id", "counter_id", "counter__code", "counter__desks", "status", "called_at",
-                          "started_at", "visit__priority_at")
+                          "started_at", "visit__priority_at", "procedures__code")
     ):
+        if procedure is not None:
+            codes.setdefault(step_id, []).append(procedure)
+        if step_id in seen:
+            continue
+        seen.add(step_id)
         visit = visits.setdefault(visit_id, {"pending": [], "current": None, "priority_at": priority_at})
         row = (step_id, counter_id, code, counter_desks, status, called_at, started_at)
         if status == Step.Status.PENDING:

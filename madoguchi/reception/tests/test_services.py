@@ -196,3 +196,33 @@ def test_cancelling_a_visit_cancels_every_open_step(site):
     visit = register(site, MOVE_IN_FAMILY)
     services.visit_cancel(visit=visit)
     assert set(visit.steps.values_list("status", flat=True)) == {Step.Status.CANCELLED}
+
+
+def test_the_wait_counts_the_visitor_to_be_handed_in_ahead(site, clerk):
+    """Issue 18. One insurance desk open: C at it, D waiting. A (earlier, move-in then insurance) is at
+    the moving desk; B joins insurance at 9:12. The desk frees at 9:16 for D (A still at the moving desk),
+    at 9:31 for A (handed in at 9:25 with the place of 9:00), at 9:46 for B: B is told 34 minutes, not 19."""
+    from madoguchi.reception import selectors
+
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(hours=9)
+    kokuho = counter("kokuho")
+    for number in range(2, kokuho.desks + 1):
+        services.desk_set_open(counter=kokuho, number=number, is_open=False)
+    a = register(site, ["juki.move_in", "nhi.enroll"], at=start)
+    services.step_start(step=services.step_call_next(counter=counter("koseki-move"), clerk=clerk, now=start),
+                        clerk=clerk, now=start)
+    register(site, ["nhi.enroll"], at=start + timedelta(seconds=30))
+    services.step_start(step=services.step_call_next(counter=kokuho, clerk=clerk, now=start + timedelta(minutes=1)),
+                        clerk=clerk, now=start + timedelta(minutes=1))
+    register(site, ["nhi.enroll"], at=start + timedelta(minutes=1))
+    now = start + timedelta(minutes=12)
+    b = register(site, ["nhi.enroll"], at=now)
+
+    queue = selectors.queue_snapshot(counters=[kokuho], now=now, with_steps=False)[kokuho.pk]
+    b_step = b.steps.get()
+    waits = {w.step_id: w.estimated_wait_minutes for w in queue.waiting}
+    assert waits[b_step.pk] == pytest.approx(34)
+    assert queue.wait_for_new_arrival == pytest.approx(49)  # one more joining now: behind B
+    # A is not counted at the counter they are at, nor twice: D (ahead of A) still waits 4 minutes.
+    assert sorted(waits.values()) == [pytest.approx(4), pytest.approx(34)]
+    assert a.steps.get(counter=kokuho).status == Step.Status.PENDING
