@@ -163,3 +163,57 @@ def queue_waits_with_incoming(
         waits.append(start)
         heapq.heappush(free_at, start + max(0.0, expected[index]))
         index += 1
+
+
+# --- handling times learnt from past days (issue 18) ------------------------------------------------
+
+# How many past steps a learnt figure needs to weigh as much as its parent (the catalogue's minutes at the
+# top): with fewer, it stays close to the parent; with many, it is the data's own mean.
+SHRINK_STEPS = 20
+
+
+class LearntHandling:
+    """Each procedure's handling time learnt per counter and hour of day from past Steps, shrunk
+    towards the catalogue's typical minutes where data are thin.
+
+    Every past Step gives one ratio actual ÷ typical (its procedures' catalogue minutes), clamped like
+    the recent factors, counted for each of its procedures. The factors form a ladder — procedure,
+    then procedure at a counter, then at a counter in an hour — and each rung is the mean of its own
+    ratios shrunk towards the rung above: (Σ ratios + k × parent) ÷ (n + k), the catalogue (1.0) above
+    the top. ``minutes(counter, hour)`` gives the learnt typical minutes to estimate with; today's
+    recent factors then say how today runs against them.
+    """
+
+    def __init__(self, typical: Mapping[str, float], rows: Iterable[tuple[object, Sequence[str], int, float]], *,
+                 shrink: float = SHRINK_STEPS, clamp: tuple[float, float] = (0.5, 2.5)):
+        self.typical = dict(typical)
+        self.shrink = shrink
+        sums: dict[tuple, list[float]] = {}
+        for counter, codes, hour, actual in rows:
+            planned = sum(self.typical.get(code, 0.0) for code in codes)
+            if planned <= 0:
+                continue
+            ratio = min(clamp[1], max(clamp[0], actual / planned))
+            for code in codes:
+                for key in ((code,), (code, counter), (code, counter, hour)):
+                    bucket = sums.setdefault(key, [0.0, 0])
+                    bucket[0] += ratio
+                    bucket[1] += 1
+        self.factors: dict[tuple, float] = {}
+        for key in sorted(sums, key=len):  # parents before children
+            parent = self.factors.get(key[:-1], 1.0) if len(key) > 1 else 1.0
+            total, count = sums[key]
+            self.factors[key] = (total + shrink * parent) / (count + shrink)
+        self._by_place: dict[tuple, dict[str, float]] = {}
+
+    def factor(self, code: str, counter: object, hour: int) -> float:
+        return self.factors.get((code, counter, hour)) or self.factors.get((code, counter)) or \
+            self.factors.get((code,), 1.0)
+
+    def minutes(self, counter: object, hour: int) -> dict[str, float]:
+        """``{procedure: learnt typical minutes}`` at ``counter`` in ``hour`` (cached per place)."""
+        key = (counter, hour)
+        if key not in self._by_place:
+            self._by_place[key] = {code: minutes * self.factor(code, counter, hour)
+                                   for code, minutes in self.typical.items()}
+        return self._by_place[key]

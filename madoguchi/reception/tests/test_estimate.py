@@ -140,3 +140,27 @@ def test_no_desk_open_means_no_estimate_even_with_incoming():
 def test_the_call_to_start_gap_is_the_capped_mean_of_recent_gaps():
     assert estimate.call_to_start_minutes([]) == 0.0
     assert estimate.call_to_start_minutes([1.0, 3.0, -2.0, 40.0]) == pytest.approx((1 + 3 + 0 + 10) / 4)
+
+
+def test_learnt_handling_is_the_catalogue_without_history():
+    learnt = estimate.LearntHandling({"a": 10.0}, [])
+    assert learnt.minutes("X", 9) == {"a": 10.0}
+
+
+def test_learnt_handling_leans_on_the_data_as_they_grow_and_on_the_catalogue_when_thin():
+    few = estimate.LearntHandling({"a": 10.0}, [("X", ["a"], 9, 20.0)] * 2, shrink=20)
+    many = estimate.LearntHandling({"a": 10.0}, [("X", ["a"], 9, 20.0)] * 2000, shrink=20)
+    assert 10.0 < few.minutes("X", 9)["a"] < 13.0  # two slow visits (20 min) move the catalogue's 10 a little
+    assert many.minutes("X", 9)["a"] == pytest.approx(20.0, rel=0.02)
+
+
+def test_learnt_handling_tells_counters_and_hours_apart_and_falls_back_up_the_ladder():
+    rows = [("X", ["a"], 9, 20.0)] * 500 + [("X", ["a"], 14, 10.0)] * 500 + [("Y", ["a"], 9, 5.0)] * 500
+    learnt = estimate.LearntHandling({"a": 10.0}, rows, shrink=20)
+    assert learnt.minutes("X", 9)["a"] == pytest.approx(20.0, rel=0.05)
+    assert learnt.minutes("X", 14)["a"] == pytest.approx(10.0, rel=0.05)
+    assert learnt.minutes("Y", 9)["a"] == pytest.approx(5.0, rel=0.05)
+    # An hour with no data at X: X's own figure (between its hours), not the catalogue's.
+    assert learnt.minutes("X", 16)["a"] == pytest.approx(learnt.factors[("a", "X")] * 10.0)
+    # A counter with no data: the procedure's figure over every counter.
+    assert learnt.minutes("Z", 9)["a"] == pytest.approx(learnt.factors[("a",)] * 10.0)
