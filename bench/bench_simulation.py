@@ -20,7 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from madoguchi.insights.simulation import DEFAULT_PROFILE, load_office, load_profile, simulate  # noqa: E402
+from madoguchi.insights.simulation import (  # noqa: E402
+    DEFAULT_PROFILE,
+    draw_visits,
+    load_office,
+    load_profile,
+    simulate,
+    summarise,
+)
+from madoguchi.insights.simulation.advisor import advise, advised_run  # noqa: E402
 from madoguchi.insights.simulation.queueing import check  # noqa: E402
 
 SEEDS = (1, 2, 3, 4, 5)
@@ -59,13 +67,23 @@ def main() -> int:
     def add(name: str, value: float) -> None:
         figures.setdefault(name, []).append(value)
 
+    plan = advise(office, profile)
     for seed in SEEDS:
         started = time.perf_counter()
         comparison = simulate(office, profile, seed=seed)
-        add("wall", time.perf_counter() - started)
+        add("wall", time.perf_counter() - started)  # the three policies of issue 7; (d) apart
+        d = summarise(advised_run(office, profile, plan, draw_visits(office, profile, seed)))
+        comparison.summaries["d"] = d
+        add("d.multi_stay", d.groups["multi"].mean_stay)
+        add("d.p90_wait", d.groups["all"].p90_wait)
+        add("b.p90_wait", comparison.summaries["b"].groups["all"].p90_wait)
+        add("ratio_d_a_multi", d.groups["multi"].mean_stay / comparison.summaries["a"].groups["multi"].mean_stay)
+        add("ratio_d_b_p90", d.groups["all"].p90_wait / comparison.summaries["b"].groups["all"].p90_wait)
         add("visits", len(comparison.visits))
         add("multi_share", comparison.multi_share)
         for policy, summary in comparison.summaries.items():
+            if policy == "d":
+                continue
             add(f"{policy}.multi_stay", summary.groups["multi"].mean_stay)
             add(f"{policy}.multi_counter_stay", summary.groups["multi_counter"].mean_stay)
             add(f"{policy}.single_wait", summary.groups["single"].mean_wait)
@@ -132,6 +150,22 @@ def main() -> int:
     results.append(ok)
     print(f"target: one peak day, three policies, in under {WALL_LIMIT_SECONDS:.0f} s: {spread(figures['wall'], 2)} s; "
           f"one policy {spread(figures['c.wall'], 2)} s: {verdict(ok)}")
+    print(f"staffing advisor (issue 18), p90 target {plan.p90_target:.0f} min: staff-hours {plan.staff_hours:.0f} "
+          f"(the profile's {plan.current_staff_hours:.0f}); moves: "
+          + "; ".join(f"{m.hour:02d}:00 {m.desks} desk(s) {m.from_counter} → {m.to_counter}" for m in plan.moves))
+    print(f"(d) = (c) + the advisor's desks: multi-procedure mean stay {spread(figures['d.multi_stay'])} min; "
+          f"every visitor's p90 wait {spread(figures['d.p90_wait'])} min ((b) {spread(figures['b.p90_wait'])})")
+    target = 0.70 * med["a.multi_stay"]
+    ok = med["d.multi_stay"] <= target
+    results.append(ok)
+    print(f"target: (d) multi-procedure mean stay {med['d.multi_stay']:.1f} ≤ 0.70 × (a) {med['a.multi_stay']:.1f} "
+          f"= {target:.1f} min at equal staff-hours (ratio per seed {spread(figures['ratio_d_a_multi'], 2)}): "
+          f"{verdict(ok)}")
+    target = 0.8 * med["b.p90_wait"]
+    ok = med["d.p90_wait"] <= target
+    results.append(ok)
+    print(f"target: (d) p90 wait of every visitor {med['d.p90_wait']:.1f} ≤ 0.8 × (b) {med['b.p90_wait']:.1f} "
+          f"= {target:.1f} min (ratio per seed {spread(figures['ratio_d_b_p90'], 2)}): {verdict(ok)}")
     results.extend(queueing_checks())
     met = sum(results)
     print(f"{met} of {len(results)} targets met")

@@ -35,6 +35,7 @@ class CounterSpec:
     floor: int
     desks: int  # the catalogue's desk count: the staffing of an hour the profile does not name
     rank: int  # position in the catalogue: the fixed route of policies (a) and (b) follows it
+    department: str = ""  # the section whose staff work it: desks move only between one section's counters
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def load_office(catalog_dir: Path, site: str) -> Office:
         raise ProfileInvalid([Problem(str(catalog_dir), None, "site", f"no site {site!r} in the catalogue")])
     counters = {}
     for rank, entry in enumerate(c for c in data.counters if c.site == site):
-        counters[entry.code] = CounterSpec(entry.code, entry.name_ja, entry.name_en, entry.floor, entry.desks, rank)
+        counters[entry.code] = CounterSpec(entry.code, entry.name_ja, entry.name_en, entry.floor, entry.desks, rank,
+                                           entry.department)
     prefillable: set[str] = set()
     forms_dir = catalog_dir / "forms"
     if forms_dir.is_dir():
