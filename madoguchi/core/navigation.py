@@ -44,6 +44,8 @@ SCREENS: list[Screen] = [
            _("The next eight weeks per counter and hour, with the desks each hour needs.")),
     Screen(Capability.SUPERVISE, "insights:simulator", _("Office simulator"),
            _("A simulated day under three handoff policies; what if staffing or pre-fill changes.")),
+    Screen(Capability.SUPERVISE, "insights:staffing", _("Staffing suggestion"),
+           _("One desk to move now between a section's counters, from the queues right now, and accept it.")),
     Screen(Capability.DX_DESK_WORK, "dxdesk:list", _("DX help desk: consultations"),
            _("Triage and work every consultation; measure the tools delivered; ideas from the counter's data.")),
     Screen(Capability.DX_CONSULT, "dxdesk:new", _("Ask the DX help desk"),

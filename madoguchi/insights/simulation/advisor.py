@@ -22,6 +22,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from madoguchi.reception import estimate
+
 from .inputs import Office, Profile, staffing_of
 from .model import PolicyRun, run_policy
 from .queueing import allen_cunneen_mean_wait, erlang_c
@@ -202,3 +204,54 @@ def advise(office: Office, profile: Profile, *, p90_target: float = 60.0, rounds
 def advised_run(office: Office, profile: Profile, plan: Plan, visits) -> PolicyRun:
     """Policy (d): (c)'s live routing and estimate with the plan's desks, on the same visitors."""
     return run_policy(office, plan.profile(profile), visits, "c")
+
+
+# --- live: one desk to move now (the supervisor's page) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveQueue:
+    code: str
+    section: object  # counters of one section (and site) share staff
+    desks_open: int
+    desks: int  # desks the counter has (a closed one can be opened)
+    expected: tuple[float, ...]  # expected minutes of each visitor waiting, in call order
+    serving_remaining: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    from_counter: str
+    to_counter: str
+    before: tuple[float, float]  # (wait at the giving counter, at the taking counter) for one more joining now
+    after: tuple[float, float]
+
+
+def _back_wait(queue: LiveQueue, desks: int) -> float:
+    return estimate.queue_waits(expected=list(queue.expected), serving_remaining=list(queue.serving_remaining),
+                                desks_open=desks)[1]
+
+
+def suggest_move(queues: list[LiveQueue], *, target: float) -> Suggestion | None:
+    """The one desk move within a section that most shortens the longest wait there, if that wait is
+    above ``target`` minutes and the giving counter keeps at least one desk and stays under the target."""
+    best = None
+    for taker in queues:
+        if taker.desks_open >= taker.desks:
+            continue
+        before_taker = _back_wait(taker, taker.desks_open)
+        if before_taker <= target:
+            continue
+        after_taker = _back_wait(taker, taker.desks_open + 1)
+        for giver in queues:
+            if giver.code == taker.code or giver.section != taker.section or giver.desks_open < 2:
+                continue
+            before_giver = _back_wait(giver, giver.desks_open)
+            after_giver = _back_wait(giver, giver.desks_open - 1)
+            if after_giver > target or max(after_giver, after_taker) >= before_taker:
+                continue
+            gain = before_taker - max(after_giver, after_taker)
+            if best is None or gain > best[0]:
+                best = (gain, Suggestion(giver.code, taker.code, (before_giver, before_taker),
+                                         (after_giver, after_taker)))
+    return best[1] if best else None
