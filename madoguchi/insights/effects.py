@@ -37,7 +37,7 @@ from .estimators import (
     stratified_share_effect,
 )
 from .figures import Scope
-from .models import ChannelWaitRollup, Service, StratumRollup, VisitRollup
+from .models import ChannelWaitRollup, ProcedureRollup, Service, StratumRollup, VisitRollup
 
 SERVICES = (Service.PREFILL, Service.PREAPPLICATION, Service.APPOINTMENT, Service.NAVIGATOR)
 MEASURES = {
@@ -236,26 +236,27 @@ def weekly_usage_by_counter(scope: Scope) -> list[dict]:
 
 def weekly_usage_by_procedure(scope: Scope) -> list[dict]:
     """Per ISO week and procedure: the Steps carrying it, how many pre-filled (always 0 for a procedure
-    without a pre-fillable form, even on a Step whose other procedure's forms were pre-filled), how many came from a pre-application or an appointment. A Step carrying two
-    procedures counts for each (as in the dashboard's procedure table)."""
+    without a pre-fillable form, even on a Step whose other procedure's forms were pre-filled), how many
+    came from a pre-application or an appointment. A Step carrying two procedures counts for each (as in
+    the dashboard's procedure table).
+
+    Steps and pre-fills come from the per-procedure roll-up (integer keys); only the few strata of
+    pre-application and appointment Steps are grouped by their procedure codes — a year stays cheap."""
     prefillable = {code for form in ward_forms() for code in form.procedures}
-    rows = (scope.rows(StratumRollup).annotate(week=TruncWeek("day"))
-            .values("week", "stratum", "prefilled", "channel").annotate(n=Sum("steps")))
+    procedures = {p.pk: p for p in Procedure.objects.all()}
     table: dict[tuple, dict] = {}
-    for row in rows:
-        n = row["n"] or 0
+    for row in (scope.rows(ProcedureRollup).annotate(week=TruncWeek("day")).values("week", "procedure_id")
+                .annotate(n=Sum("steps"), prefilled=Sum("prefilled"))):
+        procedure = procedures[row["procedure_id"]]
+        table[(row["week"], procedure.code)] = {
+            "week": row["week"], "code": procedure.code, "procedure": procedure, "steps": row["n"] or 0,
+            "prefillable": procedure.code in prefillable,
+            "prefilled": (row["prefilled"] or 0) if procedure.code in prefillable else 0,
+            "preapplication": 0, "appointment": 0}
+    for row in (scope.rows(StratumRollup).filter(channel__in=("preapplication", "appointment"))
+                .annotate(week=TruncWeek("day")).values("week", "stratum", "channel").annotate(n=Sum("steps"))):
         for code in row["stratum"].split("+"):
-            cell = table.setdefault((row["week"], code), {
-                "week": row["week"], "code": code, "steps": 0, "prefillable": code in prefillable, "prefilled": 0,
-                "preapplication": 0, "appointment": 0})
-            cell["steps"] += n
-            cell["prefilled"] += n if row["prefilled"] and cell["prefillable"] else 0
-            if row["channel"] in ("preapplication", "appointment"):
-                cell[row["channel"]] += n
-    procedures = {p.code: p for p in Procedure.objects.filter(code__in={k[1] for k in table})}
-    out = []
-    for key in sorted(table, key=lambda k: (k[0], procedures[k[1]].sort_order if k[1] in procedures else 0, k[1])):
-        cell = table[key]
-        cell["procedure"] = procedures.get(cell["code"])
-        out.append(cell)
-    return out
+            cell = table.get((row["week"], code))
+            if cell is not None:
+                cell[row["channel"]] += row["n"] or 0
+    return [table[key] for key in sorted(table, key=lambda k: (k[0], table[k]["procedure"].sort_order, k[1]))]

@@ -10,6 +10,7 @@ import calendar as _calendar
 import io
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -128,8 +129,10 @@ def render_monthly_pdf(*, site: Site, start: date, end: date, today: date | None
         story.append(_image(charts.effects_chart(
             rows, title=_("Effect of each service: relative difference and its interval (95%)"),
             axis_label=_("Difference with the service (%)")), 150))
+    # The site's own, its counters', and those for every site (``site__in=[site, None]`` would drop the
+    # last: SQL's IN never matches NULL).
     recorded = list(Intervention.objects.filter(day__range=(start, end)).filter(
-        site__in=[site, None]).order_by("day"))
+        Q(site=site) | Q(counter__site=site) | Q(site__isnull=True, counter__isnull=True)).order_by("day"))
     story.append(Paragraph(_escape(_("Interventions this month")), styles["h2"]))
     if not recorded:
         story.append(Paragraph(_("None recorded."), styles["body"]))

@@ -4,7 +4,8 @@ pre-fill saving planted in it."""
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from madoguchi.audit.models import Event
 from madoguchi.catalog.models import Site
@@ -70,6 +71,20 @@ def test_the_command_writes_and_deletes(starter_catalog, capsys):
     assert "no demo history written" in capsys.readouterr().out
     call_command("demo_history", "--delete")
     assert not Visit.objects.exists()
+
+
+def test_the_command_plants_the_pre_fill_share_and_saving_it_is_given(starter_catalog):
+    call_command("demo_history", "--days", "7", "--scale", "0.12", "--prefill-share", "0.7",
+                 "--prefill-saving", "0.5")
+    end = timezone.localdate() - timedelta(days=1)
+
+    prefill = next(e for e in effects.service_effects(Scope(end - timedelta(days=6), end)) if e.service == "prefill")
+
+    assert 0.55 <= prefill.usage_rate <= 0.85
+    assert prefill.effect.enough and prefill.effect.ci95_relative[1] < -0.25  # handling about halved
+
+    with pytest.raises(CommandError, match="prefill_share"):
+        call_command("demo_history", "--days", "2", "--prefill-share", "1.5")
 
 
 def planted_effect(saving: float, seed: int):

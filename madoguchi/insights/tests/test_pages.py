@@ -133,14 +133,25 @@ def test_an_intervention_is_recorded_once_it_has_begun(analyst, starter_catalog)
 
 
 def test_the_monthly_report_is_a_japanese_pdf_with_the_figures(analyst, history):
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    from madoguchi.reception.models import Visit
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    month = yesterday.strftime("%Y-%m")
+    services.intervention_record(day=yesterday - timedelta(days=2), title="受付にポスターを掲示", service="prefill")
     response = analyst.get(reverse("insights:monthly") + f"?month={month}&site=honcho")
 
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "総合窓口運営連絡会" in text and "令和" in text
-    assert "書かない窓口" in text.replace("\n", "")  # the services' table (cells wrap their lines)
+    flat = text.replace("\n", "")  # table cells wrap their lines
+    assert "総合窓口運営連絡会" in text and "令和" in text and "今月の概要" in flat
+    # The month's visits as the records count them, in the overview.
+    visits = Visit.objects.filter(service_date__year=yesterday.year, service_date__month=yesterday.month,
+                                  site__code="honcho").count()
+    assert visits > 0 and f"{visits:,}" in text
+    assert "書かない窓口" in flat  # the services' table
+    assert "受付にポスターを掲示" in flat  # the month's intervention with its before and after
+    assert "の混雑予想" in flat  # next month's forecast
     fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
     assert any("IPAexGothic" in name for name in fonts), fonts  # embedded, a subset of the font
