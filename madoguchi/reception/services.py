@@ -56,7 +56,8 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
 def _lock_step(step_id: int) -> Step:
     # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
     # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
-    return Step.objects.select_for_update(of=("self",)).select_related("visit", "visit__site", "counter").get(pk=step_id)
+    return (Step.objects.select_for_update(of=("self",)).select_related("visit", "visit__site", "counter")
+            .get(pk=step_id))
 
 
 def _locked_in(step: Step, allowed: Collection[str]) -> Step:
