@@ -2,7 +2,10 @@
 
 - policy (c) mean stay of multi-procedure visitors ≤ 0.70 × policy (a), and below (b);
 - single-procedure visitors wait at most 5% longer under (c) than under (b);
-- the product's wait estimator's MAE ≤ 0.75 × the naive estimator's (policy (c), the live system);
+- the product's wait estimator's MAE ≤ 0.75 × the naive estimator's (policy (c), the live system), or within
+  10% of the oracle bound (issue 18) if that bound is above it; its bias within ±1 minute;
+- the simulator's mean wait on single-counter M/M/c and M/G/c days within the 95% interval of Erlang C /
+  Allen–Cunneen (issue 18);
 - a peak day (all three policies) simulates in under 10 seconds.
 
 The figures are printed as they come out of the model; the profile is not tuned to them. Pure: no
@@ -17,7 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from madoguchi.insights.simulation import DEFAULT_PROFILE, load_office, load_profile, simulate  # noqa: E402
+from madoguchi.insights.simulation import (  # noqa: E402
+    DEFAULT_PROFILE,
+    draw_visits,
+    load_office,
+    load_profile,
+    simulate,
+    summarise,
+)
+from madoguchi.insights.simulation.advisor import advise, advised_run  # noqa: E402
+from madoguchi.insights.simulation.queueing import check  # noqa: E402
 
 SEEDS = (1, 2, 3, 4, 5)
 WALL_LIMIT_SECONDS = 10.0
@@ -31,6 +43,22 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "NOT MET"
 
 
+def queueing_checks() -> list[bool]:
+    """Issue 18: single-counter days against Erlang C / Allen–Cunneen (the test suite runs the same checks)."""
+    results = []
+    for servers, minutes, load, cv, exponential in ((1, 5.0, 0.7, 1.0, True), (3, 6.0, 0.75, 1.0, True),
+                                                   (5, 10.0, 0.8, 1.0, True), (3, 6.0, 0.75, 0.5, False),
+                                                   (4, 8.0, 0.8, 1.5, False)):
+        result = check(servers=servers, mean_handling=minutes, load=load, handling_cv=cv, exponential=exponential,
+                       seeds=range(1, 31))
+        results.append(result.within)
+        theory = "Erlang C" if exponential else "Allen–Cunneen"
+        print(f"queueing check {result.label}, load {result.load:.2f}: simulated mean wait {result.simulated:.2f} min "
+              f"(95% CI {result.ci95[0]:.2f}–{result.ci95[1]:.2f}, {result.seeds} days, {result.waits} waits), "
+              f"{theory} {result.theory:.2f} (ratio {result.ratio:.3f}): {verdict(result.within)}")
+    return results
+
+
 def main() -> int:
     office = load_office(ROOT / "catalog", "honcho")
     profile = load_profile(DEFAULT_PROFILE, office)
@@ -39,18 +67,32 @@ def main() -> int:
     def add(name: str, value: float) -> None:
         figures.setdefault(name, []).append(value)
 
+    plan = advise(office, profile)
     for seed in SEEDS:
         started = time.perf_counter()
         comparison = simulate(office, profile, seed=seed)
-        add("wall", time.perf_counter() - started)
+        add("wall", time.perf_counter() - started)  # the three policies of issue 7; (d) apart
+        d = summarise(advised_run(office, profile, plan, draw_visits(office, profile, seed)))
+        comparison.summaries["d"] = d
+        add("d.multi_stay", d.groups["multi"].mean_stay)
+        add("d.p90_wait", d.groups["all"].p90_wait)
+        add("b.p90_wait", comparison.summaries["b"].groups["all"].p90_wait)
+        add("ratio_d_a_multi", d.groups["multi"].mean_stay / comparison.summaries["a"].groups["multi"].mean_stay)
+        add("ratio_d_b_p90", d.groups["all"].p90_wait / comparison.summaries["b"].groups["all"].p90_wait)
         add("visits", len(comparison.visits))
         add("multi_share", comparison.multi_share)
         for policy, summary in comparison.summaries.items():
+            if policy == "d":
+                continue
             add(f"{policy}.multi_stay", summary.groups["multi"].mean_stay)
             add(f"{policy}.multi_counter_stay", summary.groups["multi_counter"].mean_stay)
             add(f"{policy}.single_wait", summary.groups["single"].mean_wait)
             add(f"{policy}.mae_product", summary.estimator.mae_product)
             add(f"{policy}.mae_naive", summary.estimator.mae_naive)
+            add(f"{policy}.mae_oracle", summary.estimator.mae_oracle)
+            add(f"{policy}.bias_product", summary.estimator.bias_product)
+            add(f"{policy}.bias_naive", summary.estimator.bias_naive)
+            add(f"{policy}.bias_oracle", summary.estimator.bias_oracle)
             add(f"{policy}.wall", summary.wall_seconds)
         a, b, c = (comparison.summaries[p] for p in "abc")
         add("ratio_c_a_multi", c.groups["multi"].mean_stay / a.groups["multi"].mean_stay)
@@ -67,8 +109,15 @@ def main() -> int:
           + "; ".join(f"({p}) {spread(figures[f'{p}.multi_counter_stay'])}" for p in "abc"))
     print("mean wait of single-procedure visitors (min): "
           + "; ".join(f"({p}) {spread(figures[f'{p}.single_wait'])}" for p in "abc"))
-    print("wait estimate MAE (min), product / naive: "
-          + "; ".join(f"({p}) {med[f'{p}.mae_product']:.1f} / {med[f'{p}.mae_naive']:.1f}" for p in "abc"))
+    print("wait estimate MAE (min), product / naive / oracle bound: "
+          + "; ".join(f"({p}) {med[f'{p}.mae_product']:.2f} / {med[f'{p}.mae_naive']:.2f} / "
+                      f"{med[f'{p}.mae_oracle']:.2f}" for p in "abc"))
+    print("wait estimate bias (min, estimate − actual), product / naive / oracle bound: "
+          + "; ".join(f"({p}) {med[f'{p}.bias_product']:+.2f} / {med[f'{p}.bias_naive']:+.2f} / "
+                      f"{med[f'{p}.bias_oracle']:+.2f}" for p in "abc"))
+    print(f"  policy (c) per seed: product MAE {spread(figures['c.mae_product'], 2)}, naive "
+          f"{spread(figures['c.mae_naive'], 2)}, oracle {spread(figures['c.mae_oracle'], 2)}, product bias "
+          f"{spread(figures['c.bias_product'], 2)}")
 
     results = []
     target = 0.70 * med["a.multi_stay"]
@@ -86,15 +135,38 @@ def main() -> int:
     results.append(ok)
     print(f"target: (c) single-procedure mean wait {med['c.single_wait']:.1f} ≤ 1.05 × (b) {med['b.single_wait']:.1f} "
           f"= {target:.1f} min (ratio per seed {spread(figures['ratio_c_b_single_wait'], 3)}): {verdict(ok)}")
+    # Issue 18: ≤ 0.75 × naive, or within 10% of the oracle bound if the bound itself is above that.
     target = 0.75 * med["c.mae_naive"]
-    ok = med["c.mae_product"] <= target
+    oracle_target = 1.10 * med["c.mae_oracle"]
+    ok = med["c.mae_product"] <= max(target, oracle_target)
     results.append(ok)
-    print(f"target: product estimator MAE {med['c.mae_product']:.1f} ≤ 0.75 × naive {med['c.mae_naive']:.1f} "
-          f"= {target:.1f} min, policy (c) (ratio per seed {spread(figures['ratio_mae'], 2)}): {verdict(ok)}")
+    print(f"target: product estimator MAE {med['c.mae_product']:.2f} ≤ 0.75 × naive {med['c.mae_naive']:.2f} "
+          f"= {target:.2f} min (or ≤ 1.10 × oracle bound {med['c.mae_oracle']:.2f} = {oracle_target:.2f}, whichever "
+          f"is larger), policy (c) (ratio to naive per seed {spread(figures['ratio_mae'], 2)}): {verdict(ok)}")
+    ok = abs(med["c.bias_product"]) <= 1.0
+    results.append(ok)
+    print(f"target: product estimator bias {med['c.bias_product']:+.2f} min within ±1 min, policy (c): {verdict(ok)}")
     ok = max(figures["wall"]) < WALL_LIMIT_SECONDS
     results.append(ok)
     print(f"target: one peak day, three policies, in under {WALL_LIMIT_SECONDS:.0f} s: {spread(figures['wall'], 2)} s; "
           f"one policy {spread(figures['c.wall'], 2)} s: {verdict(ok)}")
+    print(f"staffing advisor (issue 18), p90 target {plan.p90_target:.0f} min: staff-hours {plan.staff_hours:.0f} "
+          f"(the profile's {plan.current_staff_hours:.0f}); moves: "
+          + "; ".join(f"{m.hour:02d}:00 {m.desks} desk(s) {m.from_counter} → {m.to_counter}" for m in plan.moves))
+    print(f"(d) = (c) + the advisor's desks: multi-procedure mean stay {spread(figures['d.multi_stay'])} min; "
+          f"every visitor's p90 wait {spread(figures['d.p90_wait'])} min ((b) {spread(figures['b.p90_wait'])})")
+    target = 0.70 * med["a.multi_stay"]
+    ok = med["d.multi_stay"] <= target
+    results.append(ok)
+    print(f"target: (d) multi-procedure mean stay {med['d.multi_stay']:.1f} ≤ 0.70 × (a) {med['a.multi_stay']:.1f} "
+          f"= {target:.1f} min at equal staff-hours (ratio per seed {spread(figures['ratio_d_a_multi'], 2)}): "
+          f"{verdict(ok)}")
+    target = 0.8 * med["b.p90_wait"]
+    ok = med["d.p90_wait"] <= target
+    results.append(ok)
+    print(f"target: (d) p90 wait of every visitor {med['d.p90_wait']:.1f} ≤ 0.8 × (b) {med['b.p90_wait']:.1f} "
+          f"= {target:.1f} min (ratio per seed {spread(figures['ratio_d_b_p90'], 2)}): {verdict(ok)}")
+    results.extend(queueing_checks())
     met = sum(results)
     print(f"{met} of {len(results)} targets met")
     return 0 if met == len(results) else 1

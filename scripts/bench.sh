@@ -15,6 +15,12 @@ if scripts/with_postgres.sh --check; then
 else
   echo "PostgreSQL server binaries not found: the queue benchmark needs them."
 fi
+echo "== bench/bench_request_cost.py (issue 18: server CPU and queries per request, 2 and 4 workers)"
+if scripts/with_postgres.sh --check; then
+  scripts/with_postgres.sh .venv/bin/python bench/bench_request_cost.py || status=1
+else
+  echo "PostgreSQL server binaries not found: the request-cost benchmark needs them."
+fi
 echo "== bench/bench_insights.py (a year of history on PostgreSQL: writing it takes several minutes)"
 if scripts/with_postgres.sh --check; then
   scripts/with_postgres.sh .venv/bin/python bench/bench_insights.py || status=1

@@ -57,6 +57,8 @@ SCREENS: list[Screen] = [
            _("Count each register's cash, reconcile the terminal's settlement, export for accounting.")),
     Screen(Capability.INSIGHTS_VIEW, "insights:cashless", _("Cashless payments"),
            _("The cashless share of the fees per day, counter and method; the time at the desk with and without.")),
+    Screen(Capability.SUPERVISE, "insights:staffing", _("Staffing suggestion"),
+           _("One desk to move now between a section's counters, from the queues right now, and accept it.")),
     Screen(Capability.DX_DESK_WORK, "dxdesk:list", _("DX help desk: consultations"),
            _("Triage and work every consultation; measure the tools delivered; ideas from the counter's data.")),
     Screen(Capability.DX_CONSULT, "dxdesk:new", _("Ask the DX help desk"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_figures, views_forecast
+from . import views, views_figures, views_forecast, views_staffing
 
 app_name = "insights"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/insights/forecast/", views_forecast.staff_forecast, name="forecast"),
     path("staff/insights/reports/monthly/", views_figures.monthly_report, name="monthly"),
     path("staff/insights/simulator/", views.simulator, name="simulator"),
+    path("staff/insights/staffing/", views_staffing.staffing_page, name="staffing"),
+    path("staff/insights/staffing/accept", views_staffing.staffing_accept, name="staffing_accept"),
     path("congestion/forecast/", views_forecast.public_forecast, name="public_forecast"),
     path("staff/insights/cashless/", views.cashless, name="cashless"),
 ]

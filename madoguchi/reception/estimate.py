@@ -101,8 +101,119 @@ def procedure_speed_factors(
     return {code: fsum(values) / len(values) for code, values in ratios.items()}
 
 
+def call_to_start_minutes(recent_gaps: Iterable[float], *, cap: float = 10.0) -> float:
+    """How long a desk waits, after calling, for the visitor to come up (walking from the waiting area or
+    from another counter): the mean of the counter's recent called → started gaps, each capped. Added to
+    each waiting visitor's expected handling, since the desk is held from the call, not from the start —
+    left out, every wait came out about a minute short once handoffs were counted."""
+    gaps = [min(cap, max(0.0, g)) for g in recent_gaps]
+    return fsum(gaps) / len(gaps) if gaps else 0.0
+
+
 def expected_handling_minutes(
     procedures: Iterable[str], typical: Mapping[str, float], factors: Mapping[str, float]
 ) -> float:
     """A step's expected handling time: the sum of its procedures' typical minutes × recent factor."""
     return sum(typical.get(code, 0.0) * factors.get(code, 1.0) for code in procedures)
+
+
+def queue_waits_with_incoming(
+    *,
+    expected: Sequence[float],
+    keys: Sequence,
+    serving_remaining: Sequence[float],
+    desks_open: int,
+    incoming: Iterable[tuple[object, float, float]],
+) -> tuple[list[float], float]:
+    """``queue_waits`` that also sees the visitors who will be handed in to this queue.
+
+    ``keys``: the queue's priority keys in call order (ascending). ``incoming``: (priority key,
+    minutes until they are queued here, expected handling minutes here) of each visitor served or
+    waiting at another counter whose next Step is this counter. Such a visitor counts for everyone
+    behind their key, from the moment they arrive: each time a desk frees, it calls the first in
+    priority order among those queued by then (the same list scheduling, with arrival times). One
+    more visitor joining at the back comes after every incoming one. Without incoming visitors the
+    figures are ``queue_waits``'s exactly.
+    """
+    arrivals = sorted(incoming, key=lambda item: item[1])
+    if not arrivals:
+        return queue_waits(expected=expected, serving_remaining=serving_remaining, desks_open=desks_open)
+    if desks_open <= 0:
+        return [float("inf")] * len(expected), float("inf")
+    busy = sorted(max(0.0, r) for r in serving_remaining)
+    free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
+    heapq.heapify(free_at)
+    for minutes in busy[desks_open:]:
+        heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
+    arrived: list = []  # heap of (key, order, minutes) of incoming visitors queued by now
+    waits: list[float] = []
+    taken = 0
+    index, count = 0, len(expected)
+    while True:
+        start = heapq.heappop(free_at)
+        while taken < len(arrivals) and arrivals[taken][1] <= start:
+            key, _, minutes = arrivals[taken]
+            heapq.heappush(arrived, (key, taken, minutes))
+            taken += 1
+        if arrived and (index == count or arrived[0][0] < keys[index]):
+            heapq.heappush(free_at, start + max(0.0, heapq.heappop(arrived)[2]))
+            continue
+        if index == count:
+            return waits, start
+        waits.append(start)
+        heapq.heappush(free_at, start + max(0.0, expected[index]))
+        index += 1
+
+
+# --- handling times learnt from past days (issue 18) ------------------------------------------------
+
+# How many past steps a learnt figure needs to weigh as much as its parent (the catalogue's minutes at the
+# top): with fewer, it stays close to the parent; with many, it is the data's own mean.
+SHRINK_STEPS = 20
+
+
+class LearntHandling:
+    """Each procedure's handling time learnt per counter and hour of day from past Steps, shrunk
+    towards the catalogue's typical minutes where data are thin.
+
+    Every past Step gives one ratio actual ÷ typical (its procedures' catalogue minutes), clamped like
+    the recent factors, counted for each of its procedures. The factors form a ladder — procedure,
+    then procedure at a counter, then at a counter in an hour — and each rung is the mean of its own
+    ratios shrunk towards the rung above: (Σ ratios + k × parent) ÷ (n + k), the catalogue (1.0) above
+    the top. ``minutes(counter, hour)`` gives the learnt typical minutes to estimate with; today's
+    recent factors then say how today runs against them.
+    """
+
+    def __init__(self, typical: Mapping[str, float], rows: Iterable[tuple[object, Sequence[str], int, float]], *,
+                 shrink: float = SHRINK_STEPS, clamp: tuple[float, float] = (0.5, 2.5)):
+        self.typical = dict(typical)
+        self.shrink = shrink
+        sums: dict[tuple, list[float]] = {}
+        for counter, codes, hour, actual in rows:
+            planned = sum(self.typical.get(code, 0.0) for code in codes)
+            if planned <= 0:
+                continue
+            ratio = min(clamp[1], max(clamp[0], actual / planned))
+            for code in codes:
+                for key in ((code,), (code, counter), (code, counter, hour)):
+                    bucket = sums.setdefault(key, [0.0, 0])
+                    bucket[0] += ratio
+                    bucket[1] += 1
+        self.factors: dict[tuple, float] = {}
+        for key in sorted(sums, key=len):  # parents before children
+            parent = self.factors.get(key[:-1], 1.0) if len(key) > 1 else 1.0
+            total, count = sums[key]
+            self.factors[key] = (total + shrink * parent) / (count + shrink)
+        self._by_place: dict[tuple, dict[str, float]] = {}
+
+    def factor(self, code: str, counter: object, hour: int) -> float:
+        return self.factors.get((code, counter, hour)) or self.factors.get((code, counter)) or \
+            self.factors.get((code,), 1.0)
+
+    def minutes(self, counter: object, hour: int) -> dict[str, float]:
+        """``{procedure: learnt typical minutes}`` at ``counter`` in ``hour`` (cached per place)."""
+        key = (counter, hour)
+        if key not in self._by_place:
+            self._by_place[key] = {code: minutes * self.factor(code, counter, hour)
+                                   for code, minutes in self.typical.items()}
+        return self._by_place[key]

@@ -25,6 +25,8 @@ from .models import Desk, Step, StepEvent, Visit
 from .suggest import Suggestion, suggest
 
 RECENT_STEPS_FOR_FACTORS = 300
+# The desk's wait between calling a visitor and starting (they walk up): the mean over each counter's last steps.
+RECENT_STEPS_FOR_GAP = 50
 # The "recent" handling speed moves slowly; computing it once every few seconds per process is plenty
 # and keeps registration and "call next" cheap when hundreds of visitors arrive at once.
 SPEED_CACHE_SECONDS = 10
@@ -75,16 +77,71 @@ def typical_minutes() -> dict[str, float]:
 
 def handling_inputs(*, now: datetime) -> tuple[dict[str, float], dict[str, float]]:
     """(typical minutes, recent speed factors) per procedure, cached for a few seconds."""
-    cached = cache.get("handling_inputs")
+    learnt, factors, _gaps = _handling_inputs(now)
+    return learnt.typical, factors
+
+
+def _handling_inputs(now: datetime) -> tuple[estimate.LearntHandling, dict[str, float], dict[int, float]]:
+    """(handling learnt from past days, today's speed factors against it per procedure, the call-to-start
+    gap per counter id), cached for a few seconds (the learnt part for longer)."""
+    cached = cache.get("handling_inputs:v2")
     if cached is None:
-        typical = typical_minutes()
-        cached = (typical, recent_speed_factors(now=now, typical=typical))
-        cache.set("handling_inputs", cached, SPEED_CACHE_SECONDS)
+        learnt = learnt_handling(now=now)
+        cached = (learnt, recent_speed_factors(now=now, learnt=learnt), recent_call_gaps(now=now))
+        cache.set("handling_inputs:v2", cached, SPEED_CACHE_SECONDS)
     return cached
 
 
-def recent_speed_factors(*, now: datetime, typical: dict[str, float]) -> dict[str, float]:
-    """Each procedure's recent actual/typical handling ratio, from today's completed Steps."""
+# Past days the handling times are learnt from, and how long the learnt table is kept before it is
+# computed again (a day's new steps move it little; no restart needed).
+LEARNT_DAYS = 28
+LEARNT_CACHE_SECONDS = 600
+
+
+def learnt_handling(*, now: datetime) -> estimate.LearntHandling:
+    """Handling per procedure, counter and hour of day, learnt from the Steps done on the last
+    ``LEARNT_DAYS`` days before today (recorded and imported alike), shrunk towards the catalogue."""
+    today = timezone.localtime(now).date()
+    key = f"learnt_handling:{today.isoformat()}"
+    learnt = cache.get(key)
+    if learnt is None:
+        learnt = estimate.LearntHandling(typical_minutes(), _past_handling(today))
+        cache.set(key, learnt, LEARNT_CACHE_SECONDS)
+    return learnt
+
+
+def _past_handling(today) -> list[tuple[int, list[str], int, float]]:
+    start, _ = day_bounds(today - timedelta(days=LEARNT_DAYS))
+    end, _ = day_bounds(today)
+    steps: dict[int, tuple[int, list[str], int, float]] = {}
+    for step_id, counter_id, started_at, completed_at, code in Step.objects.filter(
+        status=Step.Status.DONE, started_at__gte=start, started_at__lt=end, completed_at__isnull=False
+    ).values_list("id", "counter_id", "started_at", "completed_at", "procedures__code"):
+        if step_id not in steps:
+            steps[step_id] = (counter_id, [], timezone.localtime(started_at).hour,
+                              (completed_at - started_at).total_seconds() / 60)
+        if code is not None:
+            steps[step_id][1].append(code)
+    return list(steps.values())
+
+
+def recent_call_gaps(*, now: datetime) -> dict[int, float]:
+    """Each counter's recent minutes from calling a visitor to starting to serve them (today's Steps)."""
+    since = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    gaps: dict[int, list[float]] = {}
+    rows = (Step.objects.filter(status=Step.Status.DONE, completed_at__gte=since, started_at__isnull=False,
+                                called_at__isnull=False)
+            .order_by("-completed_at").values_list("counter_id", "called_at", "started_at")[:RECENT_STEPS_FOR_FACTORS])
+    for counter_id, called_at, started_at in rows:
+        bucket = gaps.setdefault(counter_id, [])
+        if len(bucket) < RECENT_STEPS_FOR_GAP:
+            bucket.append((started_at - called_at).total_seconds() / 60)
+    return {pk: estimate.call_to_start_minutes(values) for pk, values in gaps.items()}
+
+
+def recent_speed_factors(*, now: datetime, learnt: estimate.LearntHandling) -> dict[str, float]:
+    """Each procedure's recent actual ÷ expected handling ratio, from today's completed Steps, the
+    expected being the minutes learnt for that counter and hour (the catalogue's without history)."""
     since = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     steps = (
         Step.objects.filter(status=Step.Status.DONE, completed_at__gte=since, started_at__isnull=False)
@@ -94,7 +151,8 @@ def recent_speed_factors(*, now: datetime, typical: dict[str, float]) -> dict[st
     recent = []
     for step in steps:
         codes = [p.code for p in step.procedures.all()]
-        recent.append((codes, sum(typical.get(c, 0.0) for c in codes),
+        minutes = learnt.minutes(step.counter_id, timezone.localtime(step.started_at).hour)
+        recent.append((codes, sum(minutes.get(c, 0.0) for c in codes),
                        (step.completed_at - step.started_at).total_seconds() / 60))
     return estimate.procedure_speed_factors(recent)
 
@@ -109,24 +167,28 @@ class QueueFigures:
     wait_for_new_arrival: float = 0.0
 
 
-def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFigures]:
-    """The queues of the counters ``{counter id: desk count}`` as figures, from two flat queries."""
-    typical, factors = handling_inputs(now=now)
+def _base_figures(desks: dict[int, int], now: datetime, learnt, factors, gaps) -> tuple[dict, dict]:
+    """Each counter's queue without the visitors still to be handed in: (figures, waiting rows
+    ``{counter id: [(step id, priority key, expected minutes)]}``)."""
     open_desks = _open_desks_by_counter(desks)
     figures = {pk: QueueFigures(desks_open=open_desks[pk]) for pk in desks}
     open_steps = Step.objects.filter(counter_id__in=list(desks), status__in=[Step.Status.QUEUED, *Step.ACTIVE])
+    # One row per Step and procedure, in call order: the Steps and their procedures in one query.
+    rows: dict[int, tuple] = {}
     codes: dict[int, list[str]] = {}
-    for step_id, code in Step.procedures.through.objects.filter(step__in=open_steps).values_list(
-        "step_id", "procedure__code"
-    ):
-        codes.setdefault(step_id, []).append(code)
-    waiting: dict[int, list[tuple[int, float]]] = {pk: [] for pk in desks}
-    for step_id, counter_id, status, called_at, started_at in open_steps.order_by("priority_at", "id").values_list(
-        "id", "counter_id", "status", "called_at", "started_at"
-    ):
-        expected = estimate.expected_handling_minutes(codes.get(step_id, ()), typical, factors)
+    for step_id, counter_id, status, priority_at, called_at, started_at, code in open_steps.order_by(
+        "priority_at", "id"
+    ).values_list("id", "counter_id", "status", "priority_at", "called_at", "started_at", "procedures__code"):
+        rows.setdefault(step_id, (step_id, counter_id, status, priority_at, called_at, started_at))
+        if code is not None:
+            codes.setdefault(step_id, []).append(code)
+    waiting: dict[int, list[tuple[int, tuple, float]]] = {pk: [] for pk in desks}
+    hour = timezone.localtime(now).hour
+    for step_id, counter_id, status, priority_at, called_at, started_at in rows.values():
+        expected = estimate.expected_handling_minutes(codes.get(step_id, ()), learnt.minutes(counter_id, hour),
+                                                      factors)
         if status == Step.Status.QUEUED:
-            waiting[counter_id].append((step_id, expected))
+            waiting[counter_id].append((step_id, (priority_at, step_id), expected + gaps.get(counter_id, 0.0)))
         else:
             elapsed = (now - (started_at or called_at or now)).total_seconds() / 60
             figures[counter_id].serving_remaining.append(
@@ -134,9 +196,86 @@ def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFig
     for counter_id, queue in figures.items():
         rows = waiting[counter_id]
         waits, queue.wait_for_new_arrival = estimate.queue_waits(
-            expected=[e for _, e in rows], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
+            expected=[e for _, _, e in rows], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
         )
-        queue.waiting = [(step_id, expected, wait) for (step_id, expected), wait in zip(rows, waits, strict=True)]
+        queue.waiting = [(step_id, expected, wait) for (step_id, _, expected), wait in zip(rows, waits, strict=True)]
+    return figures, waiting
+
+
+def _incoming(desks: dict[int, int], now: datetime, learnt, factors, gaps, known: dict[int, QueueFigures]) -> dict:
+    """``{counter id: [(priority key, minutes until queued here, expected minutes here)]}``: the visitors
+    waiting or served at another counter whose next Step, as routing would choose it now, is at one of
+    ``desks``'s counters. They are queued here when that Step completes (``visit_queue_next``), with the
+    visit's priority: after the rest of their handling if at a desk, after their wait there and their
+    handling if still waiting."""
+    coming = Step.objects.filter(counter_id__in=list(desks), status=Step.Status.PENDING,
+                                 visit__status=Visit.Status.ACTIVE).values("visit_id")
+    steps = Step.objects.filter(visit_id__in=coming, status__in=[Step.Status.PENDING, Step.Status.QUEUED, *Step.ACTIVE])
+    # One query: the open Steps of those visits, one row per procedure.
+    codes: dict[int, list[str]] = {}
+    visits: dict[int, dict] = {}
+    seen: set[int] = set()
+    for step_id, visit_id, counter_id, code, counter_desks, status, called_at, started_at, priority_at, procedure in (
+        steps.values_list("id", "visit_id", "counter_id", "counter__code", "counter__desks", "status", "called_at",
+                          "started_at", "visit__priority_at", "procedures__code")
+    ):
+        if procedure is not None:
+            codes.setdefault(step_id, []).append(procedure)
+        if step_id in seen:
+            continue
+        seen.add(step_id)
+        visit = visits.setdefault(visit_id, {"pending": [], "current": None, "priority_at": priority_at})
+        row = (step_id, counter_id, code, counter_desks, status, called_at, started_at)
+        if status == Step.Status.PENDING:
+            visit["pending"].append(row)
+        else:
+            visit["current"] = row
+    visits = {pk: v for pk, v in visits.items() if v["current"] is not None and v["pending"]}
+    if not visits:
+        return {}
+    # The waits routing would compare (and the current Steps' waits): figures of the other counters involved.
+    involved = {row[1]: row[3] for v in visits.values() for row in [v["current"], *v["pending"]]}
+    missing = {pk: count for pk, count in involved.items() if pk not in known}
+    if missing:
+        known = {**known, **_base_figures(missing, now, learnt, factors, gaps)[0]}
+    hour = timezone.localtime(now).hour
+    prerequisites = prerequisites_of({c for codes_of in codes.values() for c in codes_of})
+    incoming: dict[int, list] = {}
+    for visit in visits.values():
+        plain = [routing.PendingStep(row[0], row[2], frozenset(codes.get(row[0], ()))) for row in visit["pending"]]
+        chosen = routing.choose_next_step(
+            plain, prerequisites, {row[2]: known[row[1]].wait_for_new_arrival for row in visit["pending"]})
+        target = next(row[1] for row in visit["pending"] if row[0] == chosen.step_id)
+        if target not in desks:
+            continue
+        step_id, counter_id, _code, _desks, status, called_at, started_at = visit["current"]
+        there = estimate.expected_handling_minutes(codes.get(step_id, ()), learnt.minutes(counter_id, hour), factors)
+        if status == Step.Status.QUEUED:
+            wait = next((w for pk, _e, w in known[counter_id].waiting if pk == step_id), math.inf)
+            arrives = wait + there + gaps.get(counter_id, 0.0)
+        else:
+            elapsed = (now - (started_at or called_at or now)).total_seconds() / 60
+            arrives = estimate.remaining_minutes(expected_minutes=there, elapsed_minutes=elapsed)
+        if math.isinf(arrives):
+            continue
+        here = (estimate.expected_handling_minutes(chosen.procedures, learnt.minutes(target, hour), factors)
+                + gaps.get(target, 0.0))
+        incoming.setdefault(target, []).append(((visit["priority_at"], chosen.step_id), arrives, here))
+    return incoming
+
+
+def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFigures]:
+    """The queues of the counters ``{counter id: desk count}`` as figures: who waits (with their wait),
+    who is at a desk, and the wait of one more joining at the back — counting the visitors who will be
+    handed in ahead from other counters (``estimate.queue_waits_with_incoming``)."""
+    learnt, factors, gaps = _handling_inputs(now)
+    figures, waiting = _base_figures(desks, now, learnt, factors, gaps)
+    for counter_id, arriving in _incoming(desks, now, learnt, factors, gaps, figures).items():
+        queue, rows = figures[counter_id], waiting[counter_id]
+        waits, queue.wait_for_new_arrival = estimate.queue_waits_with_incoming(
+            expected=[e for _, _, e in rows], keys=[k for _, k, _ in rows], serving_remaining=queue.serving_remaining,
+            desks_open=queue.desks_open, incoming=arriving)
+        queue.waiting = [(step_id, expected, wait) for (step_id, _, expected), wait in zip(rows, waits, strict=True)]
     return figures
 
 

@@ -58,7 +58,8 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
 def _lock_step(step_id: int) -> Step:
     # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
     # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
-    return Step.objects.select_for_update(of=("self",)).select_related("visit", "counter").get(pk=step_id)
+    return (Step.objects.select_for_update(of=("self",)).select_related("visit", "visit__site", "counter")
+            .get(pk=step_id))
 
 
 def _locked_in(step: Step, allowed: Collection[str]) -> Step:
@@ -316,12 +317,15 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     if busy is not None:
         raise StepStateError(_("Desk %(desk)d is still with ticket %(ticket)s: complete it or mark it a no-show "
                                "first."), desk=desk, ticket=busy.visit.ticket_number)
-    waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).order_by("priority_at", "id")
+    # The visit comes with the row (the answer shows its ticket); only the Step row is locked.
+    waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).select_related("visit").order_by(
+        "priority_at", "id")
     if connection.features.has_select_for_update_skip_locked:
-        waiting = waiting.select_for_update(skip_locked=True)
+        waiting = waiting.select_for_update(skip_locked=True, of=("self",))
     step = waiting.first()
     if step is None:
         return None
+    step.counter = counter  # the caller's: not read again for the answer
     return _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
                         fields={"status": Step.Status.CALLED, "called_at": now, "clerk": clerk, "desk": desk})
 

@@ -9,9 +9,11 @@ very same visitors with the very same procedures, and the policies differ only b
 import math
 import random
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from .inputs import Office, Profile
 
+_STANDARD_NORMAL = NormalDist()
 STREAMS = ("arrivals", "mix", "handling", "prefill", "priority")
 
 
@@ -70,6 +72,19 @@ def lognormal_minutes(mean: float, cv: float, z: float) -> float:
     return math.exp(math.log(mean) - sigma * sigma / 2 + sigma * z)
 
 
+def exponential_minutes(mean: float, z: float) -> float:
+    """The exponential value of standard-normal draw ``z`` (through its probability): the same one draw
+    per procedure as the lognormal, so the streams stay aligned whichever distribution a profile names."""
+    tail = 1.0 - _STANDARD_NORMAL.cdf(z)
+    return -mean * math.log(max(tail, 1e-300))
+
+
+def handling_minutes(mean: float, profile: Profile, z: float) -> float:
+    if profile.handling.distribution == "exponential":
+        return exponential_minutes(mean, z)
+    return lognormal_minutes(mean, profile.handling.cv, z)
+
+
 def draw_visits(office: Office, profile: Profile, seed: int) -> list[PlannedVisit]:
     rng = streams(seed)
     kinds = profile.visit_mix
@@ -92,7 +107,7 @@ def draw_visits(office: Office, profile: Profile, seed: int) -> list[PlannedVisi
                 mean = procedure.typical_minutes
                 if prefilled and procedure.prefillable:
                     mean *= 1 - profile.prefill.saving
-                minutes += lognormal_minutes(mean, profile.handling.cv, z[code])
+                minutes += handling_minutes(mean, profile, z[code])
             typical = sum(office.procedures[code].typical_minutes for code in codes)
             steps.append(PlannedStep(step_id, counter, codes, minutes, typical))
         visits.append(PlannedVisit(visit_id, arrival, kind.label or "+".join(kind.procedures),

@@ -9,7 +9,7 @@ staffed, and how many visits use pre-application or the no-writing counter.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -35,6 +35,7 @@ class CounterSpec:
     floor: int
     desks: int  # the catalogue's desk count: the staffing of an hour the profile does not name
     rank: int  # position in the catalogue: the fixed route of policies (a) and (b) follows it
+    department: str = ""  # the section whose staff work it: desks move only between one section's counters
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def load_office(catalog_dir: Path, site: str) -> Office:
         raise ProfileInvalid([Problem(str(catalog_dir), None, "site", f"no site {site!r} in the catalogue")])
     counters = {}
     for rank, entry in enumerate(c for c in data.counters if c.site == site):
-        counters[entry.code] = CounterSpec(entry.code, entry.name_ja, entry.name_en, entry.floor, entry.desks, rank)
+        counters[entry.code] = CounterSpec(entry.code, entry.name_ja, entry.name_en, entry.floor, entry.desks, rank,
+                                           entry.department)
     prefillable: set[str] = set()
     forms_dir = catalog_dir / "forms"
     if forms_dir.is_dir():
@@ -118,8 +120,10 @@ class VisitKind(_Strict):
 
 class Handling(_Strict):
     # Handling time of one procedure: lognormal around the catalogue's typical minutes, this
-    # coefficient of variation (standard deviation ÷ mean).
+    # coefficient of variation (standard deviation ÷ mean). ``exponential`` (cv 1 whatever ``cv``
+    # says) is there for the queueing-theory checks (M/M/c): offices are not that memoryless.
     cv: float = Field(ge=0, le=3)
+    distribution: Literal["lognormal", "exponential"] = "lognormal"
 
 
 class Prefill(_Strict):

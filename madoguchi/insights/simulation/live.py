@@ -15,6 +15,11 @@ from madoguchi.reception import estimate
 # done today, recomputed at most every 10 seconds); a test checks they agree.
 RECENT_STEPS_FOR_FACTORS = 300
 SPEED_CACHE_SECONDS = 10
+RECENT_STEPS_FOR_GAP = 50
+
+
+def call_to_start(recent_gaps: Sequence[float]) -> float:
+    return estimate.call_to_start_minutes(recent_gaps)
 
 
 class SpeedFactors:
@@ -49,9 +54,12 @@ def serving_remaining(expected: float, elapsed: float) -> float:
     return estimate.remaining_minutes(expected_minutes=expected, elapsed_minutes=elapsed)
 
 
-def queue_estimates(expected: Sequence[float], serving: Sequence[float], desks_open: int) -> tuple[list[float], float]:
-    """(wait of each visitor in the queue, wait of one more at the back) — ``estimate.queue_waits``."""
-    return estimate.queue_waits(expected=list(expected), serving_remaining=list(serving), desks_open=desks_open)
+def queue_estimates(expected: Sequence[float], serving: Sequence[float], desks_open: int, keys: Sequence = (),
+                    incoming: Sequence = ()) -> tuple[list[float], float]:
+    """(wait of each visitor in the queue, wait of one more at the back) — ``estimate.queue_waits`` that
+    sees the visitors handed in from other counters (``estimate.queue_waits_with_incoming``)."""
+    return estimate.queue_waits_with_incoming(expected=list(expected), keys=list(keys), serving_remaining=list(serving),
+                                              desks_open=desks_open, incoming=list(incoming))
 
 
 def naive_estimate(people_ahead: int, desks_open: int, mean_handling: float) -> float:

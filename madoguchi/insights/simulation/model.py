@@ -30,8 +30,10 @@ the visitor then walks there; a desk that calls them before they arrive waits fo
 """
 
 import bisect
+import heapq
 import math
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import simpy
@@ -62,6 +64,7 @@ class StepRecord:
     estimate: float  # the product's estimate of the wait, made on joining
     naive: float  # the naive estimate, made on joining
     desk: int | None = None  # the desk (1, 2 …) that called the visitor
+    oracle: float = math.nan  # the oracle bound's estimate (exact handling, who is handed in and when)
 
     @property
     def wait(self) -> float:
@@ -100,8 +103,8 @@ class PolicyRun:
 
 
 class _Step:
-    __slots__ = ("called", "desk", "desks_open", "done", "estimate", "expected", "expected_version", "joined", "key",
-                 "naive", "plan", "position", "ready", "started", "visit")
+    __slots__ = ("ahead", "called", "desk", "desks_open", "done", "estimate", "expected", "expected_version", "joined",
+                 "key", "naive", "next_step", "plan", "position", "ready", "serving", "started", "visit")
 
     def __init__(self, plan: PlannedStep, visit: "_Visit"):
         self.plan = plan
@@ -109,6 +112,9 @@ class _Step:
         self.expected_version = -1
         self.expected = 0.0
         self.called = self.started = self.done = self.desk = None
+        self.next_step: _Step | None = None  # the visit's Step expected after this one (its counter sees it coming)
+        self.ahead: list[_Step] = []  # on joining: those ahead in the queue, and those at a desk (the oracle's view)
+        self.serving: list[_Step] = []
 
 
 class _Visit:
@@ -136,10 +142,15 @@ class _Counter:
     keys: list = field(default_factory=list)
     waiting: list = field(default_factory=list)
     active: dict = field(default_factory=dict)
+    incoming: dict = field(default_factory=dict)  # step id → a Step elsewhere whose visit comes here next
+    gaps: deque = field(default_factory=lambda: deque(maxlen=live.RECENT_STEPS_FOR_GAP))  # recent called → started
     handled_minutes: float = 0.0
     handled: int = 0
     busy: float = 0.0
     last_done: float = 0.0
+
+    def gap(self) -> float:
+        return live.call_to_start(self.gaps)
 
     def mean_handling(self) -> float:
         return self.handled_minutes / self.handled if self.handled else self.fallback_mean
@@ -175,12 +186,29 @@ class _Run:
         """(wait of each visitor waiting, wait of one more joining at the back, desks open) —
         ``reception.selectors.queue_figures`` for one counter of the model."""
         desks = self.staffing.desks(counter.code, now)
-        expected = [self.expected(step, now) for step in counter.waiting]
+        gap = counter.gap()
+        expected = [self.expected(step, now) + gap for step in counter.waiting]
         serving = [live.serving_remaining(self.expected(step, now),
                                           now - (step.started if step.started <= now else step.called))
                    for step in counter.active.values()]
-        waits, back = live.queue_estimates(expected, serving, desks)
+        incoming = [] if self.policy == "a" else [self.incoming_here(step, now) for step in counter.incoming.values()]
+        waits, back = live.queue_estimates(expected, serving, desks, counter.keys, incoming)
         return waits, back, desks
+
+    def incoming_here(self, step: _Step, now: float) -> tuple[tuple[float, int], float, float]:
+        """(priority key, minutes until queued here, expected minutes here) of a visitor at another
+        counter whose next Step is here: queued here when their Step there completes — after the
+        rest of their handling if at a desk, after the wait they were shown and their handling if
+        still waiting."""
+        there = self.expected(step, now)
+        if step.called is not None:
+            arrives = live.serving_remaining(there, now - (step.started if step.started <= now else step.called))
+        else:
+            arrives = max(0.0, step.joined + step.estimate - now) + there
+        following = step.next_step
+        visit = step.visit.plan
+        return ((visit.arrival - visit.priority_advance, following.plan.step_id), arrives,
+                self.expected(following, now) + self.counters[following.plan.counter].gap())
 
     # --- visitors ------------------------------------------------------------------------------
 
@@ -200,13 +228,23 @@ class _Run:
         if not visit.pending:
             visit.departure = now
             return
+        waits = None
         if self.policy == "c":
             waits = {s.plan.counter: self.figures(self.counters[s.plan.counter], now)[1]
                      for s in visit.pending.values()}
             chosen = routing.choose_next_step(visit.pending_plain(), visit.prerequisites, waits).step_id
         else:
             chosen = visit.route[len(visit.served)]
-        self.join(visit.pending.pop(chosen), now, from_floor)
+        step = visit.pending.pop(chosen)
+        # The Step expected after this one, as routing sees it now: its counter counts this visitor as coming.
+        if visit.pending:
+            if waits is not None:
+                following = routing.choose_next_step(visit.pending_plain(), visit.prerequisites, waits).step_id
+            else:
+                following = visit.route[len(visit.served) + 1]
+            step.next_step = visit.pending[following]
+            self.counters[step.next_step.plan.counter].incoming[step.plan.step_id] = step
+        self.join(step, now, from_floor)
 
     def join(self, step: _Step, now: float, from_floor: int) -> None:
         counter = self.counters[step.plan.counter]
@@ -220,6 +258,7 @@ class _Run:
         step.ready = now + self.walk_minutes(from_floor, counter.floor)
         waits, _back, desks = self.figures(counter, now)
         step.position, step.desks_open, step.estimate = position, desks, waits[position]
+        step.ahead, step.serving = counter.waiting[:position], list(counter.active.values())
         step.naive = live.naive_estimate(position, desks, counter.mean_handling())
         if not counter.wake.triggered:
             counter.wake.succeed()
@@ -262,7 +301,10 @@ class _Run:
         now = self.env.now
         step.done = now
         del counter.active[step.plan.step_id]
+        if step.next_step is not None:
+            del self.counters[step.next_step.plan.counter].incoming[step.plan.step_id]
         handled = now - step.started
+        counter.gaps.append(step.started - step.called)
         counter.busy += max(0.0, min(now, self.profile.closes_minute) - step.called)
         counter.handled_minutes += handled
         counter.handled += 1
@@ -281,6 +323,7 @@ class _Run:
                 self.env.process(self.desk(counter, index))
         self.env.run()
         wall = time.perf_counter() - started
+        oracle = oracle_waits(self.visits)
         visits, steps = [], []
         for visit in self.visits:
             if visit.departure is None:
@@ -289,7 +332,7 @@ class _Run:
                 steps.append(StepRecord(
                     step.plan.step_id, visit.plan.visit_id, step.plan.counter, step.plan.procedures, step.joined,
                     step.called, step.started, step.done, step.position, step.desks_open, step.estimate,
-                    step.naive, step.desk))
+                    step.naive, step.desk, oracle.get(step.plan.step_id, math.nan)))
             visits.append(VisitRecord(
                 visit.plan.visit_id, visit.plan.arrival, visit.departure,
                 tuple(code for s in visit.served for code in s.plan.procedures),
@@ -307,3 +350,50 @@ class _Run:
 def run_policy(office: Office, profile: Profile, visits: list[PlannedVisit], policy: str) -> PolicyRun:
     """One day of ``visits`` under ``policy`` ('a', 'b' or 'c')."""
     return _Run(office, profile, visits, policy).run()
+
+
+def oracle_waits(visits: list[_Visit]) -> dict[int, float]:
+    """The oracle bound of every served Step (step id → minutes): the estimate made on joining by one who
+    knows the exact handling time of everyone ahead and at a desk, and exactly who will be handed in
+    ahead and when (visitors already in the building, joining later with an earlier priority) — but not
+    the walk-ins still to come, nor desks opening or closing later. The limit of any estimator."""
+    by_counter: dict[str, list[_Step]] = {}
+    for visit in visits:
+        for step in visit.served:
+            by_counter.setdefault(step.plan.counter, []).append(step)
+    result = {}
+    for steps in by_counter.values():
+        steps.sort(key=lambda s: s.joined)
+        joined = [s.joined for s in steps]
+        for step in steps:
+            if step.desks_open <= 0:
+                continue
+            now = step.joined
+            later = steps[bisect.bisect_right(joined, now):bisect.bisect_right(joined, step.called + 1e-9)]
+            incoming = [s for s in later if s.key < step.key and s.visit.plan.arrival <= now]
+            result[step.plan.step_id] = oracle_wait(step, incoming)
+    return result
+
+
+def oracle_wait(step: _Step, incoming: list[_Step]) -> float:
+    """List scheduling with exact times: each freed desk calls the first in priority order among those
+    queued by then; a desk that calls a visitor still walking waits for them (as the model's desks do)."""
+    now, desks = step.joined, step.desks_open
+    busy = sorted(max(0.0, s.started + s.plan.handling_minutes - now) for s in step.serving)
+    free_at = busy[:desks] + [0.0] * max(0, desks - len(busy))
+    heapq.heapify(free_at)
+    for minutes in busy[desks:]:
+        heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
+    queued = [(s.key, s) for s in step.ahead]
+    heapq.heapify(queued)
+    arrivals = sorted(incoming, key=lambda s: s.joined)
+    taken = 0
+    while True:
+        start = heapq.heappop(free_at)
+        while taken < len(arrivals) and arrivals[taken].joined - now <= start:
+            heapq.heappush(queued, (arrivals[taken].key, arrivals[taken]))
+            taken += 1
+        if not queued or queued[0][0] > step.key:
+            return start
+        other = heapq.heappop(queued)[1]
+        heapq.heappush(free_at, start + max(0.0, other.ready - now - start) + other.plan.handling_minutes)

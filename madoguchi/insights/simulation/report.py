@@ -59,6 +59,8 @@ def text_table(comparison: Comparison) -> str:
     lines.append("wait estimate, mean absolute error")
     lines.append(f"  {'product / naive':<32}" + "".join(
         f"{_pair(summaries[p].estimator.mae_product, summaries[p].estimator.mae_naive):>{width}}" for p in policies))
+    lines.append(f"  {'oracle bound':<32}" + "".join(
+        f"{_number(summaries[p].estimator.mae_oracle):>{width}}" for p in policies))
     lines.append(f"  {'bias product / naive':<32}" + "".join(
         f"{_pair(summaries[p].estimator.bias_product, summaries[p].estimator.bias_naive):>{width}}"
         for p in policies))
@@ -112,6 +114,8 @@ def csv_rows(comparison: Comparison) -> list[dict]:
         add(policy, "estimator", "mae_naive_minutes", error.mae_naive)
         add(policy, "estimator", "bias_product_minutes", error.bias_product)
         add(policy, "estimator", "bias_naive_minutes", error.bias_naive)
+        add(policy, "estimator", "mae_oracle_minutes", error.mae_oracle)
+        add(policy, "estimator", "bias_oracle_minutes", error.bias_oracle)
         add(policy, "estimator", "mean_actual_wait_minutes", error.mean_actual)
         for counter, value in summary.utilisation.items():
             add(policy, counter, "utilisation", value)

@@ -28,6 +28,8 @@ class EstimatorError:
     bias_product: float | None  # mean (estimate − actual): negative = the board promised too little
     bias_naive: float | None
     mean_actual: float | None
+    mae_oracle: float | None = None  # the oracle bound (exact handling, exact handoffs): what no estimator beats
+    bias_oracle: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,10 @@ def estimator_error(steps: Iterable[StepRecord]) -> EstimatorError:
     rows = [s for s in steps if math.isfinite(s.estimate) and math.isfinite(s.naive)]
     product = [s.estimate - s.wait for s in rows]
     naive = [s.naive - s.wait for s in rows]
+    oracle = [s.oracle - s.wait for s in rows if math.isfinite(getattr(s, "oracle", math.nan))]
     return EstimatorError(
         len(rows), mean([abs(e) for e in product]), mean([abs(e) for e in naive]), mean(product), mean(naive),
-        mean([s.wait for s in rows]))
+        mean([s.wait for s in rows]), mean([abs(e) for e in oracle]), mean(oracle))
 
 
 def summarise(run: PolicyRun) -> PolicySummary:

@@ -25,12 +25,15 @@ def spy(monkeypatch, module, name):
 def test_policy_c_chooses_every_next_counter_with_the_live_routing_and_the_live_waits(office, small_day,
                                                                                       monkeypatch):
     choices = spy(monkeypatch, routing, "choose_next_step")
-    queue_waits = spy(monkeypatch, estimate, "queue_waits")
+    queue_waits = spy(monkeypatch, estimate, "queue_waits_with_incoming")
     visits = draw_visits(office, small_day, seed=21)
 
     run_policy(office, small_day, visits, "c")
 
-    assert len(choices) == sum(len(v.steps) for v in visits)  # one live decision per Step
+    steps = sum(len(v.steps) for v in visits)
+    # One live decision per Step, and on joining each Step but a visit's last, routing's forecast of the
+    # next one (its counter counts the visitor as coming).
+    assert len(choices) == steps + (steps - len(visits))
     backs = {result[1] for _args, _kwargs, result in queue_waits}
     given = [wait for args, _kwargs, _result in choices for wait in args[2].values()]
     assert given and set(given) <= backs  # the waits routing saw are queue_waits' "one more at the back"
@@ -55,8 +58,8 @@ def test_registration_splits_the_procedures_with_the_live_assign_counters(office
     assert all(v.steps for v in visits)
 
 
-@pytest.mark.parametrize("name", ["queue_waits", "expected_handling_minutes", "procedure_speed_factors",
-                                  "remaining_minutes", "naive_wait_minutes"])
+@pytest.mark.parametrize("name", ["queue_waits_with_incoming", "expected_handling_minutes", "procedure_speed_factors",
+                                  "remaining_minutes", "naive_wait_minutes", "call_to_start_minutes"])
 def test_every_queue_join_is_estimated_with_the_live_estimator(office, small_day, monkeypatch, name):
     calls = spy(monkeypatch, estimate, name)
     visits = draw_visits(office, small_day, seed=24)
@@ -64,7 +67,7 @@ def test_every_queue_join_is_estimated_with_the_live_estimator(office, small_day
     run = run_policy(office, small_day, visits, "b")
 
     assert calls
-    if name in ("queue_waits", "naive_wait_minutes"):
+    if name in ("queue_waits_with_incoming", "naive_wait_minutes"):
         assert len(calls) >= len(run.steps)  # at least once per queue join
 
 

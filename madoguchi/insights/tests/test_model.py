@@ -162,3 +162,30 @@ def test_the_model_imports_no_django():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
 
     assert result.stdout.strip() == "[]"
+
+
+def test_the_estimate_sees_the_visitor_handed_in_ahead(office, exact_day):
+    """Visitor 1 is at the moving desk (9:00–9:25) and comes to insurance next with the place of 9:00;
+    visitor 4 joins insurance at 9:03 behind 3. Under handoff (b) the estimate counts visitor 1 as coming
+    at 9:25, so it says 43 minutes — what happens; without handoff (a) visitor 1 goes to the back."""
+    visits = [
+        planned(1, 540, ("koseki-move", ("juki.move_in",), 25), ("kokuho", ("nhi.enroll",), 15)),
+        planned(2, 541, ("kokuho", ("nhi.enroll",), 15)),
+        planned(3, 542, ("kokuho", ("nhi.enroll",), 15)),
+        planned(4, 543, ("kokuho", ("nhi.enroll",), 15)),
+    ]
+    fourth = {p: next(s for s in run_policy(office, exact_day, visits, p).steps if s.visit_id == 4) for p in "ab"}
+
+    assert (fourth["b"].wait, fourth["b"].estimate) == (43, 43)
+    assert (fourth["a"].wait, fourth["a"].estimate) == (28, 28)
+
+
+@pytest.mark.parametrize("policy", ["b", "c"])
+def test_the_oracle_knows_every_wait_when_nothing_it_cannot_know_happens(office, exact_day, policy):
+    """No walking, no priority needs, desks never change: the oracle (exact handling, exact handoffs) is
+    right to the second for every visitor, and the product's estimate is not (it knows only typical minutes)."""
+    day = day_like(exact_day, priority={"share": 0, "advance_minutes": 0})
+    run = run_policy(office, day, draw_visits(office, day, seed=8), policy)
+
+    assert run.steps and all(abs(s.oracle - s.wait) < 1e-6 for s in run.steps)
+    assert any(abs(s.estimate - s.wait) > 1 for s in run.steps)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Site
-from madoguchi.reception import services
+from madoguchi.reception import estimate, services
 from madoguchi.reception.models import Step, StepEvent, Visit
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +196,63 @@ def test_cancelling_a_visit_cancels_every_open_step(site):
     visit = register(site, MOVE_IN_FAMILY)
     services.visit_cancel(visit=visit)
     assert set(visit.steps.values_list("status", flat=True)) == {Step.Status.CANCELLED}
+
+
+def test_the_wait_counts_the_visitor_to_be_handed_in_ahead(site, clerk):
+    """Issue 18. One insurance desk open: C at it, D waiting. A (earlier, move-in then insurance) is at
+    the moving desk; B joins insurance at 9:12. The desk frees at 9:16 for D (A still at the moving desk),
+    at 9:31 for A (handed in at 9:25 with the place of 9:00), at 9:46 for B: B is told 34 minutes, not 19."""
+    from madoguchi.reception import selectors
+
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(hours=9)
+    kokuho = counter("kokuho")
+    for number in range(2, kokuho.desks + 1):
+        services.desk_set_open(counter=kokuho, number=number, is_open=False)
+    a = register(site, ["juki.move_in", "nhi.enroll"], at=start)
+    services.step_start(step=services.step_call_next(counter=counter("koseki-move"), clerk=clerk, now=start),
+                        clerk=clerk, now=start)
+    register(site, ["nhi.enroll"], at=start + timedelta(seconds=30))
+    services.step_start(step=services.step_call_next(counter=kokuho, clerk=clerk, now=start + timedelta(minutes=1)),
+                        clerk=clerk, now=start + timedelta(minutes=1))
+    register(site, ["nhi.enroll"], at=start + timedelta(minutes=1))
+    now = start + timedelta(minutes=12)
+    b = register(site, ["nhi.enroll"], at=now)
+
+    queue = selectors.queue_snapshot(counters=[kokuho], now=now, with_steps=False)[kokuho.pk]
+    b_step = b.steps.get()
+    waits = {w.step_id: w.estimated_wait_minutes for w in queue.waiting}
+    assert waits[b_step.pk] == pytest.approx(34)
+    assert queue.wait_for_new_arrival == pytest.approx(49)  # one more joining now: behind B
+    # A is not counted at the counter they are at, nor twice: D (ahead of A) still waits 4 minutes.
+    assert sorted(waits.values()) == [pytest.approx(4), pytest.approx(34)]
+    assert a.steps.get(counter=kokuho).status == Step.Status.PENDING
+
+
+def test_the_wait_uses_handling_learnt_from_past_days_without_a_restart(site, clerk):
+    """Issue 18. Insurance enrolment is 15 minutes in the catalogue; on the day before it took 30 at
+    10:00. Today at 10:00 a visitor behind one other is told about 30 minutes, not 15 — once the
+    learnt table is refreshed (every ``LEARNT_CACHE_SECONDS``), with no restart."""
+    from madoguchi.reception import selectors
+
+    today = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    kokuho = counter("kokuho")
+    for number in range(2, kokuho.desks + 1):
+        services.desk_set_open(counter=kokuho, number=number, is_open=False)
+
+    def behind_one():
+        selectors.cache.delete("handling_inputs:v2")  # the few seconds' cache of today's factors
+        return selectors.queue_snapshot(counters=[kokuho], now=today, with_steps=False)[kokuho.pk].wait_for_new_arrival
+
+    for n in range(40):
+        at = today - timedelta(days=1) + timedelta(minutes=n)
+        register(site, ["nhi.enroll"], at=at)
+        step = services.step_call_next(counter=kokuho, clerk=clerk, now=at)
+        services.step_start(step=step, clerk=clerk, now=at)
+        services.step_complete(step=step, clerk=clerk, now=at + timedelta(minutes=30))
+    register(site, ["nhi.enroll"], at=today - timedelta(minutes=1))  # one waiting today
+    selectors.cache.set(f"learnt_handling:{today.date().isoformat()}", estimate.LearntHandling(
+        selectors.typical_minutes(), []))  # learnt before yesterday's steps were written (the catalogue)
+    assert behind_one() == pytest.approx(15)
+
+    selectors.cache.delete(f"learnt_handling:{today.date().isoformat()}")  # what LEARNT_CACHE_SECONDS does in time
+    assert 27 < behind_one() <= 30
