@@ -29,7 +29,7 @@ messages:
 # Refresh the .po catalogues from the code (no source locations: merges stay small), then fill the
 # new strings with scripts/po_fill.py. Needs Debian's gettext (installed by `make messages`).
 translations: $(VENV)/.runtime messages
-	$(PY) manage.py makemessages -l ja -l ja_Easy -l en --no-location --no-obsolete \
+	$(PY) manage.py makemessages -l ja -l ja_Easy -l en -l zh_Hans -l ko -l vi -l ne --no-location --no-obsolete \
 	  --ignore=.venv --ignore=var --ignore=bench -v0
 
 # Everything `make run` needs, idempotent: a second run changes nothing and keeps the data.

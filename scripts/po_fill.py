@@ -11,6 +11,9 @@ The YAML maps each English msgid to its translations; a plural entry gives the o
     "Added %(count)d procedure.":          # a plural entry: msgid, then the plural msgid after |
       plural: "Added %(count)d procedures."
       ja: 手続を%(count)d件追加しました。
+      ne: ["%(count)d कार्यविधि थपियो।", "%(count)d कार्यविधिहरू थपिए।"]   # two forms: [one, other]
+
+Keys are the locale directories: ja, ja_Easy, en, zh_Hans, ko, vi, ne.
 
 Only entries that exist in the catalogue are filled (run makemessages first); a msgid the catalogue
 lacks is reported, so a typo does not pass silently. Existing translations are overwritten.
@@ -75,11 +78,19 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
             seen.add(msgid)
             continue
         plural = _field(block, "msgid_plural")
-        keyword = "msgstr[0]" if plural else "msgstr"
-        target = _field(block, keyword)
-        if target is None:
+        forms = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if plural:
+            # A language with two plural forms (Nepali, English) gives [one, other]; one form serves all.
+            for index in range(len(forms), 6):
+                if _field(block, f"msgstr[{index}]") is not None:
+                    forms.append(forms[-1])
+            targets = [(f"msgstr[{i}]", _field(block, f"msgstr[{i}]")) for i in range(len(forms))]
+        else:
+            targets = [("msgstr", _field(block, "msgstr"))]
+        if any(target is None for _, target in targets):
             continue
-        block[target[0]:target[1]] = [f"{keyword} {_quote(str(value))}"]
+        for (keyword, target), form in sorted(zip(targets, forms, strict=False), key=lambda t: -t[0][1][0]):
+            block[target[0]:target[1]] = [f"{keyword} {_quote(form)}"]
         block = [_unfuzzy(line) for line in block if not line.startswith("#|")]
         block = [line for line in block if line != "#,"]
         blocks[number] = "\n".join(block)
@@ -103,8 +114,15 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
 def main() -> int:
     wanted = yaml.safe_load(Path(sys.argv[1]).read_text(encoding="utf-8")) or {}
     missing = set()
-    for language in ("ja", "ja_Easy", "en"):
-        missing |= set(fill(LOCALE / language / "LC_MESSAGES" / "django.po", wanted, language))
+    # Only the catalogues the file gives a translation for are written (translators of different
+    # languages may fill theirs at the same time).
+    languages = {key for entry in wanted.values() for key in entry if key != "plural"}
+    for language in sorted(languages):
+        po = LOCALE / language / "LC_MESSAGES" / "django.po"
+        if not po.exists():
+            print(f"no catalogue for {language!r}: {po}", file=sys.stderr)
+            return 1
+        missing |= set(fill(po, {k: v for k, v in wanted.items() if language in v}, language))
     for msgid in sorted(missing):
         print(f"not in the catalogue (run `make translations` first?): {msgid!r}", file=sys.stderr)
     return 1 if missing else 0
