@@ -101,6 +101,9 @@ def fill(po: Path, wanted: dict[str, dict], language: str) -> list[str]:
         block = text.split("\n")
         if not any(line.startswith("#,") and "fuzzy" in line for line in block):
             continue
+        span = _field(block, "msgid")
+        if span is None or _unquote_lines([block[span[0]][len("msgid "):], *block[span[0] + 1:span[1]]]) == "":
+            continue  # the header: a new catalogue's is marked fuzzy until its fields are filled in, never emptied
         for keyword in ("msgstr", "msgstr[0]"):
             target = _field(block, keyword)
             if target is not None:

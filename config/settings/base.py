@@ -189,12 +189,17 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-he
 
 LANGUAGE_CODE = "ja"
 # Staff pages: Japanese and English. Resident pages add やさしい日本語 (easy Japanese), which falls back
-# to Japanese wherever a phrase has no easier wording yet. Chinese (simplified), Korean, Vietnamese and
-# Nepali are offered once their catalogues (and the catalogue's names) are complete: add them here.
+# to Japanese wherever a phrase has no easier wording yet, and the languages of the ward's largest
+# foreign communities: Chinese (simplified), Korean, Vietnamese and Nepali (their .po files translate
+# the resident pages' messages; the catalogue's texts come from catalog/translations/). Each name is its own.
 LANGUAGES = [
     ("ja", "日本語"),
     ("en", "English"),
     ("ja-easy", "やさしい日本語"),
+    ("zh-hans", "简体中文"),
+    ("ko", "한국어"),
+    ("vi", "Tiếng Việt"),
+    ("ne", "नेपाली"),
 ]
 STAFF_LANGUAGES = ["ja", "en"]
 RESIDENT_LANGUAGES = [code for code, _name in LANGUAGES]

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .translations import text_in
+
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$"
 code_validator = RegexValidator(CODE_PATTERN, _("Lower-case letters, digits, '_', '-', parts joined by '.'."))
 
@@ -31,13 +33,9 @@ class Named(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the active language (やさしい日本語 falls back to Japanese)."""
-        language = translation.get_language() or "ja"
-        if language.startswith("en"):
-            return self.name_en
-        if language == "ja-easy" and self.name_easy:
-            return self.name_easy
-        return self.name_ja
+        """The name in the active language (やさしい日本語 falls back to Japanese; the other resident
+        languages come from the catalogue's translation files)."""
+        return text_in(translation.get_language(), ja=self.name_ja, en=self.name_en, easy=self.name_easy)
 
 
 class Site(Named):
@@ -140,8 +138,8 @@ class Procedure(Named):
         ]
 
     def documents_in(self, language: str) -> list[str]:
-        key = "en" if language.startswith("en") else ("easy" if language == "ja-easy" else "ja")
-        return [doc.get(key) or doc.get("ja", "") for doc in self.documents]
+        return [text_in(language, ja=doc.get("ja", ""), en=doc.get("en", ""), easy=doc.get("easy", ""))
+                for doc in self.documents]
 
 
 class RevenueItem(Named):

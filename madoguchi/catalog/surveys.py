@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from .translations import text_in
 from .yamlsource import Located, Problem, YamlSyntaxError, dotted, read_yaml
 
 CODE = r"^[a-z0-9][a-z0-9_]*$"
@@ -33,12 +34,8 @@ class Texts(BaseModel):
     ja_easy: Label
 
     def in_language(self, language: str | None) -> str:
-        language = (language or "ja").lower()
-        if language.startswith("en"):
-            return self.en
-        if language in ("ja-easy", "ja_easy"):
-            return self.ja_easy
-        return self.ja
+        language = (language or "ja").lower().replace("ja_easy", "ja-easy")
+        return text_in(language, ja=self.ja, en=self.en, easy=self.ja_easy)
 
 
 class Option(BaseModel):

@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 
 # The languages the catalogue itself writes, and the file-backed ones (Django's language codes).
 WRITTEN = ("ja", "en", "ja-easy")
@@ -24,8 +23,14 @@ FILE_LANGUAGES = ("zh-hans", "ko", "vi", "ne")
 STAFF_ONLY_FILES = ("dx_skills.yaml",)  # the back office's texts: staff read them in ja/en
 
 
+def _catalog_dir() -> Path:
+    from django.conf import settings  # here, not at the top: the navigator's engine imports no Django
+
+    return Path(settings.CATALOG_DIR)
+
+
 def translations_dir() -> Path:
-    return Path(settings.CATALOG_DIR) / "translations"
+    return _catalog_dir() / "translations"
 
 
 @cache
@@ -58,7 +63,7 @@ def text_in(language: str | None, *, ja: str, en: str = "", easy: str = "") -> s
 def catalogue_texts(directory: Path | None = None) -> Iterator[tuple[str, str, str, Path]]:
     """(ja, en, easy, file) of every resident-facing text of the catalogue YAML: each mapping with
     ``ja`` and ``en`` texts, and each ``name_ja`` with its ``name_en`` / ``name_easy``."""
-    directory = Path(directory or settings.CATALOG_DIR)
+    directory = Path(directory or _catalog_dir())
     for path in sorted(directory.rglob("*.yaml")):
         if path.parent.name == "translations" or path.name in STAFF_ONLY_FILES:
             continue

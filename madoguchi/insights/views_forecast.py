@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from madoguchi.core.access import public, requires
+from madoguchi.core.i18n import resident_page
 from madoguchi.core.roles import Capability
 
 from . import charts, forecasts, reports
@@ -87,6 +88,7 @@ def desk_table(forecast: forecasts.SiteForecast, day) -> Table:
 
 
 @public
+@resident_page
 def public_forecast(request):
     """混雑予想 for residents: the next eight weeks at a glance, and the hours of a chosen day."""
     context = _context(request, staff=False)

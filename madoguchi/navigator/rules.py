@@ -35,6 +35,7 @@ from madoguchi.catalog.eligibility import (
     MEMBER_PLACEHOLDER,
     normalise_test,
 )
+from madoguchi.catalog.translations import FILE_LANGUAGES, text_in
 
 from . import ages
 
@@ -42,28 +43,39 @@ if TYPE_CHECKING:
     from madoguchi.catalog.schema import CatalogData
 
 
+def _fill(template: str, name: str) -> str:
+    text = template.replace("{" + MEMBER_PLACEHOLDER + "}", name)
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class Texts:
-    """One text in Japanese, English and やさしい日本語."""
+    """One text in Japanese, English and やさしい日本語; the other resident languages from the catalogue's
+    translation files (``catalog.translations``), keyed by the Japanese.
+
+    A text that names a member keeps what it was made of (``template`` with ``{member}``, and the
+    ``member``), so that each language fills its own translation with the member's name in that language.
+    A member's label keeps its ``relation`` and ``age`` for the same reason."""
 
     ja: str
     en: str
     easy: str = ""
+    template: Texts | None = field(default=None, compare=False, repr=False)
+    member: Texts | None = field(default=None, compare=False, repr=False)
+    relation: Texts | None = field(default=None, compare=False, repr=False)
+    age: int | None = field(default=None, compare=False, repr=False)
 
     def in_language(self, language: str | None) -> str:
-        if language and language.startswith("en"):
-            return self.en
-        if language == "ja-easy" and self.easy:
-            return self.easy
-        return self.ja
+        if language in FILE_LANGUAGES:
+            if self.template is not None and self.member is not None:
+                return _fill(self.template.in_language(language), self.member.in_language(language))
+            if self.relation is not None:
+                return f"{self.relation.in_language(language)} ({self.age})"
+        return text_in(language, ja=self.ja, en=self.en, easy=self.easy)
 
     def naming(self, label: Texts) -> Texts:
-        def fill(template: str, name: str) -> str:
-            text = template.replace("{" + MEMBER_PLACEHOLDER + "}", name)
-            return text[:1].upper() + text[1:]
-
-        easy = fill(self.easy or self.ja, label.easy or label.ja)
-        return Texts(fill(self.ja, label.ja), fill(self.en, label.en), easy)
+        easy = _fill(self.easy or self.ja, label.easy or label.ja)
+        return Texts(_fill(self.ja, label.ja), _fill(self.en, label.en), easy, template=self, member=label)
 
 
 @dataclass(frozen=True)
@@ -340,7 +352,8 @@ class RuleBook:
         facts = member if isinstance(member, Mapping) else vars(member)
         relation, age = facts["relation"], facts["age"]
         name = self.relation_names.get(str(relation), Texts(str(relation), str(relation), str(relation)))
-        return Texts(f"{name.ja}（{age}歳）", f"{name.en} ({age})", f"{name.easy or name.ja}（{age}さい）")
+        return Texts(f"{name.ja}（{age}歳）", f"{name.en} ({age})", f"{name.easy or name.ja}（{age}さい）",
+                     relation=name, age=age)
 
     def order_of(self, code: str) -> int:
         return self._order.get(code, len(self._order))
@@ -416,7 +429,8 @@ def evaluate(answers: Answers, book: RuleBook) -> list[Finding]:
                 if state is None:
                     assumed += tuple(Assumption(label, fact, value)
                                      for fact, value in rule.member.unknown_tests(member))
-                found.append(Reason(*_texts(rule.reason.naming(label)), assumed=assumed))
+                named = rule.reason.naming(label)
+                found.append(Reason(*_texts(named), template=named.template, member=label, assumed=assumed))
         if not found:
             continue
         sure = rule.required and any(not reason.assumed for reason in found)

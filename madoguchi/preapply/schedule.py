@@ -39,6 +39,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from madoguchi.catalog.schema import CODE_PATTERN, CatalogInvalid
+from madoguchi.catalog.translations import text_in
 from madoguchi.catalog.yamlsource import Located, Problem, dotted, read_yaml_directory
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=64)]
@@ -193,11 +194,7 @@ class AppointmentGroup:
     calendar: SiteCalendar
 
     def name_in(self, language: str) -> str:
-        if language.startswith("en"):
-            return self.name_en
-        if language == "ja-easy" and self.name_easy:
-            return self.name_easy
-        return self.name_ja
+        return text_in(language, ja=self.name_ja, en=self.name_en, easy=self.name_easy)
 
 
 class ScheduleInvalid(CatalogInvalid):

@@ -115,6 +115,7 @@ def appointment_start(request):
 
 
 @public
+@resident_page
 @form_guarded
 @sensitive_post_parameters("contact")
 @never_cache
@@ -169,6 +170,7 @@ def _manage_page(request, *, form=None, appointment=None, error: str = "", messa
 
 
 @public
+@resident_page
 @form_guarded
 @sensitive_post_parameters()
 @never_cache

@@ -23,6 +23,7 @@ from madoguchi.catalog.selectors import departments_with_procedures
 from madoguchi.core import qr
 from madoguchi.core.access import public, requires
 from madoguchi.core.forms import form_guarded, refused_individual_number, without_individual_numbers
+from madoguchi.core.i18n import resident_page
 from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 from madoguchi.navigator.qr import decode_selection
@@ -68,6 +69,7 @@ def _start_page(request, form: ProcedurePickForm, status: int = 200):
 
 
 @public
+@resident_page
 @form_guarded
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -210,6 +212,7 @@ def _wareki(day) -> str:
 
 
 @public
+@resident_page
 @form_guarded
 @sensitive_post_parameters()
 @never_cache

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from madoguchi.core import qr
 from madoguchi.core.access import requires
 from madoguchi.core.errors import add_to_form, error_text
 from madoguchi.core.forms import form_guarded
+from madoguchi.core.i18n import html_lang, resident_language
 from madoguchi.core.params import int_or_none
 from madoguchi.core.roles import Capability
 
@@ -96,14 +98,23 @@ def _procedure_groups(event, language: str) -> dict:
     return {"event_procedures": event_procedures, "groups": [(d, ps) for d, ps in others if ps]}
 
 
-def _route_context(request, visit: Visit) -> dict:
+# The visitor's interpreter language (a need at reception) as the resident language a sheet is printed in.
+SHEET_LANGUAGE_OF_INTERPRETER = {"en": "en", "zh": "zh-hans", "ko": "ko", "vi": "vi", "ne": "ne"}
+
+
+def _route_context(request, visit: Visit, *, language: str | None = None) -> dict:
+    language = language or request.LANGUAGE_CODE
     route = selectors.planned_route(visit)
-    status_url = request.build_absolute_uri(selectors.status_path(visit))
+    status_path = selectors.status_path(visit)
+    if language != request.LANGUAGE_CODE:
+        status_path += "?" + urlencode({"lang": language})  # the QR opens the status page in the sheet's language
+    status_url = request.build_absolute_uri(status_path)
     documents = []
     for step in route:
         for procedure in step.procedures.all():
-            documents.extend(procedure.documents_in(request.LANGUAGE_CODE))
+            documents.extend(procedure.documents_in(language))
     return {"visit": visit, "route": route, "status_url": status_url, "qr_svg": qr.svg(status_url),
+            "sheet_language": language, "sheet_html_lang": html_lang(language),
             "documents": list(dict.fromkeys(documents)), "check_code": selectors.visit_check_code(visit),
             "lookup_url": request.build_absolute_uri(reverse("reception:ticket_lookup"))}
 
@@ -118,7 +129,13 @@ def route_sheet(request, visit_id: int):
     if visit is None:
         raise Http404
     size = "a4" if request.GET.get("size") == "a4" else "ticket"
-    return render(request, "reception/route_sheet.html", {**_route_context(request, visit), "size": size})
+    # Printed in the visitor's language: the one asked for, else their interpreter language, else the clerk's.
+    language = (resident_language(request.GET.get("lang"))
+                or SHEET_LANGUAGE_OF_INTERPRETER.get(visit.interpreter_language) or request.LANGUAGE_CODE)
+    return render(request, "reception/route_sheet.html", {
+        **_route_context(request, visit, language=language), "size": size,
+        "sheet_languages": [(code, name) for code, name in settings.LANGUAGES if code in settings.RESIDENT_LANGUAGES],
+    })
 
 
 @requires(Capability.KIOSK_USE)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from madoguchi.core.access import public, requires
 from madoguchi.core.errors import DomainError
 from madoguchi.core.forms import form_guarded
+from madoguchi.core.i18n import resident_page
 from madoguchi.core.roles import Capability
 from madoguchi.core.throttle import SharedScopedThrottle
 
@@ -86,6 +87,7 @@ def survey_page(request, visit, *, source: str, done_url: str, base: str):
 
 
 @public
+@resident_page
 @form_guarded
 @never_cache
 @rate_limited("answer", ANSWER_RATE)

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext
 
+from madoguchi.core.i18n import html_lang
+
 register = template.Library()
 
 
@@ -40,3 +42,9 @@ def day_text(value) -> str:
 def get_item(mapping, key):
     """``{{ row.move_options|get_item:step.pk }}``: a mapping's value for a key (None when absent)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter(name="html_lang")
+def html_lang_filter(code: str) -> str:
+    """The BCP 47 tag of a language code, for a ``lang`` attribute (zh-hans → zh-Hans)."""
+    return html_lang(code)

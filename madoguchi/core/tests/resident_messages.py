@@ -65,7 +65,6 @@ RESIDENT_FILES = [
     "madoguchi/preapply/views_preapply.py",
     # the route sheet, my ticket and the status page
     "madoguchi/reception/templates/reception/_route_sheet.html",
-    "madoguchi/reception/templates/reception/route_sheet.html",
     "madoguchi/reception/templates/reception/status.html",
     "madoguchi/reception/templates/reception/_status_body.html",
     "madoguchi/reception/templates/reception/_status_gone.html",

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
+from madoguchi.core.i18n import html_lang
 
 PUBLIC_PAGES = ["navigator:start", "counters:congestion", "preapply:appointments", "preapply:start",
                 "reception:ticket_lookup", "catalog:floor_guide", "core:accessibility"]
@@ -60,10 +61,10 @@ def test_the_floor_guide_lists_every_counter_by_floor_with_its_procedures(starte
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy", "zh-hans", "ne"])  # and ko, vi without a browser
 def test_the_home_on_a_phone_is_accessible_and_leads_to_each_page(phone_page, axe, starter_catalog, language):
     phone_page.goto(f"/?lang={language}")
-    expect(phone_page.locator("html")).to_have_attribute("lang", "ja" if language == "ja-easy" else language)
+    expect(phone_page.locator("html")).to_have_attribute("lang", html_lang(language))
     if language == "ja-easy":
         expect(phone_page.locator("ruby").first).to_be_attached()  # furigana over the kanji kept
     axe(phone_page)
