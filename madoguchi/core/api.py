@@ -6,6 +6,8 @@ too large, a typed individual number: see ``core.middleware``). The OpenAPI docu
 every operation, the error answers it can give, with that shape.
 """
 
+import re
+from datetime import date
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -15,8 +17,22 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BeforeValidator
 
 from .errors import ConflictError
+
+
+def _iso_day(value):
+    # Pydantic's lax date would take "0" (or 0 in a JSON body) as a Unix timestamp, 1970-01-01: only
+    # YYYY-MM-DD is a day here.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 # A database id in a URL: a positive 64-bit integer (a larger one is a 422, not a database error).
 MAX_ID = 2**63 - 1

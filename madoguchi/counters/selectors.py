@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
+from madoguchi.audit import services as audit
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import is_code
 from madoguchi.core.params import int_or_none
@@ -141,12 +142,19 @@ def counter_version(counter: Counter) -> str:
     return f"{last or 0}-{'.'.join(map(str, closed))}"
 
 
-def handoff_memos(step: Step) -> list[Step]:
-    """Memos left by the visit's earlier counters, oldest first (what the next counter must know)."""
-    return list(
+HANDOFF_PURPOSE = "窓口対応：前の窓口の引継ぎメモ / serving: the earlier counters' handoff memos"
+
+
+def handoff_memos(step: Step, *, viewer) -> list[Step]:
+    """Memos left by the visit's earlier counters, oldest first (what the next counter must know).
+    A memo may say anything about the visitor: the clerk's seeing it is logged (none, nothing logged)."""
+    memos = list(
         Step.objects.filter(visit_id=step.visit_id, status=Step.Status.DONE)
         .exclude(handoff_memo="").select_related("counter").order_by("completed_at")
     )
+    if memos:
+        audit.personal_data_viewed(actor=viewer, subject=step.visit, purpose=HANDOFF_PURPOSE, fields=["handoff_memo"])
+    return memos
 
 
 def daily_summary(*, day: date) -> list[summary_math.CounterDay]:

@@ -84,7 +84,8 @@ def console(request, code: str):
     later = [s for s in route if s.status == Step.Status.PENDING]
     context = {
         "counter": counter, "desk": desk, "desks": queues.desk_states(counter), "queue": queue, "active": active,
-        "mine": mine, "memos": selectors.handoff_memos(mine) if mine else [], "memo_form": MemoForm(),
+        "mine": mine, "memos": selectors.handoff_memos(mine, viewer=request.user) if mine else [],
+        "memo_form": MemoForm(),
         "route": route, "next_step": later[0] if later else None,
         "add_form": AddProcedureForm(), "now": timezone.now(), "refresh_seconds": CONSOLE_REFRESH_SECONDS,
     }

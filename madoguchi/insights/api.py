@@ -1,17 +1,16 @@
 """The insights over JSON, for the ward's own BI tools: the effect of each digital service, the daily
 summary, and the public congestion forecast. Bad dates or parameters answer 422 naming the field."""
 
-import re
 from datetime import date, timedelta
-from typing import Annotated
 
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from madoguchi.catalog.models import Counter, Site
+from madoguchi.core.api import IsoDay
 from madoguchi.core.api_auth import staff
 from madoguchi.core.errors import DomainError
 from madoguchi.core.roles import Capability
@@ -20,16 +19,6 @@ from . import effects, figures, forecasts, rollups
 from .forms import MAX_RANGE_DAYS
 
 router = Router(tags=["insights"])
-
-
-def _iso_day(value):
-    # Pydantic's lax date would take "0" as a Unix timestamp (1970-01-01): only YYYY-MM-DD is a day here.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("a date as YYYY-MM-DD")
-    return value
-
-
-IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class InsightsRangeQuery(Schema):

@@ -1,5 +1,6 @@
 """Visits and the queues over JSON: register, look up, call, start, complete, no-show, recall."""
 
+from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from pydantic import ConfigDict, Field
 
 from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
-from madoguchi.core.api import ObjectId
+from madoguchi.core.api import IsoDay, ObjectId
 from madoguchi.core.api_auth import staff
 from madoguchi.core.errors import DomainError
 from madoguchi.core.roles import Capability
@@ -37,6 +38,8 @@ class VisitIn(Schema):
     interpreter_language: str = Field("", max_length=20)
     site: str | None = Field(None, description="Site code; the main office when omitted")
     life_event: str = Field("", max_length=64)
+    event_date: IsoDay | None = Field(None, description="The life event's date (the move, the birth), YYYY-MM-DD: "
+                                                        "the forms are dated with it; needs life_event")
 
 
 class StepOut(Schema):
@@ -56,6 +59,8 @@ class VisitOut(Schema):
     status: str
     status_url: str
     site: str
+    life_event: str = ""
+    event_date: date | None = None
     steps: list[StepOut]
     survey_url: str | None = Field(None, description="The visitor survey's link, once the visit is finished")
 
@@ -89,6 +94,7 @@ def visit_out(request, visit: Visit) -> VisitOut:
     steps = visit.steps.select_related("counter").prefetch_related("procedures").order_by("id")
     return VisitOut(
         id=visit.pk, ticket_number=visit.ticket_number, status=visit.status, site=visit.site.code,
+        life_event=visit.life_event, event_date=visit.event_date,
         status_url=request.build_absolute_uri(selectors.status_path(visit)),
         steps=[step_out(s) for s in steps],
         # The survey is its own app's page (named, not imported: reception stands below it).
@@ -116,7 +122,7 @@ def register_visit(request, payload: VisitIn):
     visit = services.visit_register(
         site=_site(payload.site), procedure_codes=payload.procedures, channel=channel, needs=payload.needs,
         interpreter_language=payload.interpreter_language, life_event=payload.life_event,
-        registered_by=request.auth,
+        event_date=payload.event_date, registered_by=request.auth,
     )
     return Status(201, visit_out(request, visit))
 

@@ -177,3 +177,22 @@ def test_a_long_wait_is_marked_in_words_not_by_colour_alone(client, site, monkey
     body = client.get("/congestion/", headers={"Accept-Language": "en"}).content.decode()
     row = re.search(r'<tr class="congestion-row--long">(.*?)</tr>', body, re.S)
     assert row is not None and "Long wait" in row.group(1) and "wait-long__mark" in row.group(1)
+
+
+def test_the_next_counter_seeing_a_handoff_memo_is_logged_and_no_memo_logs_nothing(client, site):
+    from madoguchi.audit.models import PersonalDataAccess
+
+    visit = services.visit_register(site=site, procedure_codes=["juki.move_in", "nhi.enroll"])
+    logged_in(client, Role.COUNTER, counters=["koseki-move", "kokuho"])
+    client.post("/staff/counters/koseki-move/call-next", {"desk": 1})
+    client.get("/staff/counters/koseki-move/")
+    assert not PersonalDataAccess.objects.exists()  # the first counter: no memo yet
+    step = visit.steps.get(counter__code="koseki-move")
+    client.post("/staff/counters/koseki-move/complete", {"step": step.pk, "memo": "耳が遠いのでゆっくり"})
+    client.post("/staff/counters/kokuho/call-next", {"desk": 1})
+
+    page = client.get("/staff/counters/kokuho/").content.decode()
+
+    assert "耳が遠いのでゆっくり" in page
+    access = PersonalDataAccess.objects.get()
+    assert (access.subject_id, access.fields) == (str(visit.pk), ["handoff_memo"])

@@ -121,3 +121,17 @@ def test_the_openapi_document_lists_the_queue_operations(client):
                  "/api/v1/steps/{step_id}/start", "/api/v1/steps/{step_id}/complete", "/api/v1/steps/{step_id}/no-show",
                  "/api/v1/steps/{step_id}/recall", "/api/v1/congestion"):
         assert path in paths
+
+
+def test_a_visit_registered_with_its_event_date_keeps_it_and_a_bad_date_is_a_422(client, reception_auth):
+    payload = {"procedures": ["juki.move_in"], "life_event": "move_in", "event_date": "2026-03-30"}
+    response = post(client, "/api/v1/visits", payload, **reception_auth)
+    assert response.status_code == 201
+    assert (response.json()["life_event"], response.json()["event_date"]) == ("move_in", "2026-03-30")
+
+    for bad in ("0", 0, "30/03/2026", "2026-02-30"):
+        response = post(client, "/api/v1/visits", {**payload, "event_date": bad}, **reception_auth)
+        assert response.status_code == 422, bad
+    response = post(client, "/api/v1/visits", {"procedures": ["juki.move_in"], "event_date": "2026-03-30"},
+                    **reception_auth)
+    assert response.status_code in (400, 422) and "event_date" in response.content.decode()
