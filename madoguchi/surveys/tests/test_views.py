@@ -80,3 +80,17 @@ def test_the_exit_tablet_finds_todays_visit_by_its_ticket_and_asks_the_same_surv
 def test_the_tablet_screen_is_for_the_tablet_role(client, starter_catalog):
     client.force_login(UserFactory(role=Role.COUNTER))
     assert client.get("/tablet/survey/").status_code == 403
+
+
+def test_the_survey_speaks_each_resident_language_its_questions_from_the_catalogues_translations(client, clerk):
+    from madoguchi.catalog import translations
+    from madoguchi.catalog.models import SurveyVersion
+
+    visit = finished_visit(clerk)
+    satisfaction = next(q for q in SurveyVersion.objects.latest("id").definition["questions"]
+                        if q["code"] == "satisfaction")
+    translations.reload()
+    for code in ("zh-hans", "ko", "vi", "ne"):
+        body = client.get(f"/v/{visit.status_token}/survey/", {"lang": code}).content.decode()
+        assert translations.text_in(code, ja=satisfaction["label"]["ja"]) in body, code
+        assert satisfaction["label"]["ja"] not in body and satisfaction["label"]["en"] not in body, code
