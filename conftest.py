@@ -26,6 +26,20 @@ def chromium_path() -> str | None:
     return None
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """A test that cannot reach the database (no django_db mark, no database fixture: pytest-django
+    refuses it any query) plays the same on SQLite and PostgreSQL: it runs once, in the SQLite run
+    (the simulator, the engine, the detector's property tests …). Before ``-m`` selects."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.database_independent)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
