@@ -21,7 +21,7 @@ from madoguchi.core.params import int_or_none
 from madoguchi.navigator.selectors import navigator_rulebook
 
 from . import estimate, routing, tickets
-from .models import Desk, Step, StepEvent, Visit
+from .models import Desk, StatusNotice, Step, StepEvent, Visit
 from .suggest import Suggestion, suggest
 
 RECENT_STEPS_FOR_FACTORS = 300
@@ -418,6 +418,11 @@ def route_in_catalogue_order(visit: Visit) -> list[Step]:
 
 
 # --- the visitor's own pages ------------------------------------------------------------------------
+
+
+def status_notice_of(visit: Visit) -> StatusNotice | None:
+    """The visitor's "your turn is coming" notice, if they asked for one."""
+    return StatusNotice.objects.filter(visit=visit).first()
 
 
 def visit_check_code(visit: Visit) -> str:

@@ -24,7 +24,7 @@ from madoguchi.core.throttle import SharedScopedThrottle, failures_exceeded, rec
 
 from . import notices, selectors
 from .forms_public import StatusNoticeForm, TicketLookupForm
-from .models import StatusNotice, Step, Visit
+from .models import Step, Visit
 
 STATUS_POLL_SECONDS = 2
 # Lookups per client address an hour, and wrong codes per ticket number a day before that ticket
@@ -57,7 +57,7 @@ def _status_context(visit: Visit) -> dict:
 
 def _notice_context(visit: Visit, form: StatusNoticeForm | None = None) -> dict:
     channels = senders.channels()
-    notice = StatusNotice.objects.filter(visit=visit).first()
+    notice = selectors.status_notice_of(visit)
     return {
         "notice": notice, "notice_channels": channels,
         "notice_form": form or (StatusNoticeForm(channels=channels) if channels else None),

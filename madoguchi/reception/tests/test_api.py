@@ -135,3 +135,43 @@ def test_a_visit_registered_with_its_event_date_keeps_it_and_a_bad_date_is_a_422
     response = post(client, "/api/v1/visits", {"procedures": ["juki.move_in"], "event_date": "2026-03-30"},
                     **reception_auth)
     assert response.status_code in (400, 422) and "event_date" in response.content.decode()
+
+
+def test_another_counters_step_answers_exactly_as_a_missing_one(client, reception_auth, capsys):
+    visit = Visit.objects.get(pk=post(client, "/api/v1/visits", {"procedures": ["kosodate.child_allowance"]},
+                                      **reception_auth).json()["id"])
+    step = visit.steps.get()  # at the child-care counter, which this clerk does not serve
+    clerk = {"HTTP_AUTHORIZATION": f"Bearer {token_for(UserFactory(role=Role.COUNTER, counters=['kokuho']), capsys)}"}
+
+    elsewhere = post(client, f"/api/v1/steps/{step.pk}/start", **clerk)
+    missing = post(client, "/api/v1/steps/999999/start", **clerk)
+
+    assert elsewhere.status_code == missing.status_code == 404
+    assert elsewhere.json() == missing.json()
+    assert Step.objects.get(pk=step.pk).status == Step.Status.QUEUED
+
+
+def test_a_kiosk_registers_kiosk_visits_only(client, starter_catalog, capsys):
+    kiosk = {"HTTP_AUTHORIZATION": f"Bearer {token_for(UserFactory(role=Role.KIOSK), capsys)}"}
+
+    assert post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"], "channel": "reception"},
+                **kiosk).status_code == 403
+    response = post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"]}, **kiosk)
+
+    assert response.status_code == 201
+    assert Visit.objects.get().channel == "kiosk"
+
+
+def test_the_api_answers_in_its_error_shape_before_any_operation(client, reception_auth, settings):
+    shape = {"message", "field", "errors"}
+
+    unknown = client.get("/api/v1/nothing-here", **reception_auth)
+    assert unknown.status_code == 404 and set(unknown.json()) == shape
+
+    wrong_method = client.delete("/api/v1/congestion")
+    assert wrong_method.status_code == 405 and set(wrong_method.json()) == shape
+
+    big = "x" * (settings.API_MAX_BODY_BYTES + 1)
+    too_large = client.post("/api/v1/visits", big, content_type="application/json", **reception_auth)
+    assert too_large.status_code == 413 and set(too_large.json()) == shape
+    assert not Visit.objects.exists()

@@ -70,6 +70,19 @@ def test_the_kiosk_issues_a_k_ticket(client, site):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_the_kiosks_own_list_is_the_catalogues_flag_not_a_code_prefix(client, site):
+    from madoguchi.catalog.models import Procedure
+
+    Procedure.objects.filter(code="cert.tax").update(kiosk_direct=False)
+    Procedure.objects.filter(code="seal.register").update(kiosk_direct=True)
+    logged_in(client, Role.KIOSK)
+
+    body = client.get("/kiosk/?event=alone").content.decode()
+
+    assert 'value="cert.juminhyo"' in body and 'value="seal.register"' in body
+    assert 'value="cert.tax"' not in body
+
+
 def test_the_kiosk_with_nothing_ticked_explains(client, site):
     logged_in(client, Role.KIOSK)
     response = client.post("/kiosk/?event=alone", {}, follow=True)
