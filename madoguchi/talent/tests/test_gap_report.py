@@ -139,3 +139,37 @@ def test_a_leaver_does_not_count_in_the_years_after_leaving(framework):
     ward = next(r for r in selectors.gap_figures(year).results if r.target.section is None)
 
     assert (ward.population, ward.actual) == (8, 4)
+
+
+def test_the_figures_by_grade_match_the_hand_computed_ones(framework):
+    from .factories import grade
+
+    year, *_ = scenario.build()
+
+    by_grade = {g.key: (g.headcount, g.actual, g.shortfall, g.suppressed)
+                for g in selectors.gap_figures(year).by_grade()}
+
+    # A's 係長 target: two 係長, one confirmed at level 2 (the other only self-assessed), so one short;
+    # two people are fewer than five, so the row is hidden from everyone who may not see exact figures.
+    assert by_grade[grade("chief").pk] == (2, 1, 1, True)
+
+
+def test_the_trend_holds_each_fiscal_year_with_its_own_figures_the_closed_one_marked(framework):
+    from datetime import date
+
+    from .factories import target
+
+    year, *_ = scenario.build()
+    year_close(fiscal_year=year, rows=selectors.gap_snapshot_rows(year), today=date(year + 1, 4, 1))
+    target(year + 1, "data_scientist", 2, 8)  # next year the ward wants more; nobody is assessed yet
+
+    years = {figures.fiscal_year: figures for figures in selectors.trend()}
+
+    assert set(years) == {year, year + 1}
+    assert years[year].closed is not None and years[year + 1].closed is None
+    ward = {f: next(g for g in years[f].by_role()) for f in years}
+    assert (ward[year + 1].headcount, ward[year + 1].actual) == (8, 0)
+    assert ward[year].actual > 0
+    rows = export(client("analyst"), f"/staff/talent/gap/?fiscal_year={year + 1}", "trend", "csv")
+    assert any(row[0] == f"{year}年度" or str(year) in row[0] for row in rows[1:])
+    assert any(str(year + 1) in row[0] for row in rows[1:])
