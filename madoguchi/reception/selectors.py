@@ -359,6 +359,54 @@ def visit_by_token(token: str) -> Visit | None:
     return Visit.objects.select_related("site").filter(status_token=token).first()
 
 
+@dataclass
+class StepSummary:
+    id: int
+    counter: str
+    counter_name: str
+    floor: int
+    counter_number: str
+    status: str
+    desk: int | None
+    procedures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VisitSummary:
+    """A visit and its Steps as the API answers them, read in one query."""
+
+    id: int
+    ticket_number: str
+    status: str
+    status_token: str
+    site: str
+    steps: list[StepSummary] = field(default_factory=list)
+
+
+def visit_summary(*, visit_id: int | None = None, of_step: int | None = None) -> VisitSummary | None:
+    """The visit ``visit_id`` (or the visit of the Step ``of_step``) with its Steps in order, each with its
+    procedure codes sorted: one query (a row per Step and procedure), for an answer built just after a write."""
+    steps = Step.objects.filter(visit_id=visit_id) if visit_id is not None else Step.objects.filter(
+        visit__steps__id=of_step)
+    summary = None
+    by_id: dict[int, StepSummary] = {}
+    for (step_id, counter, counter_name, floor, number, status, desk, code, visit_id_, ticket, visit_status, token,
+         site) in steps.order_by("id").values_list(
+            "id", "counter__code", "counter__name_ja", "counter__floor", "counter__number", "status", "desk",
+            "procedures__code", "visit_id", "visit__ticket_number", "visit__status", "visit__status_token",
+            "visit__site__code"):
+        if summary is None:
+            summary = VisitSummary(visit_id_, ticket, visit_status, token, site)
+        if step_id not in by_id:
+            by_id[step_id] = StepSummary(step_id, counter, counter_name, floor, number, status, desk)
+            summary.steps.append(by_id[step_id])
+        if code is not None:
+            by_id[step_id].procedures.append(code)
+    for step in by_id.values():
+        step.procedures.sort()
+    return summary
+
+
 def visit_steps(visit: Visit) -> list[Step]:
     return list(
         visit.steps.select_related("counter", "counter__site", "counter__department")
