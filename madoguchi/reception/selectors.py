@@ -184,9 +184,14 @@ def _base_figures(desks: dict[int, int], now: datetime, learnt, factors, gaps) -
             codes.setdefault(step_id, []).append(code)
     waiting: dict[int, list[tuple[int, tuple, float]]] = {pk: [] for pk in desks}
     hour = timezone.localtime(now).hour
+    # A long queue holds few distinct kinds of Step: each (counter, procedures) is figured once.
+    expected_of: dict[tuple, float] = {}
     for step_id, counter_id, status, priority_at, called_at, started_at in rows.values():
-        expected = estimate.expected_handling_minutes(codes.get(step_id, ()), learnt.minutes(counter_id, hour),
-                                                      factors)
+        kind = (counter_id, tuple(codes.get(step_id, ())))
+        expected = expected_of.get(kind)
+        if expected is None:
+            expected = expected_of[kind] = estimate.expected_handling_minutes(
+                kind[1], learnt.minutes(counter_id, hour), factors)
         if status == Step.Status.QUEUED:
             waiting[counter_id].append((step_id, (priority_at, step_id), expected + gaps.get(counter_id, 0.0)))
         else:
