@@ -74,6 +74,7 @@ class CallNextIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     desk: int = Field(1, ge=1, le=99)
+    start: bool = Field(False, description="Start serving at once (call and start in one request)")
 
 
 def step_out(step: Step) -> StepOut:
@@ -155,7 +156,8 @@ def _visible(request):
              auth=staff(Capability.COUNTER_SERVE), summary="Call the next waiting visitor (204 when nobody waits)")
 def call_next(request, counter_code: str, payload: CallNextIn | None = None):
     counter = _counter_for(request, counter_code)
-    step = services.step_call_next(counter=counter, clerk=request.auth, desk=payload.desk if payload else 1)
+    step = services.step_call_next(counter=counter, clerk=request.auth, desk=payload.desk if payload else 1,
+                                   start=payload.start if payload else False)
     if step is None:
         return HttpResponse(status=204)
     return Status(200, CallOut(ticket_number=step.visit.ticket_number, step=step_out(step)))

@@ -319,11 +319,14 @@ def _check_desk(counter: Counter, desk: int) -> None:
 
 
 @transaction.atomic
-def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | None = None) -> Step | None:
+def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | None = None,
+                   start: bool = False) -> Step | None:
     """Call the first waiting visitor at ``counter`` to ``desk``; None when nobody waits.
 
     MUST: two clerks calling at the same moment never get the same visitor — the row is taken
     with SKIP LOCKED, so the second clerk gets the next visitor instead of waiting or doubling.
+    ``start``: the visitor is already at the desk (a console that calls and serves in one press): service
+    starts in the same transaction, with both events written (called, then serving).
     """
     now = _now(now)
     _check_desk(counter, desk)
@@ -340,8 +343,12 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     if step is None:
         return None
     step.counter = counter  # the caller's: not read again for the answer
-    return _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
+    step = _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
                         fields={"status": Step.Status.CALLED, "called_at": now, "clerk": clerk, "desk": desk})
+    if start:
+        step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk,
+                            fields={"status": Step.Status.SERVING, "started_at": now})
+    return step
 
 
 @transaction.atomic

@@ -154,3 +154,13 @@ def test_call_next_answers_with_the_step_it_wrote(client, reception_auth, superv
     assert body["step"]["status"] == "called" and body["step"]["desk"] == 3
     assert body["step"]["procedures"] == ["cert.juminhyo"]
     assert len(sql) <= 12, json.dumps(sql, ensure_ascii=False)
+
+
+def test_call_and_start_in_one_request_writes_both_events_in_order(client, reception_auth, supervisor_auth):
+    post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"]}, **reception_auth)
+    response = post(client, "/api/v1/counters/koseki-cert/call-next", {"desk": 2, "start": True}, **supervisor_auth)
+    assert response.status_code == 200 and response.json()["step"]["status"] == "serving"
+    step = Step.objects.get()
+    assert step.status == Step.Status.SERVING and step.called_at == step.started_at and step.desk == 2
+    assert list(step.events.order_by("id").values_list("kind", flat=True)) == ["queued", "called", "serving"]
+    assert post(client, f"/api/v1/steps/{step.pk}/complete", **supervisor_auth).json()["status"] == "done"
