@@ -30,6 +30,9 @@ admin.site.site_header = admin.site.site_title = "madoguchi"
 handler403 = "madoguchi.core.views.permission_denied"
 
 urlpatterns = [
+    # First: every API request is resolved here at once, instead of after trying every app's pages
+    # (each include below has an empty prefix, so each would be searched in turn).
+    path("api/v1/", api.urls),
     path("", landing, name="landing"),
     path("", include("madoguchi.accounts.urls")),
     path("", include("madoguchi.core.urls")),
@@ -47,5 +50,4 @@ urlpatterns = [
     path("", include("madoguchi.dxdesk.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]

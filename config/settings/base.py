@@ -66,7 +66,8 @@ MIDDLEWARE = [
     # First: its duration covers every other middleware (latency for /metrics, one log line per request).
     "madoguchi.core.observability.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the usual policy built once (see the class).
+    "madoguchi.core.middleware.ContentSecurityPolicyMiddleware",
     "madoguchi.core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,6 +1,6 @@
 """Public congestion figures: people waiting and the estimated wait, per site and counter."""
 
-from django.http import HttpResponseNotModified, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from ninja import Router, Schema
 
 from . import selectors
@@ -37,9 +37,9 @@ class Congestion(Schema):
 @router.get("/congestion", response=Congestion, auth=None,
             summary="People waiting and estimated wait per counter (public, cacheable, no personal data)")
 def congestion(request):
-    data = selectors.congestion()
+    data, body = selectors.congestion_answer()  # serialised once per period, not per request
     etag = f'"{data["etag"]}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=10"}
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified(headers=headers)
-    return JsonResponse(data, headers=headers, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(body, content_type="application/json", headers=headers)

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models
 from django.utils import timezone
 
@@ -29,12 +29,33 @@ def congestion(*, now: datetime | None = None) -> dict:
     """People waiting and the estimated wait per site and counter. No personal data.
 
     Cached for a few seconds and shared by the public page, the API and the ETag: thousands of
-    residents watch it in March, and one computation serves them all.
+    residents watch it in March, and one computation serves them all (see ``congestion_answer``).
     """
-    if now is None:
-        cached = cache.get("congestion")
-        if cached is not None:
-            return cached
+    if now is not None:
+        return _congestion(now)
+    return congestion_answer()[0]
+
+
+def congestion_answer() -> tuple[dict, bytes]:
+    """The congestion figures and the API's JSON body of them, computed and serialised once for every
+    process: each process keeps them in its memory for ``CONGESTION_CACHE_SECONDS``; one that has none
+    takes them from the shared cache, where the first process to need them put them — so the queues are
+    read once per period for the whole office, not once per worker, and no request serialises them again."""
+    cached = cache.get(CONGESTION_KEY)
+    if cached is None:
+        cached = caches["shared"].get(CONGESTION_KEY)
+        if cached is None:
+            data = _congestion(None)
+            cached = (data, json.dumps(data, ensure_ascii=False).encode())
+            caches["shared"].set(CONGESTION_KEY, cached, CONGESTION_CACHE_SECONDS)
+        cache.set(CONGESTION_KEY, cached, CONGESTION_CACHE_SECONDS)
+    return cached
+
+
+CONGESTION_KEY = "congestion:v2"
+
+
+def _congestion(now: datetime | None) -> dict:
     snapshot = queues.queue_snapshot(now=now, with_steps=False)
     sites = []
     for site in Site.objects.filter(active=True):
@@ -55,10 +76,7 @@ def congestion(*, now: datetime | None = None) -> dict:
     updated = timezone.localtime(now or timezone.now()).replace(microsecond=0)
     body = {"sites": sites}
     etag = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-    result = {"updated_at": updated.isoformat(), "etag": etag, **body}
-    if now is None:
-        cache.set("congestion", result, CONGESTION_CACHE_SECONDS)
-    return result
+    return {"updated_at": updated.isoformat(), "etag": etag, **body}
 
 
 @dataclass

@@ -4,8 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +79,7 @@ class CallNextIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     desk: int = Field(1, ge=1, le=99)
+    start: bool = Field(False, description="Start serving at once (call and start in one request)")
 
 
 def step_out(step: Step) -> StepOut:
@@ -87,6 +87,19 @@ def step_out(step: Step) -> StepOut:
         id=step.pk, counter=step.counter.code, counter_name=step.counter.name_ja, floor=step.counter.floor,
         counter_number=step.counter.number, procedures=sorted(p.code for p in step.procedures.all()),
         status=step.status, desk=step.desk,
+    )
+
+
+def summary_out(request, visit: selectors.VisitSummary) -> VisitOut:
+    return VisitOut(
+        id=visit.id, ticket_number=visit.ticket_number, status=visit.status, site=visit.site,
+        life_event=visit.life_event, event_date=visit.event_date,
+        status_url=request.build_absolute_uri(reverse("reception:status", args=[visit.status_token])),
+        steps=[StepOut(id=s.id, counter=s.counter, counter_name=s.counter_name, floor=s.floor,
+                       counter_number=s.counter_number, procedures=s.procedures, status=s.status, desk=s.desk)
+               for s in visit.steps],
+        survey_url=request.build_absolute_uri(reverse("surveys:answer", kwargs={"token": visit.status_token}))
+        if visit.status == Visit.Status.DONE else None,
     )
 
 
@@ -124,7 +137,7 @@ def register_visit(request, payload: VisitIn):
         interpreter_language=payload.interpreter_language, life_event=payload.life_event,
         event_date=payload.event_date, registered_by=request.auth,
     )
-    return Status(201, visit_out(request, visit))
+    return Status(201, summary_out(request, selectors.visit_summary(visit_id=visit.pk)))
 
 
 @router.get("/visits/{visit_id}", response=VisitOut,
@@ -140,20 +153,18 @@ def _counter_for(request, counter_code: str) -> Counter:
     return counter
 
 
-def _step_for(request, step_id: int) -> Step:
-    """The Step, if the account may serve its counter. A missing Step and another counter's answer alike
-    (404), so nobody learns which Steps exist elsewhere."""
-    step = Step.objects.select_related("counter", "visit").filter(pk=step_id).first()
-    if step is None or not may_serve(request.auth, step.counter):
-        raise Http404
-    return step
+def _visible(request):
+    """Whether the account may serve the locked Step's counter. A missing Step and another counter's answer
+    alike (404), so nobody learns which Steps exist elsewhere: the services check it on the row they lock."""
+    return lambda step: may_serve(request.auth, step.counter)
 
 
 @router.post("/counters/{counter_code}/call-next", response={200: CallOut, 204: None},
              auth=staff(Capability.COUNTER_SERVE), summary="Call the next waiting visitor (204 when nobody waits)")
 def call_next(request, counter_code: str, payload: CallNextIn | None = None):
     counter = _counter_for(request, counter_code)
-    step = services.step_call_next(counter=counter, clerk=request.auth, desk=payload.desk if payload else 1)
+    step = services.step_call_next(counter=counter, clerk=request.auth, desk=payload.desk if payload else 1,
+                                   start=payload.start if payload else False)
     if step is None:
         return HttpResponse(status=204)
     return Status(200, CallOut(ticket_number=step.visit.ticket_number, step=step_out(step)))
@@ -161,23 +172,22 @@ def call_next(request, counter_code: str, payload: CallNextIn | None = None):
 
 @router.post("/steps/{step_id}/start", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
 def start(request, step_id: ObjectId):
-    return step_out(services.step_start(step=_step_for(request, step_id), clerk=request.auth))
+    return step_out(services.step_start(step=Step(pk=step_id), clerk=request.auth, visible=_visible(request)))
 
 
 @router.post("/steps/{step_id}/complete", response={200: VisitOut}, auth=staff(Capability.COUNTER_SERVE),
              summary="Complete the Step and hand the visit to its next counter")
 def complete(request, step_id: ObjectId, payload: CompleteIn | None = None):
-    with transaction.atomic():
-        step = _step_for(request, step_id)
-        services.step_complete(step=step, clerk=request.auth, memo=payload.memo if payload else "")
-    return Status(200, visit_out(request, step.visit))
+    services.step_complete(step=Step(pk=step_id), clerk=request.auth, memo=payload.memo if payload else "",
+                           visible=_visible(request))
+    return Status(200, summary_out(request, selectors.visit_summary(of_step=step_id)))
 
 
 @router.post("/steps/{step_id}/no-show", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
 def no_show(request, step_id: ObjectId):
-    return step_out(services.step_no_show(step=_step_for(request, step_id), clerk=request.auth))
+    return step_out(services.step_no_show(step=Step(pk=step_id), clerk=request.auth, visible=_visible(request)))
 
 
 @router.post("/steps/{step_id}/recall", response=StepOut, auth=staff(Capability.COUNTER_SERVE))
 def recall(request, step_id: ObjectId):
-    return step_out(services.step_recall(step=_step_for(request, step_id), clerk=request.auth))
+    return step_out(services.step_recall(step=Step(pk=step_id), clerk=request.auth, visible=_visible(request)))

@@ -62,6 +62,19 @@ def _discard_earlier_days(now: datetime) -> None:
     StatusNotice.objects.filter(visit__service_date__lt=timezone.localdate(now)).delete()
 
 
+# The day this process last discarded the notices of earlier days while sending: once a day is enough (a
+# notice only becomes one of an earlier day at midnight), and the sending check runs after every call.
+_discarded_on = None
+
+
+def _discard_earlier_days_once_a_day(now: datetime) -> None:
+    global _discarded_on
+    today = timezone.localdate(now)
+    if _discarded_on != today:
+        _discard_earlier_days(now)
+        _discarded_on = today
+
+
 @transaction.atomic
 def status_notice_subscribe(*, visit: Visit, channel: str, address: str, language: str,
                             now: datetime | None = None) -> StatusNotice:
@@ -86,7 +99,7 @@ def _waiting_counters(visit: Visit) -> list[int]:
     return list(visit.steps.filter(status=Step.Status.QUEUED).values_list("counter_id", flat=True))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one statement: inside a caller's transaction it needs no savepoint
 def status_notice_discard(*, visit: Visit) -> int:
     """Delete the visit's notice (the visitor stopped it, or the visit ended). Returns how many went."""
     deleted, _detail = StatusNotice.objects.filter(visit=visit).delete()
@@ -118,7 +131,7 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     counter_ids = sorted(set(counter_ids))
     if not counter_ids:
         return 0
-    _discard_earlier_days(now)
+    _discard_earlier_days_once_a_day(now)
     pending = list(StatusNotice.objects.filter(visit__status=Visit.Status.ACTIVE,
                                                visit__steps__counter_id__in=counter_ids,
                                                visit__steps__status=Step.Status.QUEUED).distinct())

@@ -106,6 +106,19 @@ def choose_next_step(
     )
 
 
+def counters_compared(
+    pending: Sequence[PendingStep], prerequisites: Mapping[str, frozenset[str] | set[str]]
+) -> set[str]:
+    """The counters whose expected waits ``choose_next_step`` would compare: those of the Steps tied
+    before the wait decides (not last, fewest unmet prerequisites). With one such counter the choice is
+    made without any wait, and nobody need compute one."""
+    if not pending:
+        return set()
+    ranks = {step.step_id: (step.last, len(unmet_prerequisites(step, pending, prerequisites))) for step in pending}
+    best = min(ranks.values())
+    return {step.counter for step in pending if ranks[step.step_id] == best}
+
+
 def planned_order(
     pending: Sequence[PendingStep],
     prerequisites: Mapping[str, frozenset[str] | set[str]],

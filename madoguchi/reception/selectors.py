@@ -8,7 +8,7 @@ import hmac
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -184,9 +184,14 @@ def _base_figures(desks: dict[int, int], now: datetime, learnt, factors, gaps) -
             codes.setdefault(step_id, []).append(code)
     waiting: dict[int, list[tuple[int, tuple, float]]] = {pk: [] for pk in desks}
     hour = timezone.localtime(now).hour
+    # A long queue holds few distinct kinds of Step: each (counter, procedures) is figured once.
+    expected_of: dict[tuple, float] = {}
     for step_id, counter_id, status, priority_at, called_at, started_at in rows.values():
-        expected = estimate.expected_handling_minutes(codes.get(step_id, ()), learnt.minutes(counter_id, hour),
-                                                      factors)
+        kind = (counter_id, tuple(codes.get(step_id, ())))
+        expected = expected_of.get(kind)
+        if expected is None:
+            expected = expected_of[kind] = estimate.expected_handling_minutes(
+                kind[1], learnt.minutes(counter_id, hour), factors)
         if status == Step.Status.QUEUED:
             waiting[counter_id].append((step_id, (priority_at, step_id), expected + gaps.get(counter_id, 0.0)))
         else:
@@ -357,6 +362,56 @@ def visit_active_step(visit: Visit) -> Step | None:
 
 def visit_by_token(token: str) -> Visit | None:
     return Visit.objects.select_related("site").filter(status_token=token).first()
+
+
+@dataclass
+class StepSummary:
+    id: int
+    counter: str
+    counter_name: str
+    floor: int
+    counter_number: str
+    status: str
+    desk: int | None
+    procedures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VisitSummary:
+    """A visit and its Steps as the API answers them, read in one query."""
+
+    id: int
+    ticket_number: str
+    status: str
+    status_token: str
+    site: str
+    life_event: str = ""
+    event_date: date | None = None
+    steps: list[StepSummary] = field(default_factory=list)
+
+
+def visit_summary(*, visit_id: int | None = None, of_step: int | None = None) -> VisitSummary | None:
+    """The visit ``visit_id`` (or the visit of the Step ``of_step``) with its Steps in order, each with its
+    procedure codes sorted: one query (a row per Step and procedure), for an answer built just after a write."""
+    steps = Step.objects.filter(visit_id=visit_id) if visit_id is not None else Step.objects.filter(
+        visit__steps__id=of_step)
+    summary = None
+    by_id: dict[int, StepSummary] = {}
+    for (step_id, counter, counter_name, floor, number, status, desk, code, visit_id_, ticket, visit_status, token,
+         site, life_event, event_date) in steps.order_by("id").values_list(
+            "id", "counter__code", "counter__name_ja", "counter__floor", "counter__number", "status", "desk",
+            "procedures__code", "visit_id", "visit__ticket_number", "visit__status", "visit__status_token",
+            "visit__site__code", "visit__life_event", "visit__event_date"):
+        if summary is None:
+            summary = VisitSummary(visit_id_, ticket, visit_status, token, site, life_event, event_date)
+        if step_id not in by_id:
+            by_id[step_id] = StepSummary(step_id, counter, counter_name, floor, number, status, desk)
+            summary.steps.append(by_id[step_id])
+        if code is not None:
+            by_id[step_id].procedures.append(code)
+    for step in by_id.values():
+        step.procedures.sort()
+    return summary
 
 
 def visit_steps(visit: Visit) -> list[Step]:

@@ -9,7 +9,7 @@ and, for a Step named by the caller, through ``_step_transition`` (lock, check t
 so no state change can forget its event.
 """
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +25,9 @@ from . import notices, routing, selectors
 from .models import HANDOFF_MEMO_MAX, Channel, Desk, InterpreterLanguage, Need, Step, StepEvent, TicketSequence, Visit
 
 TICKET_RETRIES = 5
+# Changes that move nobody in a queue (the Step was already out of it): no "your turn is near" notice
+# can become due, so none is looked for.
+PLACES_UNCHANGED = frozenset({StepEvent.Kind.SERVING, StepEvent.Kind.DONE, StepEvent.Kind.RECALLED})
 
 
 class StepStateError(ConflictError):
@@ -50,8 +53,9 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
     if fields:
         step.save(update_fields=list(fields))
     _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
-    # The queue at this counter may have moved: a visitor who asked to be told may be near their turn.
-    notices.notices_due_after_commit(step.counter_id)
+    if kind not in PLACES_UNCHANGED:
+        # The queue at this counter may have moved: a visitor who asked to be told may be near their turn.
+        notices.notices_due_after_commit(step.counter_id)
     return step
 
 
@@ -62,9 +66,14 @@ def _lock_step(step_id: int) -> Step:
             .get(pk=step_id))
 
 
-def _locked_in(step: Step, allowed: Collection[str]) -> Step:
-    """``step`` locked and re-read, if its status is one of ``allowed``; else ``StepStateError`` (409)."""
+def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], bool] | None = None) -> Step:
+    """``step`` locked and re-read, if its status is one of ``allowed``; else ``StepStateError`` (409).
+
+    ``visible``: whether the caller may see the locked Step at all; if not, ``Step.DoesNotExist`` (404), as if
+    it were not there — so an API checks the clerk's counter on the row it locks, without reading it first."""
     step = _lock_step(step.pk)
+    if visible is not None and not visible(step):
+        raise Step.DoesNotExist
     if step.status not in allowed:
         raise StepStateError(_("Ticket %(ticket)s cannot do this now: it is %(status)s."),
                              ticket=step.visit.ticket_number, status=step.get_status_display())
@@ -72,9 +81,9 @@ def _locked_in(step: Step, allowed: Collection[str]) -> Step:
 
 
 def _step_transition(step: Step, kind: str, *, allowed: Collection[str], at: datetime, actor=None,
-                     fields: dict | None = None, **details) -> Step:
+                     fields: dict | None = None, visible: Callable[[Step], bool] | None = None, **details) -> Step:
     """Lock, check, change: the whole of a simple state change of a Step the caller names."""
-    return _step_change(_locked_in(step, allowed), kind, at=at, actor=actor, fields=fields, **details)
+    return _step_change(_locked_in(step, allowed, visible), kind, at=at, actor=actor, fields=fields, **details)
 
 
 # --- registration ------------------------------------------------------------------------
@@ -198,7 +207,12 @@ def visit_register(
                                  last=counter.is_cashier)
              for index, (counter, counter_procedures) in enumerate(plan.items())]
     prerequisites = {p.code: p.prerequisites for p in procedures}
-    waits = selectors.expected_waits_by_code(list(plan), now=now)
+    # The queue figures of the counters routing compares (usually one: the prerequisites decide), not
+    # of every counter of the visit: a long March queue costs a scan per counter figured.
+    # Joining at the back, the wait told is the chosen counter's figure, taken before the visit is written.
+    compared = routing.counters_compared(plain, prerequisites)
+    figured = compared if len(compared) > 1 or not advance else set()
+    waits = selectors.expected_waits_by_code([c for c in plan if c.code in figured], now=now) if figured else {}
     first = routing.choose_next_step(plain, prerequisites, waits)
     day = timezone.localdate(now)
     seq = _next_ticket_seq(site, day)
@@ -305,11 +319,14 @@ def _check_desk(counter: Counter, desk: int) -> None:
 
 
 @transaction.atomic
-def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | None = None) -> Step | None:
+def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | None = None,
+                   start: bool = False) -> Step | None:
     """Call the first waiting visitor at ``counter`` to ``desk``; None when nobody waits.
 
     MUST: two clerks calling at the same moment never get the same visitor — the row is taken
     with SKIP LOCKED, so the second clerk gets the next visitor instead of waiting or doubling.
+    ``start``: the visitor is already at the desk (a console that calls and serves in one press): service
+    starts in the same transaction, with both events written (called, then serving).
     """
     now = _now(now)
     _check_desk(counter, desk)
@@ -326,30 +343,37 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     if step is None:
         return None
     step.counter = counter  # the caller's: not read again for the answer
-    return _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
+    step = _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
                         fields={"status": Step.Status.CALLED, "called_at": now, "clerk": clerk, "desk": desk})
+    if start:
+        step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk,
+                            fields={"status": Step.Status.SERVING, "started_at": now})
+    return step
 
 
 @transaction.atomic
-def step_recall(*, step: Step, clerk, now: datetime | None = None) -> Step:
+def step_recall(*, step: Step, clerk, now: datetime | None = None, visible: Callable[[Step], bool] | None = None
+                ) -> Step:
     """Call the same visitor again (the display and announcement repeat)."""
     now = _now(now)
-    step = _locked_in(step, [Step.Status.CALLED])
+    step = _locked_in(step, [Step.Status.CALLED], visible)
     count = step.recall_count + 1
     return _step_change(step, StepEvent.Kind.RECALLED, at=now, actor=clerk, fields={"recall_count": count},
                         recall=count)
 
 
 @transaction.atomic
-def step_start(*, step: Step, clerk, now: datetime | None = None) -> Step:
+def step_start(*, step: Step, clerk, now: datetime | None = None, visible: Callable[[Step], bool] | None = None
+               ) -> Step:
     """The visitor has arrived at the desk: service starts."""
     now = _now(now)
     return _step_transition(step, StepEvent.Kind.SERVING, allowed=[Step.Status.CALLED], at=now, actor=clerk,
-                            fields={"status": Step.Status.SERVING, "started_at": now, "clerk": clerk})
+                            fields={"status": Step.Status.SERVING, "started_at": now, "clerk": clerk}, visible=visible)
 
 
 @transaction.atomic
-def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = None) -> Step | None:
+def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = None,
+                  visible: Callable[[Step], bool] | None = None) -> Step | None:
     """Finish this counter's procedures and hand the visit on: returns the next Step queued, or None.
 
     A Step still only ``called`` is started and completed at once (a quick certificate).
@@ -358,7 +382,7 @@ def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = N
     memo = memo.strip()
     if len(memo) > HANDOFF_MEMO_MAX:
         raise DomainError(_("At most %(max)d characters."), field="memo", max=HANDOFF_MEMO_MAX)
-    step = _locked_in(step, Step.ACTIVE)
+    step = _locked_in(step, Step.ACTIVE, visible)
     if step.status == Step.Status.CALLED:
         step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk, fields={"started_at": now})
     step = _step_change(step, StepEvent.Kind.DONE, at=now, actor=clerk, fields={
@@ -367,11 +391,12 @@ def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = N
 
 
 @transaction.atomic
-def step_no_show(*, step: Step, clerk, now: datetime | None = None) -> Step:
+def step_no_show(*, step: Step, clerk, now: datetime | None = None, visible: Callable[[Step], bool] | None = None
+                 ) -> Step:
     """The called visitor did not come. The first time they go back in line (at the back);
     the second time the Step is closed and the visit moves on to its next counter."""
     now = _now(now)
-    step = _locked_in(step, [Step.Status.CALLED])
+    step = _locked_in(step, [Step.Status.CALLED], visible)
     grace = timedelta(seconds=settings.NO_SHOW_GRACE_SECONDS)
     if now - step.called_at < grace:
         left = int((grace - (now - step.called_at)).total_seconds()) + 1

@@ -47,3 +47,11 @@ def test_no_page_has_an_inline_script_or_event_handler(client, starter_catalog):
         inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html)
         handlers = re.findall(r"\son[a-z]+=\"", html)
         assert not inline and not handlers, (url, inline, handlers)
+
+
+@pytest.mark.django_db
+def test_the_policy_built_once_is_the_one_django_csp_builds(starter_catalog):
+    from csp.utils import build_policy
+
+    first, second = Client().get("/api/v1/congestion"), Client().get("/healthz")
+    assert first["Content-Security-Policy"] == second["Content-Security-Policy"] == build_policy()

@@ -149,7 +149,7 @@ def test_the_congestion_page_says_closed_now_and_when_it_opens(client, site, mon
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from madoguchi.core.dates import OfficeState
     from madoguchi.counters import views
@@ -161,7 +161,8 @@ def test_the_congestion_page_says_closed_now_and_when_it_opens(client, site, mon
     assert "congestion-table" not in body
     # Someone still in line after hours (or on a Sunday opening): the table, not "closed".
     services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
-    cache.clear()  # the figures are cached for a few seconds
+    cache.clear()  # the figures are cached for a few seconds, in each process and in the shared cache
+    caches["shared"].clear()
     body = client.get("/congestion/").content.decode()
     assert "congestion-table" in body and 'id="closed-now"' not in body
 
