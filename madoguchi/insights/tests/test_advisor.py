@@ -56,3 +56,46 @@ def test_the_simulator_confirms_the_plan_cuts_the_waiting_at_the_same_staff_hour
     d = summarise(advised_run(office, peak, plan, visits))
     assert d.groups["all"].mean_wait < c.groups["all"].mean_wait
     assert d.groups["multi"].mean_stay < c.groups["multi"].mean_stay
+
+
+def test_an_hour_near_a_load_of_one_costs_about_what_its_neighbours_do(office, peak):
+    # Steady-state formulas explode at a load of one; an hour's queue does not.
+    from madoguchi.insights.simulation.advisor import CounterHour, within_hour_wait
+
+    load = CounterHour(arrivals_per_minute=20 / 60, mean_handling=30.0)  # 10 desks' worth of work
+    waits = [within_hour_wait(load, desks, 0.5)[0] for desks in (9, 10, 11)]
+    assert waits[0] >= waits[1] >= waits[2] > 0
+    assert waits[1] < 60
+
+
+def test_work_beyond_the_desks_waits_into_the_next_hour(office, peak):
+    from madoguchi.insights.simulation.advisor import CounterHour, counter_hours
+
+    load = {9: CounterHour(6 / 60, 20.0), 10: CounterHour(0.0, 20.0)}  # 120 desk-minutes in an hour, 1 desk
+    hours = counter_hours(load, {9: 1, 10: 1}, [9, 10], 0.5, peak)
+    # The 60 minutes not done by 10:00 are still ahead of anyone coming at 10 (nobody does, but the desk
+    # is busy): the backlog's wait shows in the hour it builds, growing from 0 to 60 minutes.
+    assert hours[0].mean >= 30 and hours[0].p90 >= 54
+    assert counter_hours(load, {9: 0, 10: 1}, [9, 10], 0.5, peak) is None
+
+
+def test_the_peak_day_gives_the_big_sections_more_work_than_their_desks_can_do(office, peak):
+    from madoguchi.insights.simulation.bounds import section_balance
+
+    balance = section_balance(office, peak)
+    assert balance["koseki"][0] > balance["koseki"][1]
+    assert balance["kokuho"][0] > balance["kokuho"][1]
+
+
+def test_a_pooled_section_keeps_its_staff_hours_and_its_visitors(office, peak):
+    from madoguchi.insights.simulation.bounds import pooled
+    from madoguchi.insights.simulation.inputs import staffing_of
+
+    pool_office, pool_profile = pooled(office, peak, "koseki")
+    assert "koseki" in pool_office.counters and "koseki-move" not in pool_office.counters
+    before, after = staffing_of(peak, office), staffing_of(pool_profile, pool_office)
+    koseki = [c for c, spec in office.counters.items() if spec.department == "koseki"]
+    assert after.staffed_minutes("koseki") == sum(before.staffed_minutes(c) for c in koseki)
+    visits, pool_visits = draw_visits(office, peak, seed=1), draw_visits(pool_office, pool_profile, seed=1)
+    assert [v.arrival for v in visits] == [v.arrival for v in pool_visits]
+    assert [v.procedures for v in visits] == [v.procedures for v in pool_visits]
