@@ -305,7 +305,8 @@ def test_two_events_at_once_with_a_school_year_the_age_cannot_tell_are_accessibl
     codes = page.locator(".nav-card").evaluate_all("cards => cards.map(c => c.dataset.code)")
     assert {"koseki.marriage", "juki.move_in", "gakumu.school_transfer"} <= set(codes)
     assert len(codes) == len(set(codes))
-    card = {"ja": "在留カード", "en": "residence card", "ja-easy": "ざいりゅう カード"}[language]
+    card = {"ja": "在留カード", "en": "residence card", "ja-easy": "ざいりゅう カード", "zh-hans": "在留卡",
+            "ko": "재류카드", "vi": "thẻ lưu trú", "ne": "रेसिडेन्स कार्ड"}[language]
     assert card in page.locator("#p-juki\\.move_in").inner_text()
     school = page.locator("#p-gakumu\\.school_transfer")
     assert school.locator(".nav-badge--optional").count() == 1  # assumed, so "if needed"
