@@ -27,12 +27,15 @@ def raw_handling_effect(start: date, end: date, service: str):
     for step_id, code in steps.values_list("id", "procedures__code"):
         if code:
             codes[step_id].add(code)
-    printed = set(StepPrefill.objects.filter(step__in=steps, forms_printed_at__isnull=False)
+    # Filtered by the visits' dates, not ``step__in=steps``: PostgreSQL without statistics on the fresh
+    # tables planned that subquery as a nested loop over every event.
+    dates = (start, end)
+    printed = set(StepPrefill.objects.filter(step__visit__service_date__range=dates, forms_printed_at__isnull=False)
                   .values_list("step_id", flat=True))
     handling = {}
     serving = {}
-    for step_id, kind, at in StepEvent.objects.filter(step__in=steps).order_by("at", "id").values_list(
-            "step_id", "kind", "at"):
+    for step_id, kind, at in StepEvent.objects.filter(visit__service_date__range=dates).order_by(
+            "at", "id").values_list("step_id", "kind", "at"):
         if kind == StepEvent.Kind.SERVING:
             serving[step_id] = at
         elif kind == StepEvent.Kind.DONE and step_id in serving:
