@@ -3,6 +3,9 @@
 #   scripts/with_postgres.sh CMD ARGS...   (DATABASE_URL is set for CMD, and PG_BIN_DIR: pg_dump/pg_restore
 #                                           of the same version as the server, for the backup tests)
 #   scripts/with_postgres.sh --check       (exit 0 when the server binaries are here)
+# PG_KEEP_DIR=/some/dir keeps the cluster there between runs (created on the first, stopped but not
+# removed afterwards): a benchmark can then reuse a year of history it wrote before (bench_insights:
+# BENCH_REUSE_HISTORY=1).
 # As root the cluster runs as the `postgres` user, as PostgreSQL requires.
 set -euo pipefail
 
@@ -17,7 +20,12 @@ find_bin() {
 PGBIN=$(find_bin) || { [ "${1:-}" = --check ] && exit 1; echo "PostgreSQL server binaries not found" >&2; exit 1; }
 [ "${1:-}" = --check ] && exit 0
 
-workdir=$(mktemp -d /tmp/madoguchi-pg.XXXXXX)
+if [ -n "${PG_KEEP_DIR:-}" ]; then
+  mkdir -p "$PG_KEEP_DIR"
+  workdir=$(cd "$PG_KEEP_DIR" && pwd)
+else
+  workdir=$(mktemp -d /tmp/madoguchi-pg.XXXXXX)
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_pg() { "$@"; }
 if [ "$(id -u)" = 0 ]; then
@@ -27,12 +35,16 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 cleanup() {
-  as_pg "$PGBIN/pg_ctl" -D "$workdir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$workdir"
+  if [ -n "${PG_KEEP_DIR:-}" ]; then
+    as_pg "$PGBIN/pg_ctl" -D "$workdir/data" -m fast stop >/dev/null 2>&1 || true
+  else
+    as_pg "$PGBIN/pg_ctl" -D "$workdir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$workdir"
+  fi
 }
 trap cleanup EXIT INT TERM
 
-as_pg "$PGBIN/initdb" -D "$workdir/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+[ -d "$workdir/data" ] || as_pg "$PGBIN/initdb" -D "$workdir/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
 # A test cluster: durability off for speed, enough connections for the concurrency tests.
 as_pg "$PGBIN/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -o \
   "-p $port -k $workdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \

@@ -11,7 +11,8 @@ One model per series (the site's visits, and each counter's queue joins), explai
 2. **The level now.** The fit is scaled by how the last four weeks compared with it (shrunk towards 1),
    so a slow change in the number of visitors is followed without waiting a year.
 3. **When in the day.** The day's arrivals are spread over its hours by the share each hour had on
-   that weekday in the last twelve weeks, shrunk towards the share over all weekdays.
+   that weekday in the last twelve weeks, shrunk towards the hour shape common to all weekdays (a
+   counter's: towards the site's same weekday), as hard as the data say they do not differ.
 
 Expected waits: for each counter, the mean wait that followed in past hours with as many arrivals,
 made non-decreasing in the arrivals (isotonic regression); the site's wait is the mean over its
@@ -40,11 +41,11 @@ LEVEL_VOLUME = (1.0, 1.25)  # without waits: the day's arrivals ÷ an ordinary d
 RECENT_WEEKS = 4
 PROFILE_WEEKS = 12
 LEVEL_SHRINK = 200.0  # arrivals: how much evidence the recent level needs to move away from its prior
-PROFILE_SHRINK = 100.0  # arrivals: a weekday hour profile's pull towards its prior (see fit_series)
 PENALTY = {"weekday": 1.0, "flag": 4.0, "month": 8.0, "ward": 4.0}
 # A counter's effects are the site's plus its own deviations, held closer to zero: a counter with ten
 # visitors a day borrows the site's Mondays and month ends instead of guessing them from its own few.
 DEVIATION_PENALTY = {"weekday": 8.0, "flag": 8.0, "month": 16.0, "ward": 2.0}
+MAX_DEVIATION_PENALTY = 1e4  # a deviation no larger than its noise: a prior standard deviation of 1%
 OVERALL_PROFILE_WEEKS = 52
 FLAGS = ("month_start", "month_end", "after_holiday", "moving_peak", "moving_shoulder", "extra_opening")
 
@@ -133,6 +134,54 @@ def fit_poisson_ridge(matrix: np.ndarray, counts: np.ndarray, penalties: np.ndar
     return beta
 
 
+def deviation_penalties(matrix: np.ndarray, counts: np.ndarray, penalties: np.ndarray, names: Sequence[str], *,
+                        offset: np.ndarray) -> np.ndarray:
+    """A counter's penalties on its deviations from the site's effects, read from its data (empirical
+    Bayes, per kind of effect: weekdays, months, calendar flags, ward days): fitted first with the loose
+    ``DEVIATION_PENALTY``, the spread of a kind's deviations beyond their standard errors estimates how
+    far such deviations truly go (τ²), and the penalty becomes 1/τ². Where the deviations are no larger
+    than their noise, the counter follows the site (a counter taking a fixed share of the visitors does
+    not guess its own Julys from one July's few hundred arrivals)."""
+    beta = fit_poisson_ridge(matrix, counts, penalties, offset=offset)
+    mu = np.exp(np.clip(matrix @ beta + offset, -30, 30))
+    hessian = matrix.T @ (matrix * mu[:, None]) + np.diag(penalties) + np.eye(len(beta)) * 1e-9
+    variances = np.diag(np.linalg.inv(hessian))
+    out = penalties.copy()
+    kinds: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        if name != "intercept":
+            kinds.setdefault(name.split(":")[0] if ":" in name else "flag", []).append(index)
+    for indices in kinds.values():
+        # Only the effects the history shows (a flag that never occurred has nothing to say).
+        seen = [i for i in indices if matrix[:, i].any()]
+        if not seen:
+            continue
+        spread = float(np.mean(beta[seen] ** 2) - np.mean(variances[seen]))
+        out[indices] = max(penalties[indices[0]], 1.0 / spread if spread > 0 else MAX_DEVIATION_PENALTY)
+    return out
+
+
+def level_weight(days: Sequence[date], counts: np.ndarray, fitted: np.ndarray, *, until: date) -> float:
+    """How much of the last ``RECENT_WEEKS`` weeks' departure from the fit to follow (0–1), read from
+    the history (empirical Bayes): over the past year's four-week blocks, the variance of log(arrivals ÷
+    fitted) beyond what Poisson counts alone would give (1/fitted) is the level's true drift τ²; the
+    recent block's ratio is then worth τ² / (τ² + 1/fitted). A level that drifts is followed, a
+    steady one is not chased after its noise."""
+    blocks = []
+    for back in range(1, 14):
+        since, before = until - timedelta(weeks=RECENT_WEEKS * back), until - timedelta(weeks=RECENT_WEEKS * (back - 1))
+        rows = [i for i, d in enumerate(days) if since <= d < before]
+        if rows and fitted[rows].sum() > 0 and counts[rows].sum() > 0:
+            blocks.append((math.log(counts[rows].sum() / fitted[rows].sum()), 1.0 / fitted[rows].sum()))
+    if len(blocks) < 3:
+        return 1.0
+    logs = np.array([b[0] for b in blocks])
+    drift = float(np.var(logs, ddof=1) - np.mean([b[1] for b in blocks]))
+    if drift <= 0:
+        return 0.0
+    return drift / (drift + blocks[0][1])
+
+
 def fit_series(series: Series, calendar: OfficeCalendar, *, until: date, site: DayModel | None = None
                ) -> DayModel | None:
     """The model of ``series`` from its office days before ``until``; None without enough history.
@@ -150,31 +199,105 @@ def fit_series(series: Series, calendar: OfficeCalendar, *, until: date, site: D
         matrix, names, penalties = _design(calendar, days, series.key, weekdays, DEVIATION_PENALTY)
         inherited = dict(zip(site.names, site.coefficients, strict=True))
         prior = np.array([0.0 if name == "intercept" else inherited.get(name, 0.0) for name in names])
+        penalties = deviation_penalties(matrix, counts, penalties, names, offset=matrix @ prior)
         deviation = fit_poisson_ridge(matrix, counts, penalties, offset=matrix @ prior)
         beta = prior + deviation
     fitted = np.exp(matrix @ beta)
-    recent = [i for i, d in enumerate(days) if d >= until - timedelta(weeks=RECENT_WEEKS)]
     level = site.level if site is not None else 1.0
+    # The site's recent level, then the series' own, as far as its level is seen to drift (see level_weight).
+    recent = [i for i, d in enumerate(days) if d >= until - timedelta(weeks=RECENT_WEEKS)]
     if recent:
-        # The site's recent level, then the series' own (shrunk towards it: a counter's few arrivals).
-        level *= (counts[recent].sum() + LEVEL_SHRINK) / (level * fitted[recent].sum() + LEVEL_SHRINK)
-    overall = np.zeros(HOURS)
-    for day in days:
-        if day >= until - timedelta(weeks=OVERALL_PROFILE_WEEKS):
-            overall += np.asarray(series.arrivals[day], dtype=float)
+        weight = level_weight(days, counts, fitted, until=until)
+        level *= ((counts[recent].sum() + LEVEL_SHRINK) / (level * fitted[recent].sum() + LEVEL_SHRINK)) ** weight
+    profiles, overall_share = _hour_profiles(series, days, until=until, site=site)
+    ordinary = [totals[d] for d in days if d >= until - timedelta(weeks=8)] or list(counts)
+    return DayModel(names, beta, float(level), profiles, overall_share, float(np.median(ordinary)))
+
+
+def _hour_profiles(series: Series, days: Sequence[date], *, until: date, site: DayModel | None
+                   ) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """Each weekday's shares of the day's arrivals per hour, and the shares over all weekdays.
+
+    A weekday's own hours (the last ``PROFILE_WEEKS`` weeks) are pulled towards a prior: for a counter,
+    the site's same weekday; for the site, the hour shape common to every weekday (the last
+    ``OVERALL_PROFILE_WEEKS`` weeks, ``common_hour_shape``) over the hours that weekday opens. How hard
+    they are pulled is read from the data (``dirichlet_weight``): hours that differ from the prior no
+    more than chance would make them keep the prior's better-measured shape; a counter busy when the
+    others are not keeps its own."""
     by_weekday: dict[int, np.ndarray] = {}
     for day in [d for d in days if d >= until - timedelta(weeks=PROFILE_WEEKS)] or days:
         by_weekday.setdefault(day.weekday(), np.zeros(HOURS))
         by_weekday[day.weekday()] += np.asarray(series.arrivals[day], dtype=float)
+    year: dict[int, np.ndarray] = {}
+    for day in days:
+        if day >= until - timedelta(weeks=OVERALL_PROFILE_WEEKS):
+            year.setdefault(day.weekday(), np.zeros(HOURS))
+            year[day.weekday()] += np.asarray(series.arrivals[day], dtype=float)
+    shape = common_hour_shape(year)
+    overall = sum(year.values(), np.zeros(HOURS))
     overall_share = overall / overall.sum() if overall.sum() > 0 else np.full(HOURS, 1 / HOURS)
-    # Each weekday's hours are pulled towards the site's same weekday (a counter) or all weekdays (the
-    # site): a Saturday morning opening keeps its shape, a small counter borrows the site's.
-    profiles = {}
+    priors = {}
     for weekday, hours in by_weekday.items():
-        prior = site.profiles.get(weekday, site.overall_profile) if site is not None else overall_share
-        profiles[weekday] = (hours + PROFILE_SHRINK * prior) / (hours.sum() + PROFILE_SHRINK)
-    ordinary = [totals[d] for d in days if d >= until - timedelta(weeks=8)] or list(counts)
-    return DayModel(names, beta, float(level), profiles, overall_share, float(np.median(ordinary)))
+        if site is not None:
+            priors[weekday] = site.profiles.get(weekday, site.overall_profile)
+        else:
+            opens = (hours > 0) | (year.get(weekday, np.zeros(HOURS)) > 0)
+            prior = np.where(opens, shape, 0.0)
+            priors[weekday] = prior / prior.sum() if prior.sum() > 0 else overall_share
+    weight = dirichlet_weight([(by_weekday[w], priors[w]) for w in by_weekday])
+    profiles = {weekday: priors[weekday] if math.isinf(weight) else
+                (hours + weight * priors[weekday]) / (hours.sum() + weight)
+                for weekday, hours in by_weekday.items()}
+    return profiles, overall_share
+
+
+def common_hour_shape(counts: Mapping[int, np.ndarray], *, iterations: int = 100) -> np.ndarray:
+    """The hour shape b (summing to 1) of the log-linear model count[w, h] ≈ a[w]·b[h] over the hours each
+    weekday opens (its cells with arrivals), by iterative proportional fitting: a Saturday open only in
+    the morning tells the shape of the morning, and does not make every weekday's mornings look busier."""
+    if not counts:
+        return np.full(HOURS, 1 / HOURS)
+    table = np.array([counts[w] for w in sorted(counts)], dtype=float)
+    opens = table > 0
+    shape = table.sum(axis=0)
+    if shape.sum() <= 0:
+        return np.full(HOURS, 1 / HOURS)
+    shape = shape / shape.sum()
+    for _ in range(iterations):
+        level = table.sum(axis=1) / np.maximum((opens * shape).sum(axis=1), 1e-12)
+        updated = table.sum(axis=0) / np.maximum((opens * level[:, None]).sum(axis=0), 1e-12)
+        updated = np.where(opens.any(axis=0), updated, 0.0)
+        updated = updated / updated.sum()
+        if np.max(np.abs(updated - shape)) < 1e-10:
+            shape = updated
+            break
+        shape = updated
+    return shape
+
+
+def dirichlet_weight(groups: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
+    """How many arrivals' worth a prior's hour shares weigh against a series' own hour counts (empirical
+    Bayes, one weight for all its weekdays): were each weekday's shares drawn from a Dirichlet of weight
+    K around its prior, the Pearson statistic X² of its n counts against the prior would have the
+    expectation (H − 1)(n + K)/(1 + K) over its H open hours; K is solved from the X² summed over the
+    weekdays (method of moments). Infinite when the counts scatter around their priors no more than
+    multinomial draws would (the prior is then the better estimate); 0 (the counts alone) when a weekday
+    has arrivals in an hour its prior gives nothing to."""
+    observed = dof = weighted = 0.0
+    for counts, prior in groups:
+        n = float(counts.sum())
+        cells = prior > 0
+        if n <= 1 or cells.sum() < 2:
+            continue
+        if counts[~cells].sum() > 0:
+            return 0.0
+        expected = n * prior[cells]
+        observed += float((((counts[cells] - expected) ** 2) / expected).sum())
+        dof += cells.sum() - 1
+        weighted += (cells.sum() - 1) * n
+    if observed <= dof:
+        return math.inf
+    return max(0.0, (weighted - observed) / (observed - dof))
 
 
 def predict_days(model: DayModel, calendar: OfficeCalendar, days: Sequence[date], series_key: str | None,

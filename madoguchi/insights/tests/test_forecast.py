@@ -64,7 +64,7 @@ def test_the_forecast_beats_the_seasonal_naive_baseline_on_the_demo_rhythm(offic
                                       for s in counters.values()])
 
     assert site_test.ratio <= 0.8, site_test.ratio
-    assert counter_test.ratio <= 0.85, counter_test.ratio
+    assert counter_test.ratio <= 0.8, counter_test.ratio
     # Within a few percent of the error no forecast of the mean avoids on Poisson counts.
     assert counter_test.mae <= 1.06 * counter_test.noise_floor
 
@@ -90,8 +90,11 @@ def test_the_forecast_beats_the_baseline_on_an_imported_log_with_its_own_rhythm(
                                       for s in counters.values()])
 
     assert site_test.ratio <= 0.8, site_test.ratio
-    assert counter_test.ratio <= 0.9, counter_test.ratio
-    assert counter_test.mae <= 1.1 * counter_test.noise_floor
+    # The counters' hourly counts are Poisson around rates of 5–15: a forecast knowing the generator's
+    # true rates scores about 0.79 against the baseline here, so this is at the edge of what any forecast
+    # of the mean can do.
+    assert counter_test.ratio <= 0.8, counter_test.ratio
+    assert counter_test.mae <= 1.05 * counter_test.noise_floor
 
 
 def test_the_fitted_multipliers_read_as_the_calendar_effects(ward_calendar, office):
@@ -103,6 +106,58 @@ def test_the_fitted_multipliers_read_as_the_calendar_effects(ward_calendar, offi
     assert multipliers["weekday:0"] == pytest.approx(history.weekday[0], rel=0.05)
     assert multipliers["after_holiday"] == pytest.approx(history.after_holiday, rel=0.1)
     assert multipliers["moving_peak"] > 1.5
+
+
+def test_hours_that_differ_from_the_prior_only_by_chance_take_the_prior():
+    rng = np.random.default_rng(7)
+    prior = np.zeros(24)
+    prior[9:17] = [0.05, 0.1, 0.15, 0.1, 0.1, 0.15, 0.2, 0.15]
+    drawn = [(rng.multinomial(500, prior).astype(float), prior) for _weekday in range(5)]
+    other = prior.copy()
+    other[9:17] = other[9:17][::-1]  # busy mornings instead of afternoons
+    different = [(rng.multinomial(500, other).astype(float), prior) for _weekday in range(5)]
+
+    assert forecast.dirichlet_weight(drawn) > 2 * 500  # the prior outweighs each weekday's own counts
+    assert forecast.dirichlet_weight(different) < 100
+    assert forecast.dirichlet_weight([(np.eye(24)[18] * 10, prior)]) == 0  # arrivals where the prior has none
+
+
+def test_a_saturday_morning_opening_tells_the_mornings_shape_without_inflating_them():
+    shape = np.zeros(24)
+    shape[9:17] = [1, 2, 3, 2, 2, 3, 4, 3]
+    saturday = np.zeros(24)
+    saturday[9:12] = shape[9:12] * 5  # a busy Saturday morning: the same shape, more visitors
+    counts = {weekday: shape * 10 for weekday in range(5)} | {5: saturday}
+
+    common = forecast.common_hour_shape(counts)
+
+    assert common == pytest.approx(shape / shape.sum())
+
+
+def test_a_counter_with_a_fixed_share_of_the_visitors_follows_the_site():
+    """Its deviations from the site's Mondays and months are no larger than their noise: penalised to the
+    maximum, the counter's multipliers are the site's."""
+    calendar = OfficeCalendar()
+    rng = np.random.default_rng(5)
+    site = forecast.Series(None, {})
+    counter = forecast.Series("kazei", {})
+    day = date(2025, 4, 1)
+    while day < date(2026, 4, 1):
+        if calendar.is_open(day):
+            mean = 200 * (1.3 if day.weekday() == 0 else 1.0) * (1.5 if day.month == 7 else 1.0)
+            hours = [0.0] * 24
+            for hour in range(9, 17):
+                hours[hour] = float(rng.poisson(mean / 8))
+            site.arrivals[day] = hours
+            counter.arrivals[day] = [float(rng.binomial(int(n), 0.2)) for n in hours]
+        day += timedelta(days=1)
+    site_model = forecast.fit_series(site, calendar, until=day)
+
+    model = forecast.fit_series(counter, calendar, until=day, site=site_model)
+
+    own, shared = model.multipliers(), site_model.multipliers()
+    assert own["weekday:0"] == pytest.approx(shared["weekday:0"], rel=0.02)
+    assert own["month:7"] == pytest.approx(shared["month:7"], rel=0.02)
 
 
 def test_waits_rise_with_arrivals_and_make_the_levels():
