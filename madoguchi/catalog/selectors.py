@@ -8,6 +8,7 @@ from django.utils import translation
 
 from .models import Counter, Department, EligibilityRule, LifeEvent, Procedure, Site
 from .schema import CODE_PATTERN
+from .translations import text_in
 
 _CODE = re.compile(CODE_PATTERN)
 CODE_MAX = 64
@@ -86,12 +87,6 @@ def _source_pieces(source: str) -> tuple[tuple[str, bool], ...]:
     return tuple((piece, bool(_URL.fullmatch(piece))) for piece in _URL.split(source) if piece)
 
 
-def _in_language(texts: dict) -> str:
-    language = translation.get_language() or "ja"
-    key = "en" if language.startswith("en") else "ja"
-    return texts.get(key) or texts.get("ja", "")
-
-
 def rules_by_department() -> dict[int, list[RuleSummary]]:
     """The active procedures' navigator rules, in the catalogue's order, by department id."""
     event_names = {event.code: event.name for event in LifeEvent.objects.filter(active=True)}
@@ -106,7 +101,8 @@ def rules_by_department() -> dict[int, list[RuleSummary]]:
             procedure=rule.procedure.name,
             events=tuple(event_names.get(code, code) for code in definition["events"]),
             required=definition.get("required", True),
-            reason=_in_language(definition["reason"]),
+            reason=text_in(translation.get_language(), ja=definition["reason"].get("ja", ""),
+                           en=definition["reason"].get("en", "")),  # a staff page: no easy wording
             source=_source_pieces(source),
             checked=date.fromisoformat(checked) if checked else None,
         ))

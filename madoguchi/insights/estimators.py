@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-Z_975 = 1.959963984540054
+from madoguchi.core.stats import Z_975, wilson
 
 
 def t_quantile_975(df: float) -> float:
@@ -220,11 +220,3 @@ def proportion_change(events_before: int, n_before: int, events_after: int, n_af
     return change
 
 
-def wilson(events: int, n: int) -> tuple[float, float]:
-    if n <= 0:
-        return (0.0, 1.0)
-    p = events / n
-    z2 = Z_975 * Z_975
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z_975 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))

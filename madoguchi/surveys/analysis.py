@@ -5,27 +5,16 @@ Small cells: a figure resting on fewer than ``MIN_CELL`` responses is not shown 
 in every export, so that no table points at a few visitors.
 """
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from madoguchi.core.stats import wilson
+
 MIN_CELL = 5
 HIDDEN = "—"
-Z_975 = 1.959963984540054
-
-
-def wilson(events: int, n: int) -> tuple[float, float]:
-    """The 95% Wilson score interval of ``events / n`` (sound for small n and rates near 0 or 1)."""
-    if n <= 0:
-        return (0.0, 1.0)
-    p = events / n
-    z2 = Z_975 * Z_975
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z_975 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def count_cell(n: int):
