@@ -54,7 +54,7 @@ def todo(locale: str) -> dict:
             item["en"] = english.msgstr[0]
         missing_messages[key[1]] = item
     translations.reload()
-    have = translations._table(code)
+    have = translations.table(code)
     missing_catalogue = {}
     for ja_text, en_text, easy, path in translations.catalogue_texts():
         if ja_text and ja_text not in have and ja_text not in missing_catalogue:

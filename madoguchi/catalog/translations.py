@@ -34,7 +34,8 @@ def translations_dir() -> Path:
 
 
 @cache
-def _table(language: str) -> Mapping[str, str]:
+def table(language: str) -> Mapping[str, str]:
+    """The language's file: Japanese text → translation (empty when the file is absent)."""
     path = translations_dir() / f"{language}.yaml"
     if not path.exists():
         return {}
@@ -44,7 +45,7 @@ def _table(language: str) -> Mapping[str, str]:
 
 def reload() -> None:
     """Forget the files read (a test writing its own, or after a ward's edit without a restart)."""
-    _table.cache_clear()
+    table.cache_clear()
 
 
 def text_in(language: str | None, *, ja: str, en: str = "", easy: str = "") -> str:
@@ -56,7 +57,7 @@ def text_in(language: str | None, *, ja: str, en: str = "", easy: str = "") -> s
     if language.startswith("en"):
         return en or ja
     if language in FILE_LANGUAGES:
-        return _table(language).get((ja or "").strip()) or en or ja
+        return table(language).get((ja or "").strip()) or en or ja
     return ja
 
 

@@ -58,7 +58,7 @@ def test_every_resident_message_is_translated_with_its_placeholders(code):
 @pytest.mark.parametrize("code", FURTHER)
 def test_every_catalogue_text_a_resident_reads_is_translated_with_its_placeholders(code):
     translations.reload()
-    table = translations._table(code)
+    table = translations.table(code)
     missing, broken = [], []
     for ja, _en, _easy, path in translations.catalogue_texts():
         if ja not in table:
@@ -113,7 +113,7 @@ def test_the_navigators_result_names_procedures_reasons_and_members_in_the_langu
     from madoguchi.navigator.tests.test_views import FAMILY
 
     translations.reload()
-    table = translations._table(code)
+    table = translations.table(code)
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
     body = client.post("/navigator/move_in/result/", FAMILY).content.decode()
@@ -144,7 +144,7 @@ def test_the_route_sheet_prints_in_the_visitors_language(starter_catalog):
     assert "?lang=vi" in body  # the QR opens the status page in Vietnamese
 
     body = client.get(f"/staff/visits/{visit.pk}/sheet/", {"lang": "ko"}).content.decode()
-    assert ko_title in body and translations._table("ko")["転入届"] in body
+    assert ko_title in body and translations.table("ko")["転入届"] in body
 
 
 @pytest.mark.django_db
