@@ -1,27 +1,82 @@
-"""The live staffing suggestion (issue 18): from the queues right now, one desk to move between two
-counters of one section, with its expected effect; accepting it closes one desk and opens the other."""
+"""The live staffing plan (issue 18): from the queues right now and the forecast of the hours left
+today, which desks to move between counters of one section and when ("move one desk from 証明 to 転入
+at 10:00"), with the expected effect; accepting a move of the current hour closes one desk and opens the
+other. Outside opening hours the plan is for the next open day, from its opening (the morning's desks).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Avg
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter
+from madoguchi.core.dates import next_office_day, office_closed, office_hours
 from madoguchi.core.errors import ConflictError
 from madoguchi.reception import selectors as queues
 from madoguchi.reception import services as reception
 
-from .simulation.advisor import LiveQueue, Suggestion, suggest_move
+from . import forecasts
+from .simulation.advisor import LiveCounter, LivePlan, plan_rest_of_day
 
 DEFAULT_TARGET_MINUTES = 30
+# Handling time's coefficient of variation (standard deviation ÷ mean) the queueing approximations
+# assume: the peak-day profile's figure (insights/profiles/peak_day.yaml).
+HANDLING_CV = 0.5
 
 
-def live_suggestion(*, target: float = DEFAULT_TARGET_MINUTES, now=None) -> tuple[Suggestion | None, dict]:
-    """(the suggested move or None, ``{code: Counter}`` of the counters it names)."""
+@dataclass
+class StaffingView:
+    plan: LivePlan
+    day: date
+    now: bool  # the plan starts now (open); False: from the next open day's opening
+    first_minute: float  # of the day planned
+    counters: dict[str, Counter]
+    forecast_days: int  # days of history the forecast learnt from (0: the queues now only)
+
+
+def planning_window(now: datetime) -> tuple[date, float, float, bool]:
+    """(the day planned, its first minute, its closing minute, whether it starts now)."""
+    local = timezone.localtime(now)
+    opens, closes = office_hours()
+    opens_minute, closes_minute = opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
+    minute = local.hour * 60 + local.minute + local.second / 60
+    today = local.date()
+    if not office_closed(today) and minute < closes_minute:
+        return today, max(minute, opens_minute), closes_minute, minute >= opens_minute
+    return next_office_day(today + timedelta(days=1)), opens_minute, closes_minute, False
+
+
+def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = None) -> StaffingView:
+    now = now or timezone.now()
+    day, first_minute, closes_minute, starts_now = planning_window(now)
     snapshot = queues.queue_snapshot(now=now, with_steps=False)
-    live = [LiveQueue(q.counter.code, (q.counter.site_id, q.counter.department_id), q.desks_open, q.counter.desks,
-                      tuple(w.expected_minutes for w in q.waiting), tuple(q.serving_remaining))
-            for q in snapshot.values()]
+    by_site = defaultdict(list)
+    for queue in snapshot.values():
+        by_site[queue.counter.site].append(queue)
+    typical = dict(Counter.objects.filter(pk__in=[q.counter.pk for q in snapshot.values()])
+                   .annotate(minutes=Avg("procedures__handling_minutes")).values_list("pk", "minutes"))
+    live, history_days = [], 0
+    for site, site_queues in by_site.items():
+        forecast = forecasts.site_forecast(site)
+        history_days = max(history_days, forecast.history_days if forecast.counters else 0)
+        for queue in site_queues:
+            counter = queue.counter
+            hours = next((d.hours for d in forecast.days_for(counter.code) if d.day == day and d.open), [])
+            waiting = [w.expected_minutes for w in queue.waiting]
+            mean = (forecast.handling_minutes.get(counter.code) or (sum(waiting) / len(waiting) if waiting else None)
+                    or typical.get(counter.pk) or 10.0)
+            live.append(LiveCounter(
+                counter.code, (counter.site_id, counter.department_id), queue.desks_open, counter.desks,
+                sum(waiting) + sum(queue.serving_remaining), len(waiting),
+                {h.hour: h.expected_visits for h in hours}, float(mean)))
+    plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
+                            p90_target=target, min_gain=target)
     counters = {q.counter.code: q.counter for q in snapshot.values()}
-    return suggest_move(live, target=target), counters
+    return StaffingView(plan, day, starts_now, first_minute, counters, history_days)
 
 
 @transaction.atomic

@@ -24,19 +24,39 @@ class AcceptForm(Form):
     to_counter = forms.SlugField(label=gettext_lazy("To counter"), max_length=64)
 
 
+def _clock(minute: float) -> str:
+    return f"{int(minute) // 60}:{int(minute) % 60:02d}"
+
+
+def _minutes(value: float | None) -> int | None:
+    return None if value is None else minutes_display(value)
+
+
 @requires(Capability.SUPERVISE)
 @never_cache
 def staffing_page(request):
     target = int_or_none(request.GET.get("target"), low=1, high=600) or staffing.DEFAULT_TARGET_MINUTES
-    suggestion, counters = staffing.live_suggestion(target=target)
-    context = {"target": target, "suggestion": suggestion}
-    if suggestion is not None:
-        context.update(
-            giver=counters[suggestion.from_counter], taker=counters[suggestion.to_counter],
-            before=[minutes_display(m) for m in suggestion.before],
-            after=[minutes_display(m) for m in suggestion.after],
-            form=AcceptForm(initial={"from_counter": suggestion.from_counter, "to_counter": suggestion.to_counter}))
-    return render(request, "insights/staffing.html", context)
+    view = staffing.live_plan(target=target)
+    plan, counters = view.plan, view.counters
+    first_hour = plan.hours[0] if plan.hours else None
+    moves = []
+    for move in plan.moves:
+        starts = max(move.hour * 60.0, view.first_minute)
+        moves.append({
+            "at": None if view.now and move.hour == first_hour else _clock(starts),
+            "giver": counters[move.from_counter], "taker": counters[move.to_counter], "desks": move.desks,
+            "before": [_minutes(m) for m in move.before], "after": [_minutes(m) for m in move.after],
+            "form": AcceptForm(initial={"from_counter": move.from_counter, "to_counter": move.to_counter})
+            if move.hour == first_hour else None,
+        })
+    outlook = [{
+        "counter": counters[row.code], "visitors": round(row.visitors),
+        "mean_keep": _minutes(row.mean_keep), "mean_plan": _minutes(row.mean_plan),
+        "p90_keep": _minutes(row.worst_p90_keep), "p90_plan": _minutes(row.worst_p90_plan),
+        "desks": [(row.desks[hour], row.desks[hour] - row.desks_now) for hour in plan.hours],
+    } for row in plan.outlook if row.visitors >= 0.5 or any(row.desks.values())]
+    return render(request, "insights/staffing.html", {
+        "target": target, "view": view, "moves": moves, "outlook": outlook, "hours": plan.hours})
 
 
 @requires(Capability.SUPERVISE)

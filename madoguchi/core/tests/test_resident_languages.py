@@ -37,7 +37,7 @@ def test_residents_have_seven_languages_and_staff_two():
 def test_the_resident_messages_are_the_pages_not_the_staff_screens():
     found = {msgid for _context, msgid in resident_msgids()}
     assert {"Procedure navigator", "Confirmation code", "Counters, in order"} <= found
-    assert "Close the day (日計・精算)" not in found and "Staffing suggestion" not in found
+    assert "Close the day (日計・精算)" not in found and "Staffing plan" not in found
 
 
 @pytest.mark.parametrize("code", FURTHER)

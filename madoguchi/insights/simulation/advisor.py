@@ -25,8 +25,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from madoguchi.reception import estimate
-
 from .inputs import Office, Profile, staffing_of
 from .model import PolicyRun, run_policy
 from .queueing import allen_cunneen_mean_wait, erlang_c
@@ -140,18 +138,21 @@ class HourWait:
 
 
 def counter_hours(load: dict[int, CounterHour], desks: dict[int, int], hours: list[int], cv: float,
-                  profile: Profile) -> list[HourWait] | None:
+                  window: tuple[float, float], *, backlog: float = 0.0, waiting: int = 0) -> list[HourWait] | None:
     """The waits of one counter, hour by hour, with the given desks (None: visitors and no desk).
 
     Time-varying arrivals as a fluid plus noise: the work arriving beyond what the desks can do waits for
     the next hour (the peak morning's queue, built before it is seen at the counter), so a visitor of
     the hour waits for the backlog ahead of them — growing or shrinking linearly through the hour — plus
-    the hour's own random queue (``within_hour_wait``).
+    the hour's own random queue (``within_hour_wait``). ``window``: the minutes of the day counted
+    (opening to closing, or now to closing); ``backlog``: desk-minutes of work already there at its start,
+    the work of ``waiting`` visitors already in the queue — they count in the first hour, waiting on
+    average half the time the desks take to clear the backlog (and nine tenths of it at the 90th percentile).
     """
-    backlog = 0.0  # desk-minutes of work waiting
     result = []
-    for hour in hours:
-        start, end = max(hour * 60.0, profile.opens_minute), min((hour + 1) * 60.0, profile.closes_minute)
+    clear = _clearing_minutes(backlog, desks, hours, window) if waiting else 0.0
+    for index, hour in enumerate(hours):
+        start, end = max(hour * 60.0, window[0]), min((hour + 1) * 60.0, window[1])
         span = max(0.0, end - start)
         here = load.get(hour) or CounterHour(0.0, 1.0)
         count = desks.get(hour, 0)
@@ -164,13 +165,34 @@ def counter_hours(load: dict[int, CounterHour], desks: dict[int, int], hours: li
         ends_with = max(0.0, backlog + visitors * here.mean_handling - count * span)
         low, high = sorted((backlog / count, ends_with / count))
         noise_mean, noise_p90 = within_hour_wait(here, count, cv, span or 60.0)
-        result.append(HourWait(visitors, (low + high) / 2 + noise_mean, low + 0.9 * (high - low) + noise_p90))
+        figure = HourWait(visitors, (low + high) / 2 + noise_mean, low + 0.9 * (high - low) + noise_p90)
+        if index == 0 and waiting:
+            if math.isinf(clear):
+                return None
+            total = visitors + waiting
+            figure = HourWait(total, (visitors * figure.mean + waiting * clear / 2) / total,
+                              max(figure.p90, 0.9 * clear))
+        result.append(figure)
         backlog = ends_with
     return result
 
 
+def _clearing_minutes(backlog: float, desks: dict[int, int], hours: list[int], window: tuple[float, float]) -> float:
+    """Minutes from the window's start until the desks have done ``backlog`` desk-minutes of work."""
+    elapsed = 0.0
+    for hour in hours:
+        start, end = max(hour * 60.0, window[0]), min((hour + 1) * 60.0, window[1])
+        span, count = max(0.0, end - start), desks.get(hour, 0)
+        if count > 0 and backlog <= count * span:
+            return elapsed + backlog / count
+        backlog -= count * span
+        elapsed += span
+    last = desks.get(hours[-1], 0) if hours else 0
+    return elapsed + backlog / last if last > 0 else math.inf
+
+
 def counter_cost(load: dict[int, CounterHour], desks: dict[int, int], hours: list[int], cv: float,
-                 p90_target: float, profile: Profile) -> float:
+                 p90_target: float, window: tuple[float, float], *, backlog: float = 0.0, waiting: int = 0) -> float:
     """What the search minimises for one counter: Σ over the hours of visitors × (mean wait² + the
     hour's p90 excess over the target²) ÷ target.
 
@@ -179,7 +201,7 @@ def counter_cost(load: dict[int, CounterHour], desks: dict[int, int], hours: lis
     of everyone asks for but neither the multi-procedure visitors (mostly at the moving desks) nor the
     longest waits; a wait twice as long counts four times, so the desks go where the waits are long.
     """
-    figures = counter_hours(load, desks, hours, cv, profile)
+    figures = counter_hours(load, desks, hours, cv, window, backlog=backlog, waiting=waiting)
     if figures is None:
         return math.inf
     total = 0.0
@@ -189,19 +211,22 @@ def counter_cost(load: dict[int, CounterHour], desks: dict[int, int], hours: lis
     return total
 
 
-def advise(office: Office, profile: Profile, *, p90_target: float = 60.0, rounds: int = 200) -> Plan:
-    """Desks per counter and hour at the profile's staff-hours (see the module's docstring): local search
-    over one-desk moves between a section's counters within an hour, while one cuts the day's waiting."""
-    staffing = staffing_of(profile, office)
-    hours = opening_hours(profile)
-    current = {code: {h: staffing.desks_by_hour[code][h] for h in hours} for code in office.counters}
-    load = counter_load(office, profile)
-    cv = profile.handling.cv
-    sections: dict[str, list[str]] = defaultdict(list)
-    for code, spec in office.counters.items():
-        sections[spec.department or code].append(code)
+def search_desks(load: dict[str, dict[int, CounterHour]], current: dict[str, dict[int, int]],
+                 sections: dict[object, list[str]], hours: list[int], cv: float, p90_target: float,
+                 window: tuple[float, float], *, backlog: dict[str, tuple[float, int]] | None = None,
+                 capacity: dict[str, int] | None = None, rounds: int = 200, min_gain: float = 1e-6
+                 ) -> dict[str, dict[int, int]]:
+    """Local search over one-desk moves between a section's counters within an hour, the best first,
+    while one lowers the day's cost by more than ``min_gain``. Each section keeps its desks of every hour;
+    a staffed counter keeps one desk; ``capacity`` caps a counter's desks (the desks it has)."""
+    backlog = backlog or {}
     plan = {code: dict(row) for code, row in current.items()}
-    cost = {c: counter_cost(load.get(c, {}), plan[c], hours, cv, p90_target, profile) for c in office.counters}
+
+    def cost_of(code, desks):
+        work, waiting = backlog.get(code, (0.0, 0))
+        return counter_cost(load.get(code, {}), desks, hours, cv, p90_target, window, backlog=work, waiting=waiting)
+
+    cost = {code: cost_of(code, plan[code]) for code in plan}
     for _round in range(rounds):
         best = None
         for members in sections.values():
@@ -210,36 +235,56 @@ def advise(office: Office, profile: Profile, *, p90_target: float = 60.0, rounds
             for hour in hours:
                 for giver in members:
                     if plan[giver][hour] <= (1 if current[giver][hour] > 0 else 0):
-                        continue  # a staffed counter keeps one desk open
+                        continue
                     for taker in members:
-                        if taker == giver:
+                        if taker == giver or (capacity and plan[taker][hour] >= capacity.get(taker, math.inf)):
                             continue
                         given = {**plan[giver], hour: plan[giver][hour] - 1}
                         taken = {**plan[taker], hour: plan[taker][hour] + 1}
-                        new_giver = counter_cost(load.get(giver, {}), given, hours, cv, p90_target, profile)
-                        new_taker = counter_cost(load.get(taker, {}), taken, hours, cv, p90_target, profile)
+                        new_giver, new_taker = cost_of(giver, given), cost_of(taker, taken)
                         change = new_giver + new_taker - cost[giver] - cost[taker]
-                        if not math.isnan(change) and change < -1e-6 and (best is None or change < best[0]):
-                            best = (change, hour, giver, taker, given, taken, new_giver, new_taker)
+                        if not math.isnan(change) and change < -min_gain and (best is None or change < best[0]):
+                            best = (change, giver, taker, given, taken, new_giver, new_taker)
         if best is None:
             break
-        _change, _hour, giver, taker, given, taken, new_giver, new_taker = best
+        _change, giver, taker, given, taken, new_giver, new_taker = best
         plan[giver], plan[taker] = given, taken
         cost[giver], cost[taker] = new_giver, new_taker
+    return plan
+
+
+def desk_moves(hour: int, before: dict[str, int], after: dict[str, int], sections: dict[object, list[str]]
+               ) -> list[Move]:
+    """The one-section moves that turn the desks ``before`` into ``after`` in ``hour``."""
     moves = []
-    for hour in hours:
-        for members in sections.values():
-            gives = [(c, current[c][hour] - plan[c][hour]) for c in members if current[c][hour] > plan[c][hour]]
-            takes = [(c, plan[c][hour] - current[c][hour]) for c in members if plan[c][hour] > current[c][hour]]
-            while gives and takes:
-                (giver, g), (taker, t) = gives[0], takes[0]
-                moved = min(g, t)
-                moves.append(Move(hour, giver, taker, moved))
-                gives[0], takes[0] = (giver, g - moved), (taker, t - moved)
-                if gives[0][1] == 0:
-                    gives.pop(0)
-                if takes[0][1] == 0:
-                    takes.pop(0)
+    for members in sections.values():
+        gives = [(c, before[c] - after[c]) for c in members if before[c] > after[c]]
+        takes = [(c, after[c] - before[c]) for c in members if after[c] > before[c]]
+        while gives and takes:
+            (giver, g), (taker, t) = gives[0], takes[0]
+            moved = min(g, t)
+            moves.append(Move(hour, giver, taker, moved))
+            gives[0], takes[0] = (giver, g - moved), (taker, t - moved)
+            if gives[0][1] == 0:
+                gives.pop(0)
+            if takes[0][1] == 0:
+                takes.pop(0)
+    return moves
+
+
+def advise(office: Office, profile: Profile, *, p90_target: float = 60.0, rounds: int = 200) -> Plan:
+    """Desks per counter and hour at the profile's staff-hours (see the module's docstring)."""
+    staffing = staffing_of(profile, office)
+    hours = opening_hours(profile)
+    current = {code: {h: staffing.desks_by_hour[code][h] for h in hours} for code in office.counters}
+    sections: dict[str, list[str]] = defaultdict(list)
+    for code, spec in office.counters.items():
+        sections[spec.department or code].append(code)
+    plan = search_desks(counter_load(office, profile), current, sections, hours, profile.handling.cv, p90_target,
+                        (profile.opens_minute, profile.closes_minute), rounds=rounds)
+    moves = [move for hour in hours
+             for move in desk_moves(hour, {c: current[c][hour] for c in current},
+                                    {c: plan[c][hour] for c in plan}, sections)]
     return Plan(plan, current, moves, p90_target)
 
 
@@ -248,52 +293,102 @@ def advised_run(office: Office, profile: Profile, plan: Plan, visits) -> PolicyR
     return run_policy(office, plan.profile(profile), visits, "c")
 
 
-# --- live: one desk to move now (the supervisor's page) ------------------------------------------
+# --- live: the rest of today (the supervisor's page) ----------------------------------------------
 
 
 @dataclass(frozen=True)
-class LiveQueue:
+class LiveCounter:
     code: str
     section: object  # counters of one section (and site) share staff
-    desks_open: int
+    desks_open: int  # now: the staff the plan keeps for the rest of the day
     desks: int  # desks the counter has (a closed one can be opened)
-    expected: tuple[float, ...]  # expected minutes of each visitor waiting, in call order
-    serving_remaining: tuple[float, ...]
+    backlog: float  # desk-minutes of work there now: the waiting visitors' handling and the rest of those served
+    waiting: int  # visitors in the queue now
+    arrivals: dict[int, float]  # hour → visitors expected to join in that hour (the forecast)
+    mean_handling: float  # minutes
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class TimedMove:
+    hour: int
     from_counter: str
     to_counter: str
-    before: tuple[float, float]  # (wait at the giving counter, at the taking counter) for one more joining now
-    after: tuple[float, float]
+    desks: int
+    before: tuple[float, float]  # p90 wait of the hour at (the giving, the taking) counter if nothing moves
+    after: tuple[float, float]  # … with the plan
 
 
-def _back_wait(queue: LiveQueue, desks: int) -> float:
-    return estimate.queue_waits(expected=list(queue.expected), serving_remaining=list(queue.serving_remaining),
-                                desks_open=desks)[1]
+@dataclass(frozen=True)
+class CounterOutlook:
+    code: str
+    visitors: float  # expected to join from now to closing
+    mean_keep: float | None  # mean wait of those visitors with the desks as now (None: no desk for them)
+    mean_plan: float | None
+    worst_p90_keep: float | None  # the worst hour's p90 wait
+    worst_p90_plan: float | None
+    desks: dict[int, int]  # the plan's desks per hour
+    desks_now: int
 
 
-def suggest_move(queues: list[LiveQueue], *, target: float) -> Suggestion | None:
-    """The one desk move within a section that most shortens the longest wait there, if that wait is
-    above ``target`` minutes and the giving counter keeps at least one desk and stays under the target."""
-    best = None
-    for taker in queues:
-        if taker.desks_open >= taker.desks:
-            continue
-        before_taker = _back_wait(taker, taker.desks_open)
-        if before_taker <= target:
-            continue
-        after_taker = _back_wait(taker, taker.desks_open + 1)
-        for giver in queues:
-            if giver.code == taker.code or giver.section != taker.section or giver.desks_open < 2:
-                continue
-            before_giver = _back_wait(giver, giver.desks_open)
-            after_giver = _back_wait(giver, giver.desks_open - 1)
-            if after_giver > target or max(after_giver, after_taker) >= before_taker:
-                continue
-            gain = before_taker - max(after_giver, after_taker)
-            if best is None or gain > best[0]:
-                best = (gain, Suggestion(giver.code, taker.code, (before_giver, before_taker),
-                                         (after_giver, after_taker)))
-    return best[1] if best else None
+@dataclass(frozen=True)
+class LivePlan:
+    hours: list[int]
+    moves: list[TimedMove]  # in time order; those of the first hour are to do now
+    outlook: list[CounterOutlook]
+    p90_target: float
+
+
+def _outlook(figures: list[HourWait] | None) -> tuple[float, float | None, float | None]:
+    if figures is None:
+        return 0.0, None, None
+    visitors = sum(h.visitors for h in figures)
+    mean = sum(h.visitors * h.mean for h in figures) / visitors if visitors else 0.0
+    return visitors, mean, max((h.p90 for h in figures if h.visitors > 0), default=0.0)
+
+
+def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_minute: float, cv: float,
+                     p90_target: float, min_gain: float = 0.0) -> LivePlan:
+    """Desks per counter for each hour left today, from the work waiting now and the forecast of the
+    hours to come, with the desks each section has open now; the moves hour by hour (a desk moved at
+    10:00 and back at 12:00 is two moves) with the p90 wait of the hour at both counters, kept and planned.
+    ``min_gain``: what a move must save, in the search's cost (a visitor waiting ``p90_target`` minutes
+    costs ``p90_target``) — the page asks one visitor's target-long wait, so desks do not shuffle for
+    a minute's gain.
+    """
+    hours = (list(range(int(now_minute // 60), int((closes_minute - 1e-6) // 60) + 1))
+             if closes_minute > now_minute else [])
+    window = (now_minute, closes_minute)
+    load = {c.code: {h: CounterHour(c.arrivals.get(h, 0.0) / 60.0, c.mean_handling) for h in hours} for c in counters}
+    current = {c.code: {h: c.desks_open for h in hours} for c in counters}
+    sections: dict[object, list[str]] = defaultdict(list)
+    for c in counters:
+        sections[c.section].append(c.code)
+    backlog = {c.code: (c.backlog, c.waiting) for c in counters}
+    plan = search_desks(load, current, sections, hours, cv, p90_target, window, backlog=backlog,
+                        capacity={c.code: c.desks for c in counters}, min_gain=max(min_gain, 1e-6))
+    keep_figures = {c.code: counter_hours(load[c.code], current[c.code], hours, cv, window, backlog=c.backlog,
+                                          waiting=c.waiting) for c in counters}
+    plan_figures = {c.code: counter_hours(load[c.code], plan[c.code], hours, cv, window, backlog=c.backlog,
+                                          waiting=c.waiting) for c in counters}
+
+    def p90(figures, index):
+        return figures[index].p90 if figures is not None else math.inf
+
+    moves = []
+    for index, hour in enumerate(hours):
+        before = {c: (plan[c][hours[index - 1]] if index else current[c][hour]) for c in plan}
+        for move in desk_moves(hour, before, {c: plan[c][hour] for c in plan}, sections):
+            giver, taker = move.from_counter, move.to_counter
+            moves.append(TimedMove(hour, giver, taker, move.desks,
+                                   (p90(keep_figures[giver], index), p90(keep_figures[taker], index)),
+                                   (p90(plan_figures[giver], index), p90(plan_figures[taker], index))))
+    outlook = []
+    for c in counters:
+        visitors, mean_keep, worst_keep = _outlook(keep_figures[c.code])
+        _visitors, mean_plan, worst_plan = _outlook(plan_figures[c.code])
+        if keep_figures[c.code] is None:
+            visitors = sum(load[c.code][h].arrivals_per_minute * max(0.0, min((h + 1) * 60.0, closes_minute)
+                                                                     - max(h * 60.0, now_minute)) for h in hours)
+        outlook.append(CounterOutlook(c.code, visitors, mean_keep, mean_plan, worst_keep, worst_plan, plan[c.code],
+                                      c.desks_open))
+    return LivePlan(hours, moves, outlook, p90_target)

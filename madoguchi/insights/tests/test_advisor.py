@@ -72,11 +72,11 @@ def test_work_beyond_the_desks_waits_into_the_next_hour(office, peak):
     from madoguchi.insights.simulation.advisor import CounterHour, counter_hours
 
     load = {9: CounterHour(6 / 60, 20.0), 10: CounterHour(0.0, 20.0)}  # 120 desk-minutes in an hour, 1 desk
-    hours = counter_hours(load, {9: 1, 10: 1}, [9, 10], 0.5, peak)
+    hours = counter_hours(load, {9: 1, 10: 1}, [9, 10], 0.5, (peak.opens_minute, peak.closes_minute))
     # The 60 minutes not done by 10:00 are still ahead of anyone coming at 10 (nobody does, but the desk
     # is busy): the backlog's wait shows in the hour it builds, growing from 0 to 60 minutes.
     assert hours[0].mean >= 30 and hours[0].p90 >= 54
-    assert counter_hours(load, {9: 0, 10: 1}, [9, 10], 0.5, peak) is None
+    assert counter_hours(load, {9: 0, 10: 1}, [9, 10], 0.5, (peak.opens_minute, peak.closes_minute)) is None
 
 
 def test_the_peak_day_gives_the_big_sections_more_work_than_their_desks_can_do(office, peak):

@@ -1,33 +1,124 @@
-"""The live staffing suggestion (issue 18): from the queues now, one desk to move within a section,
-with its effect; accepting it closes one desk and opens another. Real database and browser."""
+"""The live staffing plan (issue 18): from the queues now and the forecast of the hours left, which desks
+to move within a section and when, with the effect; accepting a move of the hour closes one desk and opens
+another. Pure planning first, then the real database (history → forecast → plan), then the browser."""
+
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
+from madoguchi.core.dates import next_office_day
 from madoguchi.core.roles import Role
 from madoguchi.insights import staffing
-from madoguchi.insights.simulation.advisor import LiveQueue, suggest_move
+from madoguchi.insights.models import CounterHourRollup, RollupDay, VisitRollup
+from madoguchi.insights.simulation.advisor import LiveCounter, plan_rest_of_day
 from madoguchi.reception import services
 from madoguchi.reception.selectors import desk_states
 
 from .test_simulator_e2e import signed_in_page
 
-
-def queue(code, section, open_, desks, waiting):
-    return LiveQueue(code, section, open_, desks, tuple([10.0] * waiting), ())
+NINE, CLOSES = 9 * 60.0, 17 * 60.0
 
 
-def test_a_desk_moves_to_the_long_queue_of_the_same_section_only():
-    queues = [queue("cert", "koseki", 4, 4, 2), queue("move", "koseki", 2, 4, 30), queue("nhi", "kokuho", 6, 6, 0)]
-    suggestion = suggest_move(queues, target=30)
-    assert (suggestion.from_counter, suggestion.to_counter) == ("cert", "move")
-    assert suggestion.before[1] == pytest.approx(150) and suggestion.after[1] == pytest.approx(100)
-    assert suggestion.after[0] <= 30
-    # Another section's idle desks are never offered; under the target nothing moves.
-    assert suggest_move([queues[1], queues[2]], target=30) is None
-    assert suggest_move(queues, target=200) is None
+def counter(code, section, open_, desks, *, waiting=0, arrivals=None, minutes=10.0):
+    return LiveCounter(code, section, open_, desks, waiting * minutes, waiting, arrivals or {}, minutes)
+
+
+def section_desks(plan, counters, section):
+    return {hour: sum(row.desks[hour] for row in plan.outlook
+                      if next(c for c in counters if c.code == row.code).section == section) for hour in plan.hours}
+
+
+def test_work_waiting_now_takes_a_desk_of_the_same_section_now_and_never_another_sections():
+    counters = [counter("cert", "koseki", 4, 4), counter("move", "koseki", 2, 4, waiting=30),
+                counter("nhi", "kokuho", 6, 6)]
+    plan = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30)
+    now = [m for m in plan.moves if m.hour == 9]
+    assert now and all((m.from_counter, m.to_counter) == ("cert", "move") for m in now)
+    assert all(m.from_counter != "nhi" and m.to_counter != "nhi" for m in plan.moves)
+    first = now[0]
+    assert first.after[1] < first.before[1]  # the taking counter's wait falls …
+    moved = {row.code: row for row in plan.outlook}
+    assert moved["move"].mean_plan < moved["move"].mean_keep
+    # … each section keeps the desks it has open now in every hour, a counter keeps one, none exceeds its desks
+    assert set(section_desks(plan, counters, "koseki").values()) == {6}
+    assert set(section_desks(plan, counters, "kokuho").values()) == {6}
+    assert all(1 <= row.desks[h] <= 4 for row in plan.outlook if row.code != "nhi" for h in plan.hours)
+
+
+def test_a_rush_the_forecast_sees_moves_a_desk_at_its_hour_not_before():
+    counters = [counter("cert", "koseki", 3, 4, arrivals=dict.fromkeys(range(9, 17), 6.0)),
+                counter("move", "koseki", 2, 6, arrivals={**dict.fromkeys(range(9, 17), 4.0), 14: 30.0},
+                        minutes=20.0)]
+    plan = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30)
+    to_move = [m for m in plan.moves if m.to_counter == "move"]
+    assert to_move and min(m.hour for m in to_move) in (13, 14)
+    assert not [m for m in plan.moves if m.hour < 13]
+
+
+def test_small_gains_move_no_desk_and_after_closing_there_is_nothing_to_plan():
+    counters = [counter("cert", "koseki", 4, 4, waiting=2), counter("move", "koseki", 2, 4, waiting=3)]
+    assert plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30,
+                            min_gain=30).moves == []
+    late = plan_rest_of_day(counters, now_minute=CLOSES, closes_minute=CLOSES, cv=0.5, p90_target=30)
+    assert late.hours == [] and late.moves == []
+
+
+TOKYO = timezone.get_fixed_timezone(9 * 60)
+
+
+@pytest.mark.parametrize(("moment", "planned", "starts_now"), [
+    (datetime(2026, 12, 2, 10, 0), datetime(2026, 12, 2, 10, 0), True),  # Wednesday morning: from now
+    (datetime(2026, 12, 2, 7, 0), datetime(2026, 12, 2, 8, 30), False),  # before opening: from opening
+    (datetime(2026, 12, 4, 18, 0), datetime(2026, 12, 7, 8, 30), False),  # Friday evening: Monday
+])
+def test_the_plan_starts_now_or_at_the_next_opening(settings, moment, planned, starts_now):
+    settings.OFFICE_HOURS = "08:30-17:15"
+    day, first_minute, closes_minute, now = staffing.planning_window(moment.replace(tzinfo=TOKYO))
+    assert (day, first_minute, closes_minute, now) == (planned.date(), planned.hour * 60 + planned.minute,
+                                                       17 * 60 + 15, starts_now)
+
+
+def history_with_a_rush(site, *, weeks=8, rush_hour=14):
+    """``weeks`` of office days before today: steady joins everywhere, and a rush at 転入 at ``rush_hour``."""
+    today = timezone.localdate()
+    move, cert = Counter.objects.get(code="koseki-move"), Counter.objects.get(code="koseki-cert")
+    visits, hours = [], []
+    day = today - timedelta(weeks=weeks)
+    while day < today:
+        if day == next_office_day(day):
+            for hour in range(9, 17):
+                joins = {move: 30 if hour == rush_hour else 3, cert: 6}
+                visits.append(VisitRollup(day=day, site=site, hour=hour, channel="counter", origin="live", size=1,
+                                          visits=sum(joins.values())))
+                for which, count in joins.items():
+                    hours.append(CounterHourRollup(day=day, site=site, counter=which, hour=hour, joins=count,
+                                                   handling_count=count, handling_sum=count * 20.0))
+            RollupDay.objects.create(day=day, computed_at=timezone.now(), visits=0)
+        day += timedelta(days=1)
+    VisitRollup.objects.bulk_create(visits)
+    CounterHourRollup.objects.bulk_create(hours)
+
+
+@pytest.mark.django_db
+def test_the_forecast_of_a_rush_reaches_the_plan_of_the_day(site):
+    history_with_a_rush(site)
+    move = Counter.objects.get(code="koseki-move")
+    for number in range(3, move.desks + 1):
+        services.desk_set_open(counter=move, number=number, is_open=False)
+    day = next_office_day(timezone.localdate() + timedelta(days=1))
+    morning = timezone.make_aware(datetime.combine(day, time(9, 0)))
+    view = staffing.live_plan(target=30, now=morning)
+    assert view.now and view.day == day and view.forecast_days > 30
+    to_move = [m for m in view.plan.moves if m.to_counter == "koseki-move"]
+    assert to_move and min(m.hour for m in to_move) in (13, 14)
+    assert all(view.counters[m.from_counter].department_id == move.department_id for m in view.plan.moves)
+    outlook = {row.code: row for row in view.plan.outlook}
+    assert outlook["koseki-move"].visitors == pytest.approx(3 * 7 + 30, rel=0.35)
+    assert outlook["koseki-move"].worst_p90_plan < outlook["koseki-move"].worst_p90_keep
 
 
 def open_desks(counter):
@@ -42,18 +133,30 @@ def test_the_supervisor_accepts_the_suggestion_and_the_desks_change(site, browse
         services.desk_set_open(counter=move, number=number, is_open=False)
     for _ in range(6):
         services.visit_register(site=site, procedure_codes=["juki.move_in"])
-    suggestion, _counters = staffing.live_suggestion(target=30)
-    assert suggestion is not None and suggestion.to_counter == "koseki-move"
-    giver = Counter.objects.get(code=suggestion.from_counter)
+    plan = staffing.live_plan(target=30).plan
+    first = plan.moves[0]
+    assert first.hour == plan.hours[0] and first.to_counter == "koseki-move"
+    giver = Counter.objects.get(code=first.from_counter)
     before = open_desks(giver)
 
     page = signed_in_page(browser, live_server, UserFactory(role=Role.SUPERVISOR))
     page.goto("/staff/insights/staffing/")
-    expect(page.get_by_role("heading", level=2)).to_contain_text(move.name_ja)
+    expect(page.get_by_role("heading", level=2).first).to_contain_text(move.name_ja)
     axe(page)
-    page.get_by_role("button", name="受け入れる", exact=False).click()
+    page.get_by_role("button", name="受け入れる", exact=False).first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe(page)
 
     assert open_desks(move) == 2
     assert open_desks(giver) == before - 1
+
+
+@pytest.mark.django_db
+def test_with_no_queue_and_no_history_the_page_says_no_move_is_needed_in_japanese(client, site):
+    client.force_login(UserFactory(role=Role.SUPERVISOR))
+    response = client.get("/staff/insights/staffing/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "移動は不要です" in text and "まだ実績がありません" in text and "Staffing" not in text
+    client.force_login(UserFactory(role=Role.COUNTER))
+    assert client.get("/staff/insights/staffing/").status_code == 403
