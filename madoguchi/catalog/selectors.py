@@ -49,10 +49,21 @@ def site_list() -> QuerySet[Site]:
     return Site.objects.filter(active=True)
 
 
+def active_sites() -> dict[str, Site]:
+    """The active sites by code, in the catalogue's order (each process keeps a copy as long as the routing
+    index: every registration names its site)."""
+    sites = cache.get(SITES_KEY)
+    if sites is None:
+        sites = {site.code: site for site in Site.objects.filter(active=True)}
+        cache.set(SITES_KEY, sites, ROUTING_INDEX_SECONDS)
+    return sites
+
+
 def site_or_main(code: str | None = None) -> Site | None:
     """The active site ``code`` names, else the main office (what a screen without a choice shows)."""
-    site = Site.objects.filter(code=code, active=True).first() if is_code(code) else None
-    return site or Site.objects.filter(kind=Site.Kind.MAIN, active=True).first()
+    sites = active_sites()
+    site = sites.get(code) if is_code(code) else None
+    return site or next((s for s in sites.values() if s.kind == Site.Kind.MAIN), None)
 
 
 def kiosk_procedures() -> QuerySet[Procedure]:
@@ -116,6 +127,9 @@ class CounterInfo:
     site_id: int
     desks: int
     is_cashier: bool = False
+    name_ja: str = ""  # what the visitor is shown: the registration's answer is built from these
+    floor: int = 0
+    number: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,16 +144,20 @@ class ProcedureInfo:
 
 
 # Registration reads the catalogue on every visit; the catalogue changes a few times a year. Each
-# process keeps this plain copy for a minute, so a catalogue load reaches routing within a minute.
+# process keeps this plain copy for a minute, so a catalogue load reaches routing within a minute (at once
+# in the process that loads it: catalog_apply drops these keys).
 ROUTING_INDEX_SECONDS = 60
+ROUTING_INDEX_KEY = "catalog:routing_index"
+CASHIERS_KEY = "catalog:cashier_counters"
+SITES_KEY = "catalog:sites"
 
 
 def routing_index() -> dict[str, ProcedureInfo]:
     """Every active procedure by code, with its counters and prerequisites (cached per process)."""
-    index = cache.get("catalog:routing_index")
+    index = cache.get(ROUTING_INDEX_KEY)
     if index is not None:
         return index
-    counters = {c.pk: CounterInfo(c.pk, c.code, c.site_id, c.desks, c.is_cashier)
+    counters = {c.pk: CounterInfo(c.pk, c.code, c.site_id, c.desks, c.is_cashier, c.name_ja, c.floor, c.number)
                 for c in Counter.objects.filter(active=True).order_by("id")}
     served: dict[int, list[CounterInfo]] = {}
     for procedure_id, counter_id in Procedure.counters.through.objects.order_by("id").values_list(
@@ -155,17 +173,17 @@ def routing_index() -> dict[str, ProcedureInfo]:
         code: ProcedureInfo(pk, code, tuple(served.get(pk, ())), frozenset(prerequisites.get(pk, ())), at_cashier)
         for pk, code, at_cashier in Procedure.objects.filter(active=True).values_list("id", "code", "paid_at_cashier")
     }
-    cache.set("catalog:routing_index", index, ROUTING_INDEX_SECONDS)
+    cache.set(ROUTING_INDEX_KEY, index, ROUTING_INDEX_SECONDS)
     return index
 
 
 def cashier_counters() -> dict[int, CounterInfo]:
     """The active cashier counter (会計窓口) of each site that has one, by site id (cached with routing)."""
-    cashiers = cache.get("catalog:cashier_counters")
+    cashiers = cache.get(CASHIERS_KEY)
     if cashiers is None:
-        cashiers = {c.site_id: CounterInfo(c.pk, c.code, c.site_id, c.desks, True)
+        cashiers = {c.site_id: CounterInfo(c.pk, c.code, c.site_id, c.desks, True, c.name_ja, c.floor, c.number)
                     for c in Counter.objects.filter(active=True, is_cashier=True).order_by("id")}
-        cache.set("catalog:cashier_counters", cashiers, ROUTING_INDEX_SECONDS)
+        cache.set(CASHIERS_KEY, cashiers, ROUTING_INDEX_SECONDS)
     return cashiers
 @dataclass(frozen=True)
 class FloorGuideCounter:

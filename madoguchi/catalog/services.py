@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from madoguchi.audit import services as audit
 
+from . import selectors
 from .models import (
     Counter,
     Department,
@@ -188,6 +189,9 @@ def catalog_apply(*, data: CatalogData, source: str, surveys: list[SurveyData] |
     if up.changes:
         audit.catalog_loaded(source=source, counts=counts, changes=up.changes)
         cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex, None)
+        # This process's copies go at once (others' expire within ROUTING_INDEX_SECONDS).
+        transaction.on_commit(lambda: cache.delete_many([selectors.ROUTING_INDEX_KEY, selectors.CASHIERS_KEY,
+                                                         selectors.SITES_KEY]))
     return LoadResult(counts=counts, changes=up.changes)
 
 

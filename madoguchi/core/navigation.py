@@ -58,7 +58,8 @@ SCREENS: list[Screen] = [
     Screen(Capability.INSIGHTS_VIEW, "insights:cashless", _("Cashless payments"),
            _("The cashless share of the fees per day, counter and method; the time at the desk with and without.")),
     Screen(Capability.SUPERVISE, "insights:staffing", _("Staffing plan"),
-           _("Which desks to move between a section's counters today and when, from the queues now and the forecast; accept a move.")),
+           _("Which desks to move between a section's counters today and when, from the queues now and the "
+             "forecast; accept a move.")),
     Screen(Capability.DX_DESK_WORK, "dxdesk:list", _("DX help desk: consultations"),
            _("Triage and work every consultation; measure the tools delivered; ideas from the counter's data.")),
     Screen(Capability.DX_CONSULT, "dxdesk:new", _("Ask the DX help desk"),

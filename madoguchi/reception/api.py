@@ -137,7 +137,7 @@ def register_visit(request, payload: VisitIn):
         interpreter_language=payload.interpreter_language, life_event=payload.life_event,
         event_date=payload.event_date, registered_by=request.auth,
     )
-    return Status(201, summary_out(request, selectors.visit_summary(visit_id=visit.pk)))
+    return Status(201, summary_out(request, visit.summary))
 
 
 @router.get("/visits/{visit_id}", response=VisitOut,

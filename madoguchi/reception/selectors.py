@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from madoguchi.catalog.models import Counter, Procedure
-from madoguchi.catalog.selectors import routing_index
+from madoguchi.catalog.selectors import CounterInfo, routing_index
 from madoguchi.core.params import int_or_none
 from madoguchi.navigator.selectors import navigator_rulebook
 
@@ -411,6 +411,18 @@ def visit_summary(*, visit_id: int | None = None, of_step: int | None = None) ->
             by_id[step_id].procedures.append(code)
     for step in by_id.values():
         step.procedures.sort()
+    return summary
+
+
+def new_visit_summary(visit: Visit, site_code: str,
+                      steps: Iterable[tuple[Step, CounterInfo, Iterable[str]]]) -> VisitSummary:
+    """A visit just registered as the API answers it, from what registration wrote (the Steps with their
+    counters and procedure codes as the catalogue's cached copy has them): no read after the write."""
+    summary = VisitSummary(visit.pk, visit.ticket_number, visit.status, visit.status_token, site_code,
+                           visit.life_event, visit.event_date)
+    for step, counter, codes in steps:
+        summary.steps.append(StepSummary(step.pk, counter.code, counter.name_ja, counter.floor, counter.number,
+                                         step.status, step.desk, sorted(codes)))
     return summary
 
 

@@ -38,21 +38,32 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
+def _new_event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | None = None, **details) -> StepEvent:
+    return StepEvent(step=step, visit_id=step.visit_id, counter_id=step.counter_id, kind=kind, at=at,
+                     actor=actor if getattr(actor, "pk", None) else None, desk=desk, details=details)
+
+
 def _event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | None = None, **details) -> StepEvent:
-    return StepEvent.objects.create(
-        step=step, visit_id=step.visit_id, counter_id=step.counter_id, kind=kind, at=at,
-        actor=actor if getattr(actor, "pk", None) else None, desk=desk, details=details,
-    )
+    event = _new_event(step, kind, at=at, actor=actor, desk=desk, **details)
+    event.save(force_insert=True)
+    return event
 
 
-def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dict | None = None, **details) -> Step:
-    """Write ``fields`` on ``step`` and the event of the change (``kind``): the one way a Step changes."""
+def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dict | None = None,
+                 then: str | None = None, **details) -> Step:
+    """Write ``fields`` on ``step`` and the event of the change (``kind``): the one way a Step changes.
+    ``then``: a second event written with it, the same moment (call-and-start: called, then serving) — one
+    UPDATE and one INSERT for both."""
     fields = fields or {}
     for name, value in fields.items():
         setattr(step, name, value)
     if fields:
         step.save(update_fields=list(fields))
-    _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
+    if then is None:
+        _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
+    else:
+        StepEvent.objects.bulk_create([_new_event(step, kind, at=at, actor=actor, desk=step.desk, **details),
+                                       _new_event(step, then, at=at, actor=actor, desk=step.desk)])
     if kind not in PLACES_UNCHANGED:
         # The queue at this counter may have moved: a visitor who asked to be told may be near their turn.
         notices.notices_due_after_commit(step.counter_id)
@@ -181,7 +192,8 @@ def visit_register(
     interpreter_language: str = "", life_event: str = "", registered_by=None, priority_advance_minutes: int = 0,
     event_date: date | None = None, now: datetime | None = None,
 ) -> Visit:
-    """Register a visit: one ticket, one Step per counter it needs, the first Step queued.
+    """Register a visit: one ticket, one Step per counter it needs, the first Step queued. The visit
+    returned carries ``summary`` (``selectors.VisitSummary``): the answer, built from what was written.
 
     MUST: refuse unknown codes, procedures not handled at ``site``, a life event or an interpreter
     language the catalogue does not know, an event date without a life event (``DomainError`` naming
@@ -227,7 +239,11 @@ def visit_register(
         told = _wait_at_place(steps[first.step_id], counter.desks, now) if advance else waits[counter.code]
         # A Step created queued: its creation is the change, written with its event here.
         _event(steps[first.step_id], StepEvent.Kind.QUEUED, at=now, actor=registered_by, **_told(told))
-        return visit
+    # The answer (the API's, the route sheet's first look) from what was written, not read back.
+    visit.summary = selectors.new_visit_summary(visit, site.code, [
+        (step, step_counter, [p.code for p in step_procedures])
+        for step, (step_counter, step_procedures) in zip(steps, plan.items(), strict=True)])
+    return visit
 
 
 def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_event, registered_by, now, advance,
@@ -343,12 +359,11 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     if step is None:
         return None
     step.counter = counter  # the caller's: not read again for the answer
-    step = _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
-                        fields={"status": Step.Status.CALLED, "called_at": now, "clerk": clerk, "desk": desk})
     if start:
-        step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk,
-                            fields={"status": Step.Status.SERVING, "started_at": now})
-    return step
+        return _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk, then=StepEvent.Kind.SERVING, fields={
+            "status": Step.Status.SERVING, "called_at": now, "started_at": now, "clerk": clerk, "desk": desk})
+    return _step_change(step, StepEvent.Kind.CALLED, at=now, actor=clerk,
+                        fields={"status": Step.Status.CALLED, "called_at": now, "clerk": clerk, "desk": desk})
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -18,10 +18,18 @@ from madoguchi.reception.models import Visit
 pytestmark = pytest.mark.django_db
 
 
-def first_free_time(client, group="moving") -> tuple[str, str]:
-    page = client.get(f"/appointments/{group}/").content.decode()
-    day = re.search(r'name="day" value="([\d-]+)"', page).group(1)
-    return day, re.search(r'name="starts_at" value="([^"]+)"', page).group(1)
+def first_free_time(client, group="moving", *, times: int = 1) -> tuple[str, str]:
+    """The first free time of the first day offered with at least ``times`` free times (late in the
+    afternoon today may have only one left)."""
+    day_text = None
+    for _ in range(14):
+        page = client.get(f"/appointments/{group}/" + (f"?day={day_text}" if day_text else "")).content.decode()
+        day_text = re.search(r'name="day" value="([\d-]+)"', page).group(1)
+        free = re.findall(r'name="starts_at" value="([^"]+)"', page)
+        if len(free) >= times:
+            return day_text, free[0]
+        day_text = (date.fromisoformat(day_text) + timedelta(days=1)).isoformat()
+    raise AssertionError(f"no day with {times} free times in two weeks")
 
 
 def logged_in(role, **extra) -> Client:
@@ -71,7 +79,7 @@ def test_an_unknown_group_is_not_found(starter_catalog):
 
 def test_find_change_and_cancel_with_the_posted_code(starter_catalog):
     client = Client()
-    day, starts_at = first_free_time(client)
+    day, starts_at = first_free_time(client, times=2)
     client.post("/appointments/moving/", {"day": day, "starts_at": starts_at, "procedures": ["juki.move_in"]})
     appointment = Appointment.objects.get()
     page = client.post("/appointments/manage/", {"reference": appointment.reference_display.lower(),

@@ -69,17 +69,36 @@ def test_registration_figures_only_the_counter_it_queues_at_and_tells_its_wait(s
     assert queued.details["estimated_wait_minutes"] == round(expected, 1)
 
 
-def test_a_registration_reads_the_queue_once_and_answers_from_one_read(client, reception_auth):
+def test_a_registration_reads_the_queue_once_and_answers_from_what_it_wrote(client, reception_auth):
     post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"]}, **reception_auth)
     response, sql = queries_of(lambda: post(client, "/api/v1/visits", {"procedures": ["juki.move_in", "nhi.enroll"]},
                                             **reception_auth))
     assert response.status_code == 201
     reads_of_steps = [q for q in sql if q.startswith("SELECT") and '"reception_step"' in q.split("FROM", 1)[1][:40]]
-    # The queue at the counter it joins (with the visitors handed in there), then the answer: no re-read.
-    assert len(reads_of_steps) == 3, reads_of_steps
-    assert not [q for q in sql if "catalog_procedure" in q.split("FROM", 1)[-1][:40] and q.startswith("SELECT")
-                and "reception_step_procedures" not in q]
-    assert len(sql) <= 15, sql
+    # The queue at the counter it joins and the visitors handed in there; the answer is not read back.
+    assert len(reads_of_steps) == 2, reads_of_steps
+    assert not [q for q in sql if q.startswith("SELECT") and ("catalog_procedure" in q.split("FROM", 1)[-1][:40]
+                                                              or "catalog_site" in q.split("FROM", 1)[-1][:40])]
+    assert len(sql) <= 14, sql
+    # … and says what a read would: the same answer as GET /visits/{id}.
+    body = response.json()
+    assert body == client.get(f"/api/v1/visits/{body['id']}", **reception_auth).json()
+    queued = [s for s in body["steps"] if s["status"] == "queued"]
+    assert len(queued) == 1 and len(body["steps"]) == 2
+    assert queued[0]["counter_name"] == Counter.objects.get(code="koseki-move").name_ja
+
+
+def test_call_and_start_is_one_update_and_one_insert_with_both_events(client, reception_auth, supervisor_auth):
+    post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"]}, **reception_auth)
+    answer, sql = queries_of(lambda: post(client, "/api/v1/counters/koseki-cert/call-next",
+                                          {"desk": 1, "start": True}, **supervisor_auth))
+    assert answer.status_code == 200 and answer.json()["step"]["status"] == "serving"
+    assert len([q for q in sql if q.startswith("UPDATE") and '"reception_step"' in q]) == 1
+    assert len([q for q in sql if q.startswith("INSERT") and '"reception_stepevent"' in q]) == 1
+    step = Step.objects.get(pk=answer.json()["step"]["id"])
+    assert step.called_at == step.started_at is not None and step.desk == 1
+    assert list(StepEvent.objects.filter(step=step).order_by("id").values_list("kind", flat=True)) == [
+        StepEvent.Kind.QUEUED, StepEvent.Kind.CALLED, StepEvent.Kind.SERVING]
 
 
 def test_start_and_complete_lock_the_row_once_and_look_for_no_notice(client, reception_auth, supervisor_auth):
