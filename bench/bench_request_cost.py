@@ -66,6 +66,12 @@ with CaptureQueriesContext(connection) as q:
     answer = post(f"/api/v1/steps/{step}/complete", clerk, {})
 assert answer.status_code == 200, answer.content
 counts["complete"] = len(q.captured_queries)
+with CaptureQueriesContext(connection) as q:
+    answer = post("/api/v1/counters/koseki-cert/call-next", clerk, {"desk": 97, "start": True})
+assert answer.status_code == 200, answer.content
+counts["call-and-start"] = len(q.captured_queries)
+answer = post(f"/api/v1/steps/{answer.json()['step']['id']}/complete", clerk, {})
+assert answer.status_code == 200, answer.content
 client.get("/api/v1/congestion")
 with CaptureQueriesContext(connection) as q:
     answer = client.get("/api/v1/congestion")
@@ -132,6 +138,21 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             return "POST", "/api/v1/counters/koseki-cert/call-next", \
                 json.dumps({"desk": state.get("desk", index + 1)}), clerk, remember
 
+        def serve_started(index, state):
+            # The console's call-and-start ({"start": true}), then complete: two requests a ticket.
+            if state.get("complete"):
+                step, state["complete"] = state["complete"], None
+                state["served"] = state.get("served", 0) + 1
+                return "POST", f"/api/v1/steps/{step}/complete", "{}", clerk, None
+
+            def remember(state, status, payload):
+                if status == 200:
+                    state["complete"] = json.loads(payload)["step"]["id"]
+                elif status == 409:
+                    state["desk"] = state.get("desk", index + 1) + CLIENTS
+            return "POST", "/api/v1/counters/koseki-cert/call-next", \
+                json.dumps({"desk": state.get("desk", index + 1), "start": True}), clerk, remember
+
         bq.load(server.port, CLIENTS, 3, register)  # warm-up, and a queue to serve
         for _ in range(RUNS):
             before = cpu_seconds(server.process.pid)
@@ -149,6 +170,15 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             figures.setdefault("served_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
                                                         / max(1, served))
             figures.setdefault("served_p95", []).append(bq.percentile(latencies, 95))
+        states = {}
+        for _ in range(RUNS):
+            served_before = sum(s.get("served", 0) for s in states.values())
+            before = cpu_seconds(server.process.pid)
+            latencies = bq.load(server.port, CLIENTS, SECONDS, serve_started, states=states)
+            served = sum(s.get("served", 0) for s in states.values()) - served_before
+            figures.setdefault("served2_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
+                                                         / max(1, served))
+            figures.setdefault("served2_p95", []).append(bq.percentile(latencies, 95))
         for _ in range(RUNS):
             before = cpu_seconds(server.process.pid)
             started = time.monotonic()
@@ -178,7 +208,8 @@ def main() -> int:
     print("queries per request (PostgreSQL, a queue of some 40 visitors): "
           + "; ".join(f"{name} {count}" for name, count in queries.items())
           + f"; a ticket served (call-next + start + complete) "
-            f"{queries['call-next'] + queries['start'] + queries['complete']}")
+            f"{queries['call-next'] + queries['start'] + queries['complete']}"
+            f", (call-and-start + complete) {queries['call-and-start'] + queries['complete']}")
     met = []
     for workers in ("2", "4"):
         figures = measure(workers, env, tokens)
@@ -187,9 +218,12 @@ def main() -> int:
         for key, label, unit, target in (
             ("issued_cpu", "server CPU per ticket issued", "ms", TARGETS["issued"]),
             ("served_cpu", "server CPU per ticket served (call-next + start + complete)", "ms", TARGETS["served"]),
+            ("served2_cpu", "server CPU per ticket served (call-and-start + complete, the console's way)", "ms",
+             TARGETS["served"]),
             ("congestion_cpu", "server CPU per congestion request (wrk, 50 clients)", "ms", TARGETS["congestion"]),
             ("issued_p95", "registration p95", "ms", TARGETS["p95"]),
             ("served_p95", "call-next / start / complete p95", "ms", TARGETS["p95"]),
+            ("served2_p95", "call-and-start / complete p95", "ms", TARGETS["p95"]),
         ):
             ok = statistics.median(figures[key]) <= target
             met.append(ok)
