@@ -26,6 +26,10 @@ def chromium_path() -> str | None:
     return None
 
 
+# A test parametrized by ``language`` walks the same flow, reading and writing the same rows, in each
+# language: the database's part is proven in Japanese and English on both databases; the other resident
+# languages (translations, layout, axe) run once, in the SQLite run (marked ``one_database``).
+BOTH_DATABASES = ("ja", "en")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                      "live_server"}
 
@@ -38,6 +42,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.database_independent)
+        elif getattr(item, "callspec", None) and item.callspec.params.get("language") not in (None, *BOTH_DATABASES):
+            item.add_marker(pytest.mark.one_database)
 
 
 @pytest.hookimpl(hookwrapper=True)
