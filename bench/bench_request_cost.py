@@ -153,6 +153,10 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             return "POST", "/api/v1/counters/koseki-cert/call-next", \
                 json.dumps({"desk": state.get("desk", index + 1), "start": True}), clerk, remember
 
+        def register_certificate(index, state):
+            return "POST", "/api/v1/visits", json.dumps({"procedures": ["cert.juminhyo"], "channel": "kiosk"}), \
+                reception, None
+
         bq.load(server.port, CLIENTS, 3, register)  # warm-up, and a queue to serve
         for _ in range(RUNS):
             before = cpu_seconds(server.process.pid)
@@ -163,6 +167,7 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             figures.setdefault("issued_rps", []).append(len(latencies) / SECONDS)
         states: dict[int, dict] = {}
         for _ in range(RUNS):
+            bq.load(server.port, CLIENTS, 3, register_certificate)  # tickets to serve (not measured)
             served_before = sum(s.get("served", 0) for s in states.values())
             before = cpu_seconds(server.process.pid)
             latencies = bq.load(server.port, CLIENTS, SECONDS, serve, states=states)
@@ -172,6 +177,7 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             figures.setdefault("served_p95", []).append(bq.percentile(latencies, 95))
         states = {}
         for _ in range(RUNS):
+            bq.load(server.port, CLIENTS, 3, register_certificate)
             served_before = sum(s.get("served", 0) for s in states.values())
             before = cpu_seconds(server.process.pid)
             latencies = bq.load(server.port, CLIENTS, SECONDS, serve_started, states=states)
