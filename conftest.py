@@ -30,6 +30,9 @@ def chromium_path() -> str | None:
 # language: the database's part is proven in Japanese and English on both databases; the other resident
 # languages (translations, layout, axe) run once, in the SQLite run (marked ``one_database``).
 BOTH_DATABASES = ("ja", "en")
+# The PostgreSQL run goes in two lanes on two clusters (scripts/test.sh): these apps' tests (the long
+# histories of the insights) go in the second, with the PostgreSQL-only concurrency tests.
+SECOND_LANE_APPS = ("insights", "surveys")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                      "live_server"}
 
@@ -44,6 +47,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.database_independent)
         elif getattr(item, "callspec", None) and item.callspec.params.get("language") not in (None, *BOTH_DATABASES):
             item.add_marker(pytest.mark.one_database)
+        if Path(str(item.path)).parts[-4:-2] in {("madoguchi", app) for app in SECOND_LANE_APPS}:
+            item.add_marker(pytest.mark.second_lane)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -59,14 +59,17 @@ if scripts/with_postgres.sh --check; then
     pg_log="$pg_var/pytest.log"
     echo "== pytest on PostgreSQL, in the background (output below when it ends)"
     MADOGUCHI_VAR_DIR="$PWD/$pg_var" scripts/with_postgres.sh $VENV/bin/python -m pytest \
-      -m "not database_independent and not one_database and not postgres_only" "$@" >"$pg_log" 2>&1 &
+      -m "not database_independent and not one_database and not postgres_only and not second_lane" "$@" \
+      >"$pg_log" 2>&1 &
     pg_pid=$!
     # The PostgreSQL-only tests (2,000 concurrent registrations, two servers, races: minutes of their own
-    # servers' work) in a third lane on their own cluster, so the main PostgreSQL run does not end alone.
+    # servers' work) and the insights' long histories (conftest.py: second_lane) in a second PostgreSQL lane
+    # on their own cluster, so that no run ends alone on a two-core machine.
     pg_only_var=var/test-postgres-only
     mkdir -p -m 700 "$pg_only_var"
     pg_only_log="$pg_only_var/pytest.log"
-    MADOGUCHI_VAR_DIR="$PWD/$pg_only_var" scripts/with_postgres.sh $VENV/bin/python -m pytest -m "postgres_only" "$@" \
+    MADOGUCHI_VAR_DIR="$PWD/$pg_only_var" scripts/with_postgres.sh $VENV/bin/python -m pytest \
+      -m "(postgres_only or second_lane) and not database_independent and not one_database" "$@" \
       >"$pg_only_log" 2>&1 &
     pg_only_pid=$!
   fi
@@ -86,7 +89,7 @@ if [ -n "$pg_log" ]; then
   cat "$pg_log"
   only_status=0
   wait "$pg_only_pid" || only_status=$?
-  echo "== pytest on PostgreSQL, the PostgreSQL-only tests (status $only_status)"
+  echo "== pytest on PostgreSQL, second lane: PostgreSQL-only tests and the insights (status $only_status)"
   cat "$pg_only_log"
   [ "$pg_status" = 0 ] && pg_status=$only_status
 elif scripts/with_postgres.sh --check; then
