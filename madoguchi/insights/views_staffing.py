@@ -55,8 +55,15 @@ def staffing_page(request):
         "p90_keep": _minutes(row.worst_p90_keep), "p90_plan": _minutes(row.worst_p90_plan),
         "desks": [(row.desks[hour], row.desks[hour] - row.desks_now) for hour in plan.hours],
     } for row in plan.outlook if row.visitors >= 0.5 or any(row.desks.values())]
+    # No move, yet waits over the target: say why (every desk of the counter open, or none to spare in its
+    # section), so that "no move" never reads as "no problem".
+    stuck = [] if moves else [
+        {"counter": counters[row.code], "p90": _minutes(row.worst_p90_keep), "open": row.desks_now,
+         "desks": counters[row.code].desks}
+        for row in plan.outlook if (row.worst_p90_keep is None and row.visitors >= 0.5)
+        or (row.worst_p90_keep is not None and row.worst_p90_keep > target)]
     return render(request, "insights/staffing.html", {
-        "target": target, "view": view, "moves": moves, "outlook": outlook, "hours": plan.hours})
+        "target": target, "view": view, "moves": moves, "outlook": outlook, "hours": plan.hours, "stuck": stuck})
 
 
 @requires(Capability.SUPERVISE)

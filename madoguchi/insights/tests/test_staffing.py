@@ -160,3 +160,18 @@ def test_with_no_queue_and_no_history_the_page_says_no_move_is_needed_in_japanes
     assert "移動は不要です" in text and "まだ実績がありません" in text and "Staffing" not in text
     client.force_login(UserFactory(role=Role.COUNTER))
     assert client.get("/staff/insights/staffing/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_when_no_desk_can_move_the_page_says_which_counters_wait_too_long_and_why(client, site):
+    for code in ("koseki-move", "koseki-family", "koseki-mynumber"):  # the section has no desk to spare
+        counter = Counter.objects.get(code=code)
+        for number in range(2, counter.desks + 1):
+            services.desk_set_open(counter=counter, number=number, is_open=False)
+    for _ in range(40):
+        services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    client.force_login(UserFactory(role=Role.SUPERVISOR))
+    text = client.get("/staff/insights/staffing/").content.decode()
+    cert = Counter.objects.get(code="koseki-cert")
+    assert "窓口を移しても待ち時間を短縮できません" in text and "移動は不要です" not in text
+    assert f"{cert.name_ja}：" in text and f"{cert.desks}窓口中{cert.desks}窓口" in text
