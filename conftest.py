@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.database_independent)
         elif getattr(item, "callspec", None) and item.callspec.params.get("language") not in (None, *BOTH_DATABASES):
             item.add_marker(pytest.mark.one_database)
-        if Path(str(item.path)).parts[-4:-2] in {("madoguchi", app) for app in SECOND_LANE_APPS}:
+        if item.path.parts[-4:-2] in {("madoguchi", app) for app in SECOND_LANE_APPS}:
             item.add_marker(pytest.mark.second_lane)
 
 

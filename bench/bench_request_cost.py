@@ -119,39 +119,27 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             return "POST", "/api/v1/visits", json.dumps({"procedures": rng.choice(bq.KINDS), "channel": "kiosk"}), \
                 reception, None
 
-        def serve(index, state):
-            # Each client is one clerk at their own desk: call next, start, complete; then again.
-            if state.get("start"):
-                step, state["start"] = state["start"], None
-                state["complete"] = step
-                return "POST", f"/api/v1/steps/{step}/start", "{}", clerk, None
-            if state.get("complete"):
-                step, state["complete"] = state["complete"], None
-                state["served"] = state.get("served", 0) + 1
-                return "POST", f"/api/v1/steps/{step}/complete", "{}", clerk, None
+        def serving(call_and_start: bool):
+            """Each client is one clerk at their own desk: call next, start, complete, then again — or, the
+            console's way, call-and-start ({"start": true}) and complete: two requests a ticket."""
+            def serve(index, state):
+                if state.get("start"):
+                    step, state["start"] = state["start"], None
+                    state["complete"] = step
+                    return "POST", f"/api/v1/steps/{step}/start", "{}", clerk, None
+                if state.get("complete"):
+                    step, state["complete"] = state["complete"], None
+                    state["served"] = state.get("served", 0) + 1
+                    return "POST", f"/api/v1/steps/{step}/complete", "{}", clerk, None
 
-            def remember(state, status, payload):
-                if status == 200:
-                    state["start"] = json.loads(payload)["step"]["id"]
-                elif status == 409:
-                    state["desk"] = state.get("desk", index + 1) + CLIENTS
-            return "POST", "/api/v1/counters/koseki-cert/call-next", \
-                json.dumps({"desk": state.get("desk", index + 1)}), clerk, remember
-
-        def serve_started(index, state):
-            # The console's call-and-start ({"start": true}), then complete: two requests a ticket.
-            if state.get("complete"):
-                step, state["complete"] = state["complete"], None
-                state["served"] = state.get("served", 0) + 1
-                return "POST", f"/api/v1/steps/{step}/complete", "{}", clerk, None
-
-            def remember(state, status, payload):
-                if status == 200:
-                    state["complete"] = json.loads(payload)["step"]["id"]
-                elif status == 409:
-                    state["desk"] = state.get("desk", index + 1) + CLIENTS
-            return "POST", "/api/v1/counters/koseki-cert/call-next", \
-                json.dumps({"desk": state.get("desk", index + 1), "start": True}), clerk, remember
+                def remember(state, status, payload):
+                    if status == 200:
+                        state["complete" if call_and_start else "start"] = json.loads(payload)["step"]["id"]
+                    elif status == 409:
+                        state["desk"] = state.get("desk", index + 1) + CLIENTS
+                body = {"desk": state.get("desk", index + 1), **({"start": True} if call_and_start else {})}
+                return "POST", "/api/v1/counters/koseki-cert/call-next", json.dumps(body), clerk, remember
+            return serve
 
         def register_certificate(index, state):
             return "POST", "/api/v1/visits", json.dumps({"procedures": ["cert.juminhyo"], "channel": "kiosk"}), \
@@ -165,26 +153,17 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
                                                         / len(latencies))
             figures.setdefault("issued_p95", []).append(bq.percentile(latencies, 95))
             figures.setdefault("issued_rps", []).append(len(latencies) / SECONDS)
-        states: dict[int, dict] = {}
-        for _ in range(RUNS):
-            bq.load(server.port, CLIENTS, 3, register_certificate)  # tickets to serve (not measured)
-            served_before = sum(s.get("served", 0) for s in states.values())
-            before = cpu_seconds(server.process.pid)
-            latencies = bq.load(server.port, CLIENTS, SECONDS, serve, states=states)
-            served = sum(s.get("served", 0) for s in states.values()) - served_before
-            figures.setdefault("served_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
-                                                        / max(1, served))
-            figures.setdefault("served_p95", []).append(bq.percentile(latencies, 95))
-        states = {}
-        for _ in range(RUNS):
-            bq.load(server.port, CLIENTS, 3, register_certificate)
-            served_before = sum(s.get("served", 0) for s in states.values())
-            before = cpu_seconds(server.process.pid)
-            latencies = bq.load(server.port, CLIENTS, SECONDS, serve_started, states=states)
-            served = sum(s.get("served", 0) for s in states.values()) - served_before
-            figures.setdefault("served2_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
-                                                         / max(1, served))
-            figures.setdefault("served2_p95", []).append(bq.percentile(latencies, 95))
+        for key, call_and_start in (("served", False), ("served2", True)):
+            states: dict[int, dict] = {}
+            for _ in range(RUNS):
+                bq.load(server.port, CLIENTS, 3, register_certificate)  # tickets to serve (not measured)
+                served_before = sum(s.get("served", 0) for s in states.values())
+                before = cpu_seconds(server.process.pid)
+                latencies = bq.load(server.port, CLIENTS, SECONDS, serving(call_and_start), states=states)
+                served = sum(s.get("served", 0) for s in states.values()) - served_before
+                figures.setdefault(f"{key}_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
+                                                            / max(1, served))
+                figures.setdefault(f"{key}_p95", []).append(bq.percentile(latencies, 95))
         for _ in range(RUNS):
             before = cpu_seconds(server.process.pid)
             started = time.monotonic()
