@@ -14,6 +14,7 @@ procedure has recently taken at this office.
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from math import fsum
+from typing import NamedTuple
 
 # A serving visitor past their expected time still needs a little longer.
 MINIMUM_REMAINING_MINUTES = 1.0
@@ -117,6 +118,19 @@ def expected_handling_minutes(
     return sum(typical.get(code, 0.0) * factors.get(code, 1.0) for code in procedures)
 
 
+class QueueSchedule(NamedTuple):
+    """A queue as list scheduling lays it out: each waiting visitor's wait, and when each open desk is free
+    after all of them (sorted; empty when no desk is open) — the queue's tail, which one more visitor
+    joining at the back takes first (``join_tail``)."""
+
+    waits: list[float]
+    desk_free_at: list[float]
+
+    @property
+    def wait_for_new_arrival(self) -> float:
+        return self.desk_free_at[0] if self.desk_free_at else float("inf")
+
+
 def queue_waits_with_incoming(
     *,
     expected: Sequence[float],
@@ -125,21 +139,37 @@ def queue_waits_with_incoming(
     desks_open: int,
     incoming: Iterable[tuple[object, float, float]],
 ) -> tuple[list[float], float]:
-    """``queue_waits`` that also sees the visitors who will be handed in to this queue.
+    """``queue_waits`` that also sees the visitors who will be handed in to this queue
+    (``queue_schedule``'s waits and wait for a new arrival); without incoming visitors, ``queue_waits``."""
+    incoming = list(incoming)
+    if not incoming:
+        return queue_waits(expected=expected, serving_remaining=serving_remaining, desks_open=desks_open)
+    schedule = queue_schedule(expected=expected, keys=keys, serving_remaining=serving_remaining,
+                              desks_open=desks_open, incoming=incoming)
+    return schedule.waits, schedule.wait_for_new_arrival
+
+
+def queue_schedule(
+    *,
+    expected: Sequence[float],
+    keys: Sequence,
+    serving_remaining: Sequence[float],
+    desks_open: int,
+    incoming: Iterable[tuple[object, float, float]] = (),
+) -> QueueSchedule:
+    """The queue laid out on its desks, seeing the visitors who will be handed in to it.
 
     ``keys``: the queue's priority keys in call order (ascending). ``incoming``: (priority key,
     minutes until they are queued here, expected handling minutes here) of each visitor served or
     waiting at another counter whose next Step is this counter. Such a visitor counts for everyone
     behind their key, from the moment they arrive: each time a desk frees, it calls the first in
     priority order among those queued by then (the same list scheduling, with arrival times). One
-    more visitor joining at the back comes after every incoming one. Without incoming visitors the
-    figures are ``queue_waits``'s exactly.
+    more visitor joining at the back comes after every incoming one that has arrived by the time a
+    desk frees for them. Without incoming visitors the waits are ``queue_waits``'s exactly.
     """
-    arrivals = sorted(incoming, key=lambda item: item[1])
-    if not arrivals:
-        return queue_waits(expected=expected, serving_remaining=serving_remaining, desks_open=desks_open)
     if desks_open <= 0:
-        return [float("inf")] * len(expected), float("inf")
+        return QueueSchedule([float("inf")] * len(expected), [])
+    arrivals = sorted(incoming, key=lambda item: item[1])
     busy = sorted(max(0.0, r) for r in serving_remaining)
     free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
     heapq.heapify(free_at)
@@ -159,10 +189,30 @@ def queue_waits_with_incoming(
             heapq.heappush(free_at, start + max(0.0, heapq.heappop(arrived)[2]))
             continue
         if index == count:
-            return waits, start
+            return QueueSchedule(waits, sorted([start, *free_at]))
         waits.append(start)
         heapq.heappush(free_at, start + max(0.0, expected[index]))
         index += 1
+
+
+def join_tail(desk_free_at: Sequence[float], *, elapsed: float, minutes: float) -> tuple[float, list[float]]:
+    """One more visitor joins at the back of a queue whose tail (``QueueSchedule.desk_free_at``, minutes
+    after it was figured) is ``desk_free_at``, ``elapsed`` minutes after it was figured: (their wait from
+    now, the tail with them). The same list scheduling, one visitor on: joining right after the figure
+    (``elapsed`` 0), the wait and tail are those of the queue figured whole with them at the back; a desk
+    that has stood free since takes them at once."""
+    if not desk_free_at:
+        return float("inf"), []
+    free_at = list(desk_free_at)
+    heapq.heapify(free_at)
+    start = max(heapq.heappop(free_at), elapsed)
+    heapq.heappush(free_at, start + max(0.0, minutes))
+    return start - elapsed, sorted(free_at)
+
+
+def tail_wait(desk_free_at: Sequence[float], *, elapsed: float) -> float:
+    """The wait of one more visitor joining at the back ``elapsed`` minutes after the tail was figured."""
+    return max(0.0, min(desk_free_at) - elapsed) if desk_free_at else float("inf")
 
 
 # --- handling times learnt from past days (issue 18) ------------------------------------------------

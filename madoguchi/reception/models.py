@@ -262,3 +262,24 @@ class StatusNotice(models.Model):
             local, _at, domain = self.address.partition("@")
             return f"{local[:1]}…@{domain}"
         return f"…{self.address[-4:]}"
+
+
+class QueueTail(models.Model):
+    """The back of one counter's queue as the wait estimate last laid it out: when each open desk is free
+    after everyone waiting and everyone expected to be handed in (minutes after ``figured_at``, sorted).
+
+    A visitor joining at the back takes the first free desk of it (``estimate.join_tail``): O(desks), where
+    figuring the whole queue again reads every waiting Step. It is figured whole again from the queue when
+    it is older than ``QUEUE_TAIL_SECONDS`` (as long as the handling speeds are cached), when the counter's
+    desk count changed, or when a visitor left the queue other than by being called (no-show, cancel, move,
+    procedures added) or a desk opened or closed: those drop it. Registrations lock the row (one at a time
+    per counter, for the few statements left before their commit), so no joiner is lost between workers.
+    """
+
+    counter = models.OneToOneField("catalog.Counter", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    figured_at = models.DateTimeField()
+    desks = models.PositiveSmallIntegerField(default=0)  # the counter's desk count when figured
+    desk_free_at = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.counter_id} @ {self.figured_at:%H:%M:%S}: {self.desk_free_at}"

@@ -21,7 +21,7 @@ from madoguchi.core.params import int_or_none
 from madoguchi.navigator.selectors import navigator_rulebook
 
 from . import estimate, routing, tickets
-from .models import Desk, StatusNotice, Step, StepEvent, Visit
+from .models import Desk, QueueTail, StatusNotice, Step, StepEvent, Visit
 from .suggest import Suggestion, suggest
 
 RECENT_STEPS_FOR_FACTORS = 300
@@ -165,6 +165,17 @@ class QueueFigures:
     waiting: list[tuple[int, float, float]] = field(default_factory=list)  # (step id, expected, wait)
     serving_remaining: list[float] = field(default_factory=list)
     wait_for_new_arrival: float = 0.0
+    # When each open desk is free after everyone waiting (minutes from now, sorted): the queue's tail.
+    desk_free_at: list[float] = field(default_factory=list)
+
+    def lay_out(self, rows: list[tuple[int, tuple, float]], incoming=()) -> None:
+        """Set the waits and the tail from the waiting ``rows`` (step id, priority key, expected minutes)."""
+        schedule = estimate.queue_schedule(
+            expected=[e for _, _, e in rows], keys=[k for _, k, _ in rows], serving_remaining=self.serving_remaining,
+            desks_open=self.desks_open, incoming=incoming)
+        self.waiting = [(step_id, expected, wait)
+                        for (step_id, _, expected), wait in zip(rows, schedule.waits, strict=True)]
+        self.wait_for_new_arrival, self.desk_free_at = schedule.wait_for_new_arrival, schedule.desk_free_at
 
 
 def _base_figures(desks: dict[int, int], now: datetime, learnt, factors, gaps) -> tuple[dict, dict]:
@@ -199,11 +210,7 @@ def _base_figures(desks: dict[int, int], now: datetime, learnt, factors, gaps) -
             figures[counter_id].serving_remaining.append(
                 estimate.remaining_minutes(expected_minutes=expected, elapsed_minutes=elapsed))
     for counter_id, queue in figures.items():
-        rows = waiting[counter_id]
-        waits, queue.wait_for_new_arrival = estimate.queue_waits(
-            expected=[e for _, _, e in rows], serving_remaining=queue.serving_remaining, desks_open=queue.desks_open
-        )
-        queue.waiting = [(step_id, expected, wait) for (step_id, _, expected), wait in zip(rows, waits, strict=True)]
+        queue.lay_out(waiting[counter_id])
     return figures, waiting
 
 
@@ -276,11 +283,7 @@ def queue_figures(*, desks: dict[int, int], now: datetime) -> dict[int, QueueFig
     learnt, factors, gaps = _handling_inputs(now)
     figures, waiting = _base_figures(desks, now, learnt, factors, gaps)
     for counter_id, arriving in _incoming(desks, now, learnt, factors, gaps, figures).items():
-        queue, rows = figures[counter_id], waiting[counter_id]
-        waits, queue.wait_for_new_arrival = estimate.queue_waits_with_incoming(
-            expected=[e for _, _, e in rows], keys=[k for _, k, _ in rows], serving_remaining=queue.serving_remaining,
-            desks_open=queue.desks_open, incoming=arriving)
-        queue.waiting = [(step_id, expected, wait) for (step_id, _, expected), wait in zip(rows, waits, strict=True)]
+        figures[counter_id].lay_out(waiting[counter_id], arriving)
     return figures
 
 
@@ -320,14 +323,50 @@ def queue_snapshot(
 
 
 def expected_waits_by_code(counters, *, now: datetime | None = None) -> dict[str, float]:
-    """Minutes a visitor joining each counter's queue now would wait (routing's input).
+    """Minutes a visitor joining each counter's queue at the back now would wait (routing's input): from the
+    counter's kept tail where it is fresh (one query for all), else from the queue figured whole.
 
     ``counters``: Counter objects or catalog ``CounterInfo`` (anything with id/pk, code, desks).
     """
     now = now or timezone.now()
     ids = {getattr(c, "pk", None) or c.id: c for c in counters}
-    figures = queue_figures(desks={pk: c.desks for pk, c in ids.items()}, now=now)
-    return {c.code: figures[pk].wait_for_new_arrival for pk, c in ids.items()}
+    tails = {tail.counter_id: tail for tail in QueueTail.objects.filter(counter_id__in=list(ids))}
+    waits, stale = {}, {}
+    for pk, counter in ids.items():
+        tail = tails.get(pk)
+        if tail_is_fresh(tail, counter.desks, now):
+            waits[counter.code] = estimate.tail_wait(tail.desk_free_at, elapsed=minutes_since(tail.figured_at, now))
+        else:
+            stale[pk] = counter
+    if stale:
+        figures = queue_figures(desks={pk: c.desks for pk, c in stale.items()}, now=now)
+        waits.update({c.code: figures[pk].wait_for_new_arrival for pk, c in stale.items()})
+    return waits
+
+
+# How long a counter's kept queue tail (``QueueTail``) is used before the queue is figured whole again: as
+# long as the handling speeds it was figured with are cached.
+QUEUE_TAIL_SECONDS = SPEED_CACHE_SECONDS
+
+
+def minutes_since(then: datetime, now: datetime) -> float:
+    return (now - then).total_seconds() / 60
+
+
+def tail_is_fresh(tail: QueueTail | None, desks: int, now: datetime) -> bool:
+    """Whether ``tail`` may be joined at ``now``: figured less than ``QUEUE_TAIL_SECONDS`` from it, with the
+    counter's desk count it has now. Before it too: a registration takes its moment first, then the tail's lock,
+    and another may have figured the tail in between (the wait told is then from the joiner's own moment)."""
+    return (tail is not None and tail.desks == desks
+            and abs(now - tail.figured_at) < timedelta(seconds=QUEUE_TAIL_SECONDS))
+
+
+def joining_minutes(counter_id: int, codes: Iterable[str], *, now: datetime) -> float:
+    """The expected minutes a visitor with ``codes`` joining ``counter_id``'s queue now holds a desk there (the
+    handling learnt for that counter and hour, today's speed, the walk up): as ``queue_figures`` counts them."""
+    learnt, factors, gaps = _handling_inputs(now)
+    return (estimate.expected_handling_minutes(codes, learnt.minutes(counter_id, timezone.localtime(now).hour),
+                                               factors) + gaps.get(counter_id, 0.0))
 
 
 def minutes_display(minutes: float) -> int | None:

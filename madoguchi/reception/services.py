@@ -10,7 +10,7 @@ so no state change can forget its event.
 """
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,13 +21,30 @@ from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
 
-from . import notices, routing, selectors
-from .models import HANDOFF_MEMO_MAX, Channel, Desk, InterpreterLanguage, Need, Step, StepEvent, TicketSequence, Visit
+from . import estimate, notices, routing, selectors
+from .models import (
+    HANDOFF_MEMO_MAX,
+    Channel,
+    Desk,
+    InterpreterLanguage,
+    Need,
+    QueueTail,
+    Step,
+    StepEvent,
+    TicketSequence,
+    Visit,
+)
 
 TICKET_RETRIES = 5
 # Changes that move nobody in a queue (the Step was already out of it): no "your turn is near" notice
 # can become due, so none is looked for.
 PLACES_UNCHANGED = frozenset({StepEvent.Kind.SERVING, StepEvent.Kind.DONE, StepEvent.Kind.RECALLED})
+# Changes that take a visitor out of a queue other than by a call, or change their handling: the counter's
+# kept queue tail no longer holds (``QueueTail``). A call, a start or a completion leave it to its age.
+TAIL_CHANGES = frozenset({StepEvent.Kind.NO_SHOW, StepEvent.Kind.REQUEUED, StepEvent.Kind.CANCELLED,
+                          StepEvent.Kind.MOVED, StepEvent.Kind.ADDED})
+# A dropped tail's time: never fresh.
+TAIL_DROPPED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class StepStateError(ConflictError):
@@ -64,6 +81,8 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
     else:
         StepEvent.objects.bulk_create([_new_event(step, kind, at=at, actor=actor, desk=step.desk, **details),
                                        _new_event(step, then, at=at, actor=actor, desk=step.desk)])
+    if kind in TAIL_CHANGES:
+        _queue_tail_drop(step.counter_id)
     if kind not in PLACES_UNCHANGED:
         # The queue at this counter may have moved: a visitor who asked to be told may be near their turn.
         notices.notices_due_after_commit(step.counter_id)
@@ -219,12 +238,11 @@ def visit_register(
                                  last=counter.is_cashier)
              for index, (counter, counter_procedures) in enumerate(plan.items())]
     prerequisites = {p.code: p.prerequisites for p in procedures}
-    # The queue figures of the counters routing compares (usually one: the prerequisites decide), not
-    # of every counter of the visit: a long March queue costs a scan per counter figured.
-    # Joining at the back, the wait told is the chosen counter's figure, taken before the visit is written.
+    # Routing compares the waits at the back of the counters it may choose between (usually one: the
+    # prerequisites decide, and nothing is figured), from their kept tails (O(desks) each) while fresh.
     compared = routing.counters_compared(plain, prerequisites)
-    figured = compared if len(compared) > 1 or not advance else set()
-    waits = selectors.expected_waits_by_code([c for c in plan if c.code in figured], now=now) if figured else {}
+    waits = selectors.expected_waits_by_code([c for c in plan if c.code in compared], now=now) \
+        if len(compared) > 1 else {}
     first = routing.choose_next_step(plain, prerequisites, waits)
     day = timezone.localdate(now)
     seq = _next_ticket_seq(site, day)
@@ -233,10 +251,9 @@ def visit_register(
                                      interpreter_language=interpreter_language, life_event=life_event,
                                      event_date=event_date, registered_by=registered_by, now=now, advance=advance,
                                      plan=plan, first=first)
-        counter = list(plan)[first.step_id]
-        # Joining at the back, the wait is routing's figure; moved ahead (priority, appointment), it is
-        # the wait at the place taken.
-        told = _wait_at_place(steps[first.step_id], counter.desks, now) if advance else waits[counter.code]
+        counter, counter_procedures = list(plan.items())[first.step_id]
+        told = _join_queue(steps[first.step_id], counter, [p.code for p in counter_procedures], now,
+                           at_back=not advance)
         # A Step created queued: its creation is the change, written with its event here.
         _event(steps[first.step_id], StepEvent.Kind.QUEUED, at=now, actor=registered_by, **_told(told))
     # The answer (the API's, the route sheet's first look) from what was written, not read back.
@@ -269,6 +286,40 @@ def _queued_fields(visit: Visit, now: datetime) -> dict:
     # The Step keeps the visit's priority (its arrival time), so a visitor handed on from another
     # counter goes ahead of everyone who arrived after them (窓口連携).
     return {"status": Step.Status.QUEUED, "priority_at": visit.priority_at, "queued_at": now}
+
+
+def _join_queue(step: Step, counter: CounterInfo, codes: list[str], now: datetime, *, at_back: bool) -> float:
+    """The wait told to the visitor of ``step``, just saved queued at ``counter``, with the counter's kept tail
+    (``QueueTail``, locked until commit) moved on by them. At the back of a fresh tail: their wait is the first
+    free desk of it, O(desks). Else (moved ahead by a priority or an appointment, or the tail stale) the queue
+    is figured whole: their wait is the one at their place, and the tail is kept from that figure."""
+    tail = _locked_tail(counter.id)
+    if at_back and selectors.tail_is_fresh(tail, counter.desks, now):
+        wait, tail.desk_free_at = estimate.join_tail(
+            tail.desk_free_at, elapsed=selectors.minutes_since(tail.figured_at, now),
+            minutes=selectors.joining_minutes(counter.id, codes, now=now))
+        tail.save(update_fields=["desk_free_at"])
+        return wait
+    figures = selectors.queue_figures(desks={counter.id: counter.desks}, now=now)[counter.id]
+    tail.figured_at, tail.desks, tail.desk_free_at = now, counter.desks, figures.desk_free_at
+    tail.save(update_fields=["figured_at", "desks", "desk_free_at"])
+    return next((wait for step_id, _expected, wait in figures.waiting if step_id == step.pk),
+                figures.wait_for_new_arrival)
+
+
+def _locked_tail(counter_id: int) -> QueueTail:
+    """The counter's ``QueueTail`` row, locked (created, stale, the first time)."""
+    tail = QueueTail.objects.select_for_update().filter(counter_id=counter_id).first()
+    if tail is None:
+        QueueTail.objects.bulk_create([QueueTail(counter_id=counter_id, figured_at=TAIL_DROPPED)],
+                                      ignore_conflicts=True)
+        tail = QueueTail.objects.select_for_update().get(counter_id=counter_id)
+    return tail
+
+
+def _queue_tail_drop(*counter_ids: int) -> None:
+    """The queue of these counters changed other than at its back: figure it whole at the next join."""
+    QueueTail.objects.filter(counter_id__in=counter_ids).update(figured_at=TAIL_DROPPED)
 
 
 def _wait_at_place(step: Step, desks: int, now: datetime) -> float:
@@ -484,6 +535,7 @@ def step_move(*, step: Step, counter: Counter, actor=None, now: datetime | None 
         raise DomainError(_("%(counter)s does not handle: %(procedures)s"), field="counter", counter=counter.name,
                           procedures="、".join(not_served))
     previous = locked.counter
+    _queue_tail_drop(previous.pk)
     existing = locked.visit.steps.filter(counter=counter, status__in=Step.OPEN).exclude(pk=locked.pk).first()
     if existing is None:
         return _step_change(locked, StepEvent.Kind.MOVED, at=now, actor=actor, fields={"counter": counter},
@@ -517,4 +569,5 @@ def desk_set_open(*, counter: Counter, number: int, is_open: bool, actor=None) -
         raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
                           desks=counter.desks)
     desk, _created = Desk.objects.update_or_create(counter=counter, number=number, defaults={"is_open": is_open})
+    _queue_tail_drop(counter.pk)  # the open desks are the tail's length
     return desk

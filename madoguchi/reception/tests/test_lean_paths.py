@@ -7,6 +7,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
@@ -51,7 +52,8 @@ def test_routing_compares_only_the_counters_the_prerequisites_leave_open():
     assert routing.counters_compared([], prerequisites) == set()
 
 
-def test_registration_figures_only_the_counter_it_queues_at_and_tells_its_wait(site, monkeypatch):
+def test_registration_figures_no_queue_when_the_prerequisites_decide_and_tells_the_whole_queues_wait(
+        site, monkeypatch):
     for _ in range(3):
         services.visit_register(site=site, procedure_codes=["juki.move_in"])
     figured = []
@@ -62,24 +64,26 @@ def test_registration_figures_only_the_counter_it_queues_at_and_tells_its_wait(s
         return real(counters, **kwargs)
 
     monkeypatch.setattr(selectors, "expected_waits_by_code", spy)
-    expected = real([Counter.objects.get(code="koseki-move")])["koseki-move"]
+    counter = Counter.objects.get(code="koseki-move")
+    expected = selectors.queue_figures(desks={counter.pk: counter.desks}, now=timezone.now())[counter.pk]
     visit = services.visit_register(site=site, procedure_codes=["juki.move_in", "nhi.enroll"])
-    assert figured == [["koseki-move"]]  # 国保 waits for the move-in: its queue decides nothing
+    assert figured == []  # 国保 waits for the move-in: no queue decides anything
     queued = StepEvent.objects.get(visit=visit, kind=StepEvent.Kind.QUEUED)
-    assert queued.details["estimated_wait_minutes"] == round(expected, 1)
+    # Joined at the kept tail, the wait told is the one the whole queue figured a moment before gives.
+    assert queued.details["estimated_wait_minutes"] == pytest.approx(expected.wait_for_new_arrival, abs=0.1)
 
 
-def test_a_registration_reads_the_queue_once_and_answers_from_what_it_wrote(client, reception_auth):
-    post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"]}, **reception_auth)
+def test_a_registration_joins_the_kept_tail_reads_no_queue_and_answers_from_what_it_wrote(client, reception_auth):
+    post(client, "/api/v1/visits", {"procedures": ["juki.move_in"]}, **reception_auth)
     response, sql = queries_of(lambda: post(client, "/api/v1/visits", {"procedures": ["juki.move_in", "nhi.enroll"]},
                                             **reception_auth))
     assert response.status_code == 201
     reads_of_steps = [q for q in sql if q.startswith("SELECT") and '"reception_step"' in q.split("FROM", 1)[1][:40]]
-    # The queue at the counter it joins and the visitors handed in there; the answer is not read back.
-    assert len(reads_of_steps) == 2, reads_of_steps
+    # The first registration laid the counter's queue out; the second joins its tail: no Step read at all.
+    assert reads_of_steps == []
     assert not [q for q in sql if q.startswith("SELECT") and ("catalog_procedure" in q.split("FROM", 1)[-1][:40]
                                                               or "catalog_site" in q.split("FROM", 1)[-1][:40])]
-    assert len(sql) <= 14, sql
+    assert len(sql) <= 12, sql
     # … and says what a read would: the same answer as GET /visits/{id}.
     body = response.json()
     assert body == client.get(f"/api/v1/visits/{body['id']}", **reception_auth).json()
