@@ -85,7 +85,7 @@ class CallNextIn(Schema):
 def step_out(step: Step) -> StepOut:
     return StepOut(
         id=step.pk, counter=step.counter.code, counter_name=step.counter.name_ja, floor=step.counter.floor,
-        counter_number=step.counter.number, procedures=sorted(p.code for p in step.procedures.all()),
+        counter_number=step.counter.number, procedures=sorted(step.procedures.values_list("code", flat=True)),
         status=step.status, desk=step.desk,
     )
 

@@ -175,6 +175,11 @@ class Step(models.Model):
                 condition=~models.Q(status="queued") | models.Q(priority_at__isnull=False),
                 name="queued_step_has_priority",
             ),
+            # A desk serves one visitor at a time: two "call next" presses at one desk call one visitor.
+            models.UniqueConstraint(
+                fields=["counter", "desk"], condition=models.Q(status__in=["called", "serving"]),
+                name="one_visitor_per_desk",
+            ),
         ]
 
     def __str__(self) -> str:

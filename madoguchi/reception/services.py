@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -385,25 +386,53 @@ def _check_desk(counter: Counter, desk: int) -> None:
                           counter=counter.name)
 
 
-@transaction.atomic
+def _desk_busy(counter: Counter, desk: int) -> StepStateError | None:
+    """The refusal to call to ``desk`` while its visitor is unfinished (None when it has none)."""
+    busy = Step.objects.filter(counter=counter, desk=desk, status__in=Step.ACTIVE).select_related("visit").first()
+    if busy is None:
+        return None
+    return StepStateError(_("Desk %(desk)d is still with ticket %(ticket)s: complete it or mark it a no-show first."),
+                          desk=desk, ticket=busy.visit.ticket_number)
+
+
 def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | None = None,
                    start: bool = False) -> Step | None:
     """Call the first waiting visitor at ``counter`` to ``desk``; None when nobody waits.
 
     MUST: two clerks calling at the same moment never get the same visitor — the row is taken
-    with SKIP LOCKED, so the second clerk gets the next visitor instead of waiting or doubling.
+    with SKIP LOCKED, so the second clerk gets the next visitor instead of waiting or doubling; a desk never
+    has two visitors — the database refuses it (``one_visitor_per_desk``), so two presses at one desk at the
+    same moment call one visitor, and the other is told the desk's visitor is unfinished (409).
     ``start``: the visitor is already at the desk (a console that calls and serves in one press): service
     starts in the same transaction, with both events written (called, then serving).
+
+    The usual call is the one statement that takes the first waiting visitor (a closed desk takes nobody) and
+    the one that writes them to the desk; what went wrong is read only when nobody was called.
     """
-    now = _now(now)
-    _check_desk(counter, desk)
-    busy = Step.objects.filter(counter=counter, desk=desk, status__in=Step.ACTIVE).select_related("visit").first()
-    if busy is not None:
-        raise StepStateError(_("Desk %(desk)d is still with ticket %(ticket)s: complete it or mark it a no-show "
-                               "first."), desk=desk, ticket=busy.visit.ticket_number)
+    if not 1 <= desk <= counter.desks:
+        raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
+                          desks=counter.desks)
+    try:
+        step = _call_next(counter=counter, clerk=clerk, desk=desk, now=_now(now), start=start)
+    except IntegrityError as error:
+        refusal = _desk_busy(counter, desk)
+        if refusal is None:
+            raise
+        raise refusal from error
+    if step is None:
+        _check_desk(counter, desk)  # nobody called: the desk may be closed — say so, not "nobody waits"
+        refusal = _desk_busy(counter, desk)
+        if refusal is not None:
+            raise refusal
+    return step
+
+
+@transaction.atomic
+def _call_next(*, counter: Counter, clerk, desk: int, now: datetime, start: bool) -> Step | None:
     # The visit comes with the row (the answer shows its ticket); only the Step row is locked.
-    waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).select_related("visit").order_by(
-        "priority_at", "id")
+    waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).filter(
+        ~Exists(Desk.objects.filter(counter=counter, number=desk, is_open=False))
+    ).select_related("visit").order_by("priority_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         waiting = waiting.select_for_update(skip_locked=True, of=("self",))
     step = waiting.first()

@@ -100,3 +100,32 @@ def test_two_thousand_registrations_while_twenty_consoles_call_and_complete(star
     # None lost: every Step at the three consoles' counters was served; the others still wait their turn.
     assert not Step.objects.filter(counter__in=counters, status__in=["queued", "called", "serving"]).exists()
     assert Step.objects.filter(status="done").count() == len(served)
+
+
+def test_two_presses_at_one_desk_at_the_same_moment_call_one_visitor(starter_catalog):
+    """A double click, or the console open in two tabs: both "call next" reach the server together. The
+    database lets one desk hold one visitor, so one press calls and the other is told the desk is busy (409)."""
+    site = Site.objects.get(code="honcho")
+    counter = Counter.objects.get(code="koseki-cert")
+    clerk = UserFactory(role=Role.SUPERVISOR)
+    for round_ in range(15):
+        for _ in range(2):
+            services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+        barrier = threading.Barrier(2)
+        called, refused = [], []
+
+        def press(barrier=barrier, called=called, refused=refused):
+            close_old_connections()
+            barrier.wait()
+            try:
+                called.append(services.step_call_next(counter=counter, clerk=clerk, desk=1))
+            except services.StepStateError:
+                refused.append(True)
+
+        threads, errors = run_threads([press, press])
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        assert len(called) == 1 and len(refused) == 1, (round_, called, refused)
+        assert Step.objects.filter(counter=counter, desk=1, status__in=Step.ACTIVE).count() == 1
+        services.step_complete(step=called[0], clerk=clerk)
