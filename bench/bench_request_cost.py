@@ -49,10 +49,17 @@ def post(path, token, body):
 for n in range(40):
     post("/api/v1/visits", reception, {"procedures": ["cert.juminhyo"], "channel": "kiosk"})
 counts = {}
+post("/api/v1/visits", reception, {"procedures": ["juki.move_in", "nhi.enroll"], "channel": "kiosk"})
 with CaptureQueriesContext(connection) as q:
     answer = post("/api/v1/visits", reception, {"procedures": ["juki.move_in", "nhi.enroll"], "channel": "kiosk"})
 assert answer.status_code == 201, answer.content
 counts["registration (2 procedures)"] = len(q.captured_queries)
+from madoguchi.reception.models import QueueTail
+QueueTail.objects.update(figured_at="2000-01-01T00:00:00Z")
+with CaptureQueriesContext(connection) as q:
+    answer = post("/api/v1/visits", reception, {"procedures": ["juki.move_in", "nhi.enroll"], "channel": "kiosk"})
+assert answer.status_code == 201, answer.content
+counts["registration, its queue's tail figured whole (once per counter per 10 s)"] = len(q.captured_queries)
 with CaptureQueriesContext(connection) as q:
     answer = post("/api/v1/counters/koseki-cert/call-next", clerk, {"desk": 98})
 assert answer.status_code == 200, answer.content

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,6 @@ from madoguchi.core import senders
 from madoguchi.core.errors import DomainError
 from madoguchi.core.mynumber import contains_individual_number
 
-from . import selectors
 from .models import StatusNotice, Step, Visit
 
 logger = logging.getLogger("madoguchi.notices")
@@ -132,23 +132,22 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     if not counter_ids:
         return 0
     _discard_earlier_days_once_a_day(now)
-    pending = list(StatusNotice.objects.filter(visit__status=Visit.Status.ACTIVE,
-                                               visit__steps__counter_id__in=counter_ids,
-                                               visit__steps__status=Step.Status.QUEUED).distinct())
+    # A notice is due only to one of the first NOTICE_WHEN_AHEAD + 1 waiting at a counter: only their Steps are
+    # looked at — a handful of rows per counter however long the queue (one query when no notice is due there).
+    fronts = {counter_id: Step.objects.filter(counter_id=counter_id, status=Step.Status.QUEUED)
+              .order_by("priority_at", "id")[:NOTICE_WHEN_AHEAD + 1] for counter_id in counter_ids}
+    near = Q()
+    for front in fronts.values():
+        near |= Q(visit__steps__in=front.values("id"))
+    pending = list(StatusNotice.objects.filter(near, visit__status=Visit.Status.ACTIVE).distinct())
     if not pending:
         return 0
-    queued = {step.visit_id: step for step in Step.objects.filter(
-        visit_id__in=[n.visit_id for n in pending], counter_id__in=counter_ids, status=Step.Status.QUEUED,
-    ).select_related("counter", "visit")}
-    counters = {step.counter_id: step.counter for step in queued.values()}
-    queues = selectors.queue_snapshot(counters=list(counters.values()), now=now, with_steps=False)
+    place = {step.visit_id: (step, ahead) for front in fronts.values()
+             for ahead, step in enumerate(front.select_related("counter", "visit"))}
     sent = 0
     for notice in pending:
-        step = queued.get(notice.visit_id)
+        step, ahead = place.get(notice.visit_id, (None, None))
         if step is None or notice.notified_step_id == step.pk:
-            continue
-        place = next((w for w in queues[step.counter_id].waiting if w.step_id == step.pk), None)
-        if place is None or place.position - 1 > NOTICE_WHEN_AHEAD:
             continue
         # Claim it first: two workers committing calls at once never send it twice.
         claimed = StatusNotice.objects.filter(pk=notice.pk).exclude(notified_step_id=step.pk).update(
@@ -158,7 +157,7 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
         sender = senders.sender_for(notice.channel)
         if sender is None:
             continue
-        subject, text = _notice_text(notice, step, place.position - 1)
+        subject, text = _notice_text(notice, step, ahead)
         try:
             sender.send(senders.Notice(channel=notice.channel, to=notice.address, subject=subject, text=text,
                                        language=notice.language))

@@ -187,3 +187,26 @@ def test_call_and_start_in_one_request_writes_both_events_in_order(client, recep
     assert step.status == Step.Status.SERVING and step.called_at == step.started_at and step.desk == 2
     assert list(step.events.order_by("id").values_list("kind", flat=True)) == ["queued", "called", "serving"]
     assert post(client, f"/api/v1/steps/{step.pk}/complete", **supervisor_auth).json()["status"] == "done"
+
+
+def test_the_turn_is_near_check_reads_the_front_of_the_queue_not_all_of_it(site, clerk,
+                                                                           django_capture_on_commit_callbacks):
+    """A March queue of 60 where ten visitors asked to be told: each call looks at the three at the front
+    (the only ones a notice can be due to), in one query when none of them asked — and tells the one who did."""
+    from django.core import mail
+
+    counter = Counter.objects.get(code="koseki-cert")
+    visits = [services.visit_register(site=site, procedure_codes=["cert.juminhyo"]) for _ in range(60)]
+    for visit in visits[10:60:5]:
+        notices.status_notice_subscribe(visit=visit, channel="email", address="hanako@example.jp", language="ja")
+    for _ in range(7):
+        services.step_complete(step=services.step_call_next(counter=counter, clerk=clerk), clerk=clerk)
+    # visits[7..9] are now at the front
+    notices.status_notices_send_due(counter_ids=[counter.pk])  # (the day's first check also clears earlier days)
+    _sent, sql = queries_of(lambda: notices.status_notices_send_due(counter_ids=[counter.pk]))
+    assert len(sql) == 1 and "LIMIT 3" in sql[0], sql  # nobody at the front asked
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.step_call_next(counter=counter, clerk=clerk)  # visits[10] has two ahead now
+    assert len(mail.outbox) == 1 and visits[10].ticket_number in mail.outbox[0].subject
+    assert "2" in mail.outbox[0].body
