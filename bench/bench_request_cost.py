@@ -1,4 +1,4 @@
-"""Issue 18, section 4: what a request costs the server — measured before any cut.
+"""Issue 18, section 4: what a request costs the server.
 
 On PostgreSQL behind gunicorn (2 and then 4 workers × 4 threads), on this machine:
 
