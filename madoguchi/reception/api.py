@@ -147,7 +147,7 @@ def get_visit(request, visit_id: ObjectId):
 
 
 def _counter_for(request, counter_code: str) -> Counter:
-    counter = get_object_or_404(Counter.objects.select_related("site"), code=counter_code, active=True)
+    counter = get_object_or_404(Counter, code=counter_code, active=True)
     if not may_serve(request.auth, counter):
         raise PermissionDenied
     return counter
