@@ -119,12 +119,14 @@ def expected_handling_minutes(
 
 
 class QueueSchedule(NamedTuple):
-    """A queue as list scheduling lays it out: each waiting visitor's wait, and when each open desk is free
-    after all of them (sorted; empty when no desk is open) — the queue's tail, which one more visitor
-    joining at the back takes first (``join_tail``)."""
+    """A queue as list scheduling lays it out: each waiting visitor's wait, when each open desk is free
+    after all of them (sorted; empty when no desk is open), and the visitors still to be handed in after
+    that ((minutes until they arrive, their handling minutes), by arrival) — together the queue's tail,
+    which one more visitor joining at the back is laid onto (``join_tail``)."""
 
     waits: list[float]
     desk_free_at: list[float]
+    incoming_later: list[tuple[float, float]] = []
 
     @property
     def wait_for_new_arrival(self) -> float:
@@ -189,30 +191,43 @@ def queue_schedule(
             heapq.heappush(free_at, start + max(0.0, heapq.heappop(arrived)[2]))
             continue
         if index == count:
-            return QueueSchedule(waits, sorted([start, *free_at]))
+            return QueueSchedule(waits, sorted([start, *free_at]), [(a[1], a[2]) for a in arrivals[taken:]])
         waits.append(start)
         heapq.heappush(free_at, start + max(0.0, expected[index]))
         index += 1
 
 
-def join_tail(desk_free_at: Sequence[float], *, elapsed: float, minutes: float) -> tuple[float, list[float]]:
-    """One more visitor joins at the back of a queue whose tail (``QueueSchedule.desk_free_at``, minutes
-    after it was figured) is ``desk_free_at``, ``elapsed`` minutes after it was figured: (their wait from
-    now, the tail with them). The same list scheduling, one visitor on: joining right after the figure
-    (``elapsed`` 0), the wait and tail are those of the queue figured whole with them at the back; a desk
-    that has stood free since takes them at once."""
+def join_tail(desk_free_at: Sequence[float], *, elapsed: float, minutes: float,
+              incoming_later: Sequence[tuple[float, float]] = ()) -> tuple[float, list[float], list[tuple]]:
+    """One more visitor joins at the back of a queue whose tail is ``desk_free_at`` and ``incoming_later``
+    (``QueueSchedule``'s, in minutes after it was figured), ``elapsed`` minutes after it was figured: (their
+    wait from now, the tail with them, the visitors still to be handed in after them). The same list
+    scheduling, one visitor on: a desk that frees takes a visitor handed in by then first (they came
+    earlier: their priority is ahead of anyone joining now), else the joiner — at once if it has stood free
+    since. Joining right after the figure (``elapsed`` 0), the wait is that of the queue figured whole with
+    them at the back."""
     if not desk_free_at:
-        return float("inf"), []
+        return float("inf"), [], list(incoming_later)
     free_at = list(desk_free_at)
     heapq.heapify(free_at)
-    start = max(heapq.heappop(free_at), elapsed)
-    heapq.heappush(free_at, start + max(0.0, minutes))
-    return start - elapsed, sorted(free_at)
+    later = sorted(incoming_later)
+    taken = 0
+    while True:
+        start = heapq.heappop(free_at)
+        if taken < len(later) and later[taken][0] <= max(start, elapsed):
+            arrives, handling = later[taken]
+            heapq.heappush(free_at, max(start, arrives) + max(0.0, handling))
+            taken += 1
+            continue
+        begin = max(start, elapsed)
+        heapq.heappush(free_at, begin + max(0.0, minutes))
+        return begin - elapsed, sorted(free_at), later[taken:]
 
 
-def tail_wait(desk_free_at: Sequence[float], *, elapsed: float) -> float:
+def tail_wait(desk_free_at: Sequence[float], *, elapsed: float,
+              incoming_later: Sequence[tuple[float, float]] = ()) -> float:
     """The wait of one more visitor joining at the back ``elapsed`` minutes after the tail was figured."""
-    return max(0.0, min(desk_free_at) - elapsed) if desk_free_at else float("inf")
+    return join_tail(desk_free_at, elapsed=elapsed, minutes=0.0, incoming_later=incoming_later)[0]
 
 
 # --- handling times learnt from past days (issue 18) ------------------------------------------------

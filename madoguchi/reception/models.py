@@ -271,7 +271,7 @@ class StatusNotice(models.Model):
 
 class QueueTail(models.Model):
     """The back of one counter's queue as the wait estimate last laid it out: when each open desk is free
-    after everyone waiting and everyone expected to be handed in (minutes after ``figured_at``, sorted).
+    after everyone waiting (minutes after ``figured_at``, sorted), and who is still to be handed in after them.
 
     A visitor joining at the back takes the first free desk of it (``estimate.join_tail``): O(desks), where
     figuring the whole queue again reads every waiting Step. It is figured whole again from the queue when
@@ -285,6 +285,8 @@ class QueueTail(models.Model):
     figured_at = models.DateTimeField()
     desks = models.PositiveSmallIntegerField(default=0)  # the counter's desk count when figured
     desk_free_at = models.JSONField(default=list)
+    # The visitors still to be handed in after everyone waiting: [minutes until they arrive, handling minutes].
+    incoming_later = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"{self.counter_id} @ {self.figured_at:%H:%M:%S}: {self.desk_free_at}"

@@ -167,6 +167,8 @@ class QueueFigures:
     wait_for_new_arrival: float = 0.0
     # When each open desk is free after everyone waiting (minutes from now, sorted): the queue's tail.
     desk_free_at: list[float] = field(default_factory=list)
+    # The visitors still to be handed in after everyone waiting: (minutes until they arrive, handling minutes).
+    incoming_later: list[tuple[float, float]] = field(default_factory=list)
 
     def lay_out(self, rows: list[tuple[int, tuple, float]], incoming=()) -> None:
         """Set the waits and the tail from the waiting ``rows`` (step id, priority key, expected minutes)."""
@@ -176,6 +178,7 @@ class QueueFigures:
         self.waiting = [(step_id, expected, wait)
                         for (step_id, _, expected), wait in zip(rows, schedule.waits, strict=True)]
         self.wait_for_new_arrival, self.desk_free_at = schedule.wait_for_new_arrival, schedule.desk_free_at
+        self.incoming_later = schedule.incoming_later
 
 
 def _base_figures(desks: dict[int, int], now: datetime, learnt, factors, gaps) -> tuple[dict, dict]:
@@ -335,7 +338,8 @@ def expected_waits_by_code(counters, *, now: datetime | None = None) -> dict[str
     for pk, counter in ids.items():
         tail = tails.get(pk)
         if tail_is_fresh(tail, counter.desks, now):
-            waits[counter.code] = estimate.tail_wait(tail.desk_free_at, elapsed=minutes_since(tail.figured_at, now))
+            waits[counter.code] = estimate.tail_wait(tail.desk_free_at, elapsed=minutes_since(tail.figured_at, now),
+                                                     incoming_later=tail.incoming_later)
         else:
             stale[pk] = counter
     if stale:

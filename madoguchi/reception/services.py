@@ -296,14 +296,15 @@ def _join_queue(step: Step, counter: CounterInfo, codes: list[str], now: datetim
     is figured whole: their wait is the one at their place, and the tail is kept from that figure."""
     tail = _locked_tail(counter.id)
     if at_back and selectors.tail_is_fresh(tail, counter.desks, now):
-        wait, tail.desk_free_at = estimate.join_tail(
+        wait, tail.desk_free_at, tail.incoming_later = estimate.join_tail(
             tail.desk_free_at, elapsed=selectors.minutes_since(tail.figured_at, now),
-            minutes=selectors.joining_minutes(counter.id, codes, now=now))
-        tail.save(update_fields=["desk_free_at"])
+            minutes=selectors.joining_minutes(counter.id, codes, now=now), incoming_later=tail.incoming_later)
+        tail.save(update_fields=["desk_free_at", "incoming_later"])
         return wait
     figures = selectors.queue_figures(desks={counter.id: counter.desks}, now=now)[counter.id]
-    tail.figured_at, tail.desks, tail.desk_free_at = now, counter.desks, figures.desk_free_at
-    tail.save(update_fields=["figured_at", "desks", "desk_free_at"])
+    tail.figured_at, tail.desks = now, counter.desks
+    tail.desk_free_at, tail.incoming_later = figures.desk_free_at, figures.incoming_later
+    tail.save(update_fields=["figured_at", "desks", "desk_free_at", "incoming_later"])
     return next((wait for step_id, _expected, wait in figures.waiting if step_id == step.pk),
                 figures.wait_for_new_arrival)
 
@@ -319,8 +320,12 @@ def _locked_tail(counter_id: int) -> QueueTail:
 
 
 def _queue_tail_drop(*counter_ids: int) -> None:
-    """The queue of these counters changed other than at its back: figure it whole at the next join."""
-    QueueTail.objects.filter(counter_id__in=counter_ids).update(figured_at=TAIL_DROPPED)
+    """The queue of these counters changed other than at its back: figure it whole at the next join. Done once
+    the change commits, in one statement on its own: a service that changes Steps at several counters (a cancel,
+    a move) then never holds one counter's tail while waiting for another's (two such services could
+    deadlock); a registration joining in between is off by at most the tail's age."""
+    transaction.on_commit(
+        lambda: QueueTail.objects.filter(counter_id__in=counter_ids).update(figured_at=TAIL_DROPPED))
 
 
 def _wait_at_place(step: Step, desks: int, now: datetime) -> float:
@@ -406,19 +411,24 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     ``start``: the visitor is already at the desk (a console that calls and serves in one press): service
     starts in the same transaction, with both events written (called, then serving).
 
-    The usual call is the one statement that takes the first waiting visitor (a closed desk takes nobody) and
-    the one that writes them to the desk; what went wrong is read only when nobody was called.
+    The usual call is the one statement that takes the first waiting visitor (a closed or busy desk takes
+    nobody) and the one that writes them to the desk; what went wrong is read only when nobody was called.
     """
     if not 1 <= desk <= counter.desks:
         raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
                           desks=counter.desks)
-    try:
-        step = _call_next(counter=counter, clerk=clerk, desk=desk, now=_now(now), start=start)
-    except IntegrityError as error:
-        refusal = _desk_busy(counter, desk)
-        if refusal is None:
-            raise
-        raise refusal from error
+    for attempt in range(2):
+        try:
+            step = _call_next(counter=counter, clerk=clerk, desk=desk, now=_now(now), start=start)
+            break
+        except IntegrityError as error:
+            # Another press at this desk called at the same moment (one_visitor_per_desk): its visitor is there —
+            # or was already served, and the desk is free again (once more, then).
+            refusal = _desk_busy(counter, desk)
+            if refusal is not None:
+                raise refusal from error
+            if attempt:
+                raise
     if step is None:
         _check_desk(counter, desk)  # nobody called: the desk may be closed — say so, not "nobody waits"
         refusal = _desk_busy(counter, desk)
@@ -430,8 +440,10 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
 @transaction.atomic
 def _call_next(*, counter: Counter, clerk, desk: int, now: datetime, start: bool) -> Step | None:
     # The visit comes with the row (the answer shows its ticket); only the Step row is locked.
+    # A closed desk, or one still with its visitor, takes nobody (and locks nobody another desk would call).
     waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).filter(
-        ~Exists(Desk.objects.filter(counter=counter, number=desk, is_open=False))
+        ~Exists(Desk.objects.filter(counter=counter, number=desk, is_open=False)),
+        ~Exists(Step.objects.filter(counter=counter, desk=desk, status__in=Step.ACTIVE)),
     ).select_related("visit").order_by("priority_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         waiting = waiting.select_for_update(skip_locked=True, of=("self",))
@@ -564,7 +576,7 @@ def step_move(*, step: Step, counter: Counter, actor=None, now: datetime | None 
         raise DomainError(_("%(counter)s does not handle: %(procedures)s"), field="counter", counter=counter.name,
                           procedures="、".join(not_served))
     previous = locked.counter
-    _queue_tail_drop(previous.pk)
+    _queue_tail_drop(previous.pk, counter.pk)  # out of one queue, into the other (merged, maybe ahead)
     existing = locked.visit.steps.filter(counter=counter, status__in=Step.OPEN).exclude(pk=locked.pk).first()
     if existing is None:
         return _step_change(locked, StepEvent.Kind.MOVED, at=now, actor=actor, fields={"counter": counter},

@@ -4,6 +4,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def unseat_the_second_visitor_of_a_desk(apps, schema_editor):
+    """Before the constraint: where the old race left two visitors called to one desk, the later-called keeps
+    their status and loses only the desk number (the console shows them without one); nothing else changes."""
+    Step = apps.get_model("reception", "Step")
+    seated = set()
+    for step_id, counter_id, desk in Step.objects.filter(
+            status__in=["called", "serving"], desk__isnull=False).order_by("called_at", "id").values_list(
+            "id", "counter_id", "desk"):
+        if (counter_id, desk) in seated:
+            Step.objects.filter(pk=step_id).update(desk=None)
+        seated.add((counter_id, desk))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -13,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(unseat_the_second_visitor_of_a_desk, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='step',
             constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['called', 'serving'])), fields=('counter', 'desk'), name='one_visitor_per_desk'),
