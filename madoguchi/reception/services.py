@@ -93,7 +93,7 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
 def _lock_step(step_id: int) -> Step:
     # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
     # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
-    return (Step.objects.select_for_update(of=("self",)).select_related("visit", "visit__site", "counter")
+    return (Step.objects.select_for_update(of=("self",)).select_related("visit", "counter")
             .get(pk=step_id))
 
 
