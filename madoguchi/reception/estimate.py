@@ -20,6 +20,18 @@ from typing import NamedTuple
 MINIMUM_REMAINING_MINUTES = 1.0
 
 
+def _desks_free_at(serving_remaining: Sequence[float], desks_open: int) -> list[float]:
+    """When each open desk is free of the visitors being served (a heap; ``desks_open`` > 0). More visitors being
+    served than desks open (a desk just closed): the extra ones finish first on the desks that remain — list
+    scheduling queues them as work."""
+    busy = sorted(max(0.0, r) for r in serving_remaining)
+    free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
+    heapq.heapify(free_at)
+    for minutes in busy[desks_open:]:
+        heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
+    return free_at
+
+
 def estimate_wait_minutes(
     *, ahead: Sequence[float], serving_remaining: Sequence[float], desks_open: int
 ) -> float:
@@ -31,12 +43,8 @@ def estimate_wait_minutes(
     """
     if desks_open <= 0:
         return float("inf")
-    busy = sorted(max(0.0, r) for r in serving_remaining)
-    # More visitors being served than desks open (a desk just closed): the extra ones finish first
-    # on the desks that remain; list scheduling handles it by queueing them as work.
-    free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
-    heapq.heapify(free_at)
-    for minutes in [*busy[desks_open:], *ahead]:
+    free_at = _desks_free_at(serving_remaining, desks_open)
+    for minutes in ahead:
         start = heapq.heappop(free_at)
         heapq.heappush(free_at, start + max(0.0, minutes))
     return free_at[0]
@@ -52,11 +60,7 @@ def queue_waits(
     """
     if desks_open <= 0:
         return [float("inf")] * len(expected), float("inf")
-    busy = sorted(max(0.0, r) for r in serving_remaining)
-    free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
-    heapq.heapify(free_at)
-    for minutes in busy[desks_open:]:
-        heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
+    free_at = _desks_free_at(serving_remaining, desks_open)
     waits = []
     for minutes in expected:
         start = heapq.heappop(free_at)
@@ -172,11 +176,7 @@ def queue_schedule(
     if desks_open <= 0:
         return QueueSchedule([float("inf")] * len(expected), [])
     arrivals = sorted(incoming, key=lambda item: item[1])
-    busy = sorted(max(0.0, r) for r in serving_remaining)
-    free_at = busy[:desks_open] + [0.0] * max(0, desks_open - len(busy))
-    heapq.heapify(free_at)
-    for minutes in busy[desks_open:]:
-        heapq.heappush(free_at, heapq.heappop(free_at) + minutes)
+    free_at = _desks_free_at(serving_remaining, desks_open)
     arrived: list = []  # heap of (key, order, minutes) of incoming visitors queued by now
     waits: list[float] = []
     taken = 0

@@ -301,12 +301,11 @@ def _join_queue(step: Step, counter: CounterInfo, codes: list[str], now: datetim
             minutes=selectors.joining_minutes(counter.id, codes, now=now), incoming_later=tail.incoming_later)
         tail.save(update_fields=["desk_free_at", "incoming_later"])
         return wait
-    figures = selectors.queue_figures(desks={counter.id: counter.desks}, now=now)[counter.id]
+    figures, wait = _figured_at_place(step, counter.desks, now)
     tail.figured_at, tail.desks = now, counter.desks
     tail.desk_free_at, tail.incoming_later = figures.desk_free_at, figures.incoming_later
     tail.save(update_fields=["figured_at", "desks", "desk_free_at", "incoming_later"])
-    return next((wait for step_id, _expected, wait in figures.waiting if step_id == step.pk),
-                figures.wait_for_new_arrival)
+    return wait
 
 
 def _locked_tail(counter_id: int) -> QueueTail:
@@ -328,11 +327,12 @@ def _queue_tail_drop(*counter_ids: int) -> None:
         lambda: QueueTail.objects.filter(counter_id__in=counter_ids).update(figured_at=TAIL_DROPPED))
 
 
-def _wait_at_place(step: Step, desks: int, now: datetime) -> float:
-    """The estimated wait of ``step`` at its place in its counter's queue (it must be saved as queued)."""
+def _figured_at_place(step: Step, desks: int, now: datetime) -> tuple[selectors.QueueFigures, float]:
+    """Its counter's queue figured whole, and the estimated wait of ``step`` at its place in it (it must be saved
+    as queued)."""
     figures = selectors.queue_figures(desks={step.counter_id: desks}, now=now)[step.counter_id]
-    return next((wait for step_id, _expected, wait in figures.waiting if step_id == step.pk),
-                figures.wait_for_new_arrival)
+    return figures, next((wait for step_id, _expected, wait in figures.waiting if step_id == step.pk),
+                         figures.wait_for_new_arrival)
 
 
 def _told(minutes: float) -> dict:
@@ -369,7 +369,7 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     step.save(update_fields=["status", "priority_at", "queued_at"])
     # Handed on with the visit's arrival as priority, the visitor goes ahead of later arrivals: the
     # wait told is the one at that place, not at the back.
-    told = _wait_at_place(step, step.counter.desks, now)
+    _figures, told = _figured_at_place(step, step.counter.desks, now)
     _step_change(step, StepEvent.Kind.QUEUED, at=now, actor=actor, **_told(told))
     if visit.status != Visit.Status.ACTIVE:
         visit.status = Visit.Status.ACTIVE
@@ -381,12 +381,15 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
 # --- at the counter -------------------------------------------------------------------------
 
 
-def _check_desk(counter: Counter, desk: int) -> None:
-    states = dict(selectors.desk_states(counter))
-    if desk not in states:
+def _check_desk_number(counter: Counter, desk: int) -> None:
+    if not 1 <= desk <= counter.desks:
         raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
                           desks=counter.desks)
-    if not states[desk]:
+
+
+def _check_desk(counter: Counter, desk: int) -> None:
+    _check_desk_number(counter, desk)
+    if not dict(selectors.desk_states(counter))[desk]:
         raise DomainError(_("Desk %(desk)d at %(counter)s is closed."), field="desk", desk=desk,
                           counter=counter.name)
 
@@ -414,9 +417,7 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     The usual call is the one statement that takes the first waiting visitor (a closed or busy desk takes
     nobody) and the one that writes them to the desk; what went wrong is read only when nobody was called.
     """
-    if not 1 <= desk <= counter.desks:
-        raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
-                          desks=counter.desks)
+    _check_desk_number(counter, desk)
     for attempt in range(2):
         try:
             step = _call_next(counter=counter, clerk=clerk, desk=desk, now=_now(now), start=start)
@@ -606,9 +607,7 @@ def visit_cancel(*, visit: Visit, actor=None, now: datetime | None = None) -> Vi
 @transaction.atomic
 def desk_set_open(*, counter: Counter, number: int, is_open: bool, actor=None) -> Desk:
     """Open or close one desk (supervisor). A desk with a visitor at it may still close: they finish."""
-    if not 1 <= number <= counter.desks:
-        raise DomainError(_("Counter %(counter)s has desks 1–%(desks)d."), field="desk", counter=counter.name,
-                          desks=counter.desks)
+    _check_desk_number(counter, number)
     desk, _created = Desk.objects.update_or_create(counter=counter, number=number, defaults={"is_open": is_open})
     _queue_tail_drop(counter.pk)  # the open desks are the tail's length
     return desk
