@@ -27,8 +27,12 @@ class BearerTokenAuth(HttpBearer):
         token_id, _, secret = token.partition(".")
         if not token_id.isdigit() or not secret:
             return None
-        api_token = ApiToken.objects.select_related("user").filter(pk=int(token_id)).first()
-        if api_token is None or not api_token.matches(secret) or not api_token.user.is_active:
+        try:
+            # get(), not first(): no ORDER BY to build, on every API request.
+            api_token = ApiToken.objects.select_related("user").get(pk=int(token_id))
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.matches(secret) or not api_token.user.is_active:
             return None
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:

@@ -85,7 +85,7 @@ class CallNextIn(Schema):
 def step_out(step: Step) -> StepOut:
     return StepOut(
         id=step.pk, counter=step.counter.code, counter_name=step.counter.name_ja, floor=step.counter.floor,
-        counter_number=step.counter.number, procedures=sorted(step.procedures.values_list("code", flat=True)),
+        counter_number=step.counter.number, procedures=selectors.step_procedure_codes(step),
         status=step.status, desk=step.desk,
     )
 
@@ -104,7 +104,7 @@ def summary_out(request, visit: selectors.VisitSummary) -> VisitOut:
 
 
 def visit_out(request, visit: Visit) -> VisitOut:
-    steps = visit.steps.select_related("counter").prefetch_related("procedures").order_by("id")
+    steps = selectors.with_procedure_codes(visit.steps.select_related("counter")).order_by("id")
     return VisitOut(
         id=visit.pk, ticket_number=visit.ticket_number, status=visit.status, site=visit.site.code,
         life_event=visit.life_event, event_date=visit.event_date,

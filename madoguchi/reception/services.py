@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,8 +94,9 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
 def _lock_step(step_id: int) -> Step:
     # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
     # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
-    return (Step.objects.select_for_update(of=("self",)).select_related("visit", "counter")
-            .get(pk=step_id))
+    # With its procedure codes: the answer after a start, a recall or a no-show lists them.
+    return (selectors.with_procedure_codes(Step.objects.select_for_update(of=("self",)))
+            .select_related("visit", "counter").get(pk=step_id))
 
 
 def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], bool] | None = None) -> Step:
@@ -346,11 +348,13 @@ def _told(minutes: float) -> dict:
 def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
     """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left."""
     now = _now(now)
-    open_steps = list(visit.steps.filter(status__in=Step.OPEN).select_related("counter")
-                      .prefetch_related("procedures"))
-    if any(s.status != Step.Status.PENDING for s in open_steps):
+    # The statuses first (a light query): most visits end here, or wait elsewhere; only pending Steps to route
+    # are read whole, with their counters and procedures.
+    open_statuses = set(visit.steps.filter(status__in=Step.OPEN).values_list("status", flat=True))
+    if open_statuses - {Step.Status.PENDING}:
         return None  # the visitor is still waiting or being served somewhere
-    pending = [s for s in open_steps if s.status == Step.Status.PENDING]
+    pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
+                   .prefetch_related("procedures")) if open_statuses else []
     if not pending:
         if visit.status == Visit.Status.ACTIVE:
             visit.status = Visit.Status.DONE
@@ -438,14 +442,27 @@ def step_call_next(*, counter: Counter, clerk, desk: int = 1, now: datetime | No
     return step
 
 
+# A desk that may take a visitor: not closed, and not still with one. The same two NOT EXISTS the ORM writes for
+# ~Exists(Desk...) and ~Exists(Step...), written once here: compiling the two subqueries on every call was half the
+# CPU of the call's query (0.63 of 1.4 ms, measured on PostgreSQL).
+_DESK_TAKES_A_VISITOR = (  # our own table names; the values are parameters
+    f"NOT EXISTS (SELECT 1 FROM {Desk._meta.db_table} d WHERE d.counter_id = %s AND d.number = %s AND NOT d.is_open)"  # noqa: S608
+    f" AND NOT EXISTS (SELECT 1 FROM {Step._meta.db_table} s WHERE s.counter_id = %s AND s.desk = %s"
+    f" AND s.status IN ({', '.join(['%s'] * len(Step.ACTIVE))}))"
+)
+
+
+def _desk_takes_a_visitor(counter: Counter, desk: int) -> RawSQL:
+    values = (counter.pk, desk, counter.pk, desk, *(s.value for s in Step.ACTIVE))
+    return RawSQL(_DESK_TAKES_A_VISITOR, values, output_field=BooleanField())  # noqa: S611 - values as parameters
+
+
 @transaction.atomic
 def _call_next(*, counter: Counter, clerk, desk: int, now: datetime, start: bool) -> Step | None:
     # The visit comes with the row (the answer shows its ticket); only the Step row is locked.
     # A closed desk, or one still with its visitor, takes nobody (and locks nobody another desk would call).
-    waiting = Step.objects.filter(counter=counter, status=Step.Status.QUEUED).filter(
-        ~Exists(Desk.objects.filter(counter=counter, number=desk, is_open=False)),
-        ~Exists(Step.objects.filter(counter=counter, desk=desk, status__in=Step.ACTIVE)),
-    ).select_related("visit").order_by("priority_at", "id")
+    waiting = (selectors.with_procedure_codes(Step.objects.filter(counter=counter, status=Step.Status.QUEUED))
+               .filter(_desk_takes_a_visitor(counter, desk)).select_related("visit").order_by("priority_at", "id"))
     if connection.features.has_select_for_update_skip_locked:
         waiting = waiting.select_for_update(skip_locked=True, of=("self",))
     step = waiting.first()
