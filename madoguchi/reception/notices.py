@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -121,6 +121,23 @@ def _notice_text(notice: StatusNotice, step: Step, ahead: int) -> tuple[str, str
         return subject, f"{gettext('Ward office')}: {text}"
 
 
+# Whether a notice waits among the first NOTICE_WHEN_AHEAD + 1 queued at a counter: asked after every call and
+# usually answered "no". One short statement: the ORM's query below, built for that "no", took 0.7 ms of CPU, this 0.1.
+_NOTICE_AT_THE_FRONT = (  # our own table names; the values are parameters
+    f"SELECT 1 FROM {StatusNotice._meta.db_table} n WHERE n.visit_id IN (SELECT s.visit_id FROM {Step._meta.db_table} s"  # noqa: S608
+    " WHERE s.counter_id = %s AND s.status = %s ORDER BY s.priority_at, s.id LIMIT %s) LIMIT 1"
+)
+
+
+def _a_notice_at_the_front(counter_ids) -> bool:
+    with connection.cursor() as cursor:
+        for counter_id in counter_ids:
+            cursor.execute(_NOTICE_AT_THE_FRONT, [counter_id, Step.Status.QUEUED.value, NOTICE_WHEN_AHEAD + 1])
+            if cursor.fetchone() is not None:
+                return True
+    return False
+
+
 def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     """Send every notice now due at these counters: the visitor waits there with at most
     ``NOTICE_WHEN_AHEAD`` people ahead and was not told for this counter yet. Returns how many went.
@@ -132,6 +149,8 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     if not counter_ids:
         return 0
     _discard_earlier_days_once_a_day(now)
+    if not _a_notice_at_the_front(counter_ids):
+        return 0
     # A notice is due only to one of the first NOTICE_WHEN_AHEAD + 1 waiting at a counter: only their Steps are
     # looked at — a handful of rows per counter however long the queue (one query when no notice is due there).
     fronts = {counter_id: Step.objects.filter(counter_id=counter_id, status=Step.Status.QUEUED)
