@@ -65,11 +65,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Server:
+    """gunicorn as deployed (deploy/systemd/madoguchi.service): config/gunicorn.conf.py's access log and
+    /metrics over the workers, the app's request log at INFO — written to the run's var directory, as a
+    journal would take them, not to this terminal."""
+
     def __init__(self, env):
         self.port = free_port()
+        self.log = open(Path(env["MADOGUCHI_VAR_DIR"]) / "gunicorn.log", "ab")
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
-             WORKERS, "--threads", THREADS, "--log-level", "warning"], cwd=ROOT, env=env)
+            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-c", str(ROOT / "config/gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", WORKERS, "--threads", THREADS],
+            cwd=ROOT, env={**env, "LOG_LEVEL": "INFO"}, stdout=self.log, stderr=subprocess.STDOUT)
         for _ in range(100):
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
@@ -81,11 +87,14 @@ class Server:
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 def load(port: int, clients: int, seconds: float, make_request, interval: float = 0.0,
-         states: dict | None = None) -> list[float]:
+         states: dict | None = None, by_kind: dict | None = None) -> list[float]:
     """`clients` threads, each with a keep-alive connection, for `seconds`: latency of each request (ms).
+    ``by_kind``: filled with the latencies of each kind of request as well (the path's last part: call-next,
+    start, complete …).
 
     interval 0: closed loop, each client sends its next request as soon as the last is answered (the
     server's saturation). interval > 0: each client sends one request every `interval` seconds (with a
@@ -97,7 +106,7 @@ def load(port: int, clients: int, seconds: float, make_request, interval: float 
 
     def client(index):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
+        mine, kinds = [], []
         state = {} if states is None else states.setdefault(index, {})
         next_at = time.monotonic() + random.random() * interval
         while time.monotonic() < deadline:
@@ -110,6 +119,7 @@ def load(port: int, clients: int, seconds: float, make_request, interval: float 
             response = connection.getresponse()
             payload = response.read()
             mine.append((time.perf_counter() - started) * 1000)
+            kinds.append(path.rsplit("/", 1)[-1])
             if response.status == 409 and after:
                 after(state, response.status, payload)  # the clerk's desk is busy: they take another
                 continue
@@ -119,6 +129,9 @@ def load(port: int, clients: int, seconds: float, make_request, interval: float 
                 after(state, response.status, payload)
         with lock:
             latencies.extend(mine)
+            if by_kind is not None:
+                for kind, latency in zip(kinds, mine, strict=True):
+                    by_kind.setdefault(kind, []).append(latency)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
