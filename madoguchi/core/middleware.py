@@ -3,10 +3,13 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, empty
 from django_htmx.http import HttpResponseClientRedirect
 
 from .access import view_policy
@@ -203,3 +206,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             response[CSP_HEADER] = self._policy
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, with the storage made when a message is first added or read.
+
+    Django's builds the cookie-and-session storage for every request: an API call, a display's poll or a
+    congestion answer, which never show a message, paid for it (7% of a cached congestion answer's CPU).
+    A request whose messages were never touched has none to store."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
