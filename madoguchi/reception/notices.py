@@ -152,7 +152,7 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     if not _a_notice_at_the_front(counter_ids):
         return 0
     # A notice is due only to one of the first NOTICE_WHEN_AHEAD + 1 waiting at a counter: only their Steps are
-    # looked at — a handful of rows per counter however long the queue (one query when no notice is due there).
+    # looked at — a handful of rows per counter however long the queue (the check above alone when none asked).
     fronts = {counter_id: Step.objects.filter(counter_id=counter_id, status=Step.Status.QUEUED)
               .order_by("priority_at", "id")[:NOTICE_WHEN_AHEAD + 1] for counter_id in counter_ids}
     near = Q()

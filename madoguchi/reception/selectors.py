@@ -36,9 +36,10 @@ SPEED_CACHE_SECONDS = 10
 
 def with_procedure_codes(steps: QuerySet[Step]) -> QuerySet[Step]:
     """``steps`` each with its procedure codes read in the same query (``procedure_codes_joined``, comma-joined:
-    a code has no comma), for the answer that lists them after a call or a start — a second query costs the
-    call 0.3 ms more CPU than this subquery (measured on PostgreSQL). Written in SQL, as the ORM's
-    aggregate over a join would take as long to build as the query it saves."""
+    a code has no comma), for the answers that list them (a call, a start, a recall, a no-show, a visit) — a
+    second query costs the call 0.3 ms more CPU than this subquery (measured on PostgreSQL). Written in SQL, as
+    the ORM's aggregate over a join would take as long to build as the query it saves. For a top-level query of
+    Steps only (the subquery names the table ``reception_step``; inside Subquery/Exists/__in it is renamed)."""
     aggregate = ("string_agg(p.code, ',')" if connection.vendor == "postgresql" else "group_concat(p.code, ',')")
     through = Step.procedures.through._meta.db_table
     return steps.annotate(procedure_codes_joined=RawSQL(  # noqa: S611 - our own table names, no value

@@ -350,11 +350,13 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     now = _now(now)
     # The statuses first (a light query): most visits end here, or wait elsewhere; only pending Steps to route
     # are read whole, with their counters and procedures.
-    open_statuses = set(visit.steps.filter(status__in=Step.OPEN).values_list("status", flat=True))
+    open_statuses = set(visit.steps.filter(status__in=Step.OPEN).order_by().values_list("status", flat=True))
     if open_statuses - {Step.Status.PENDING}:
         return None  # the visitor is still waiting or being served somewhere
     pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
                    .prefetch_related("procedures")) if open_statuses else []
+    if open_statuses and not pending:
+        return None  # pending a moment ago, not now: another change moved them and routes the visit itself
     if not pending:
         if visit.status == Visit.Status.ACTIVE:
             visit.status = Visit.Status.DONE
