@@ -125,12 +125,13 @@ def expected_handling_minutes(
 class QueueSchedule(NamedTuple):
     """A queue as list scheduling lays it out: each waiting visitor's wait, when each open desk is free
     after all of them (sorted; empty when no desk is open), and the visitors still to be handed in after
-    that ((minutes until they arrive, their handling minutes), by arrival) — together the queue's tail,
-    which one more visitor joining at the back is laid onto (``join_tail``)."""
+    that ((minutes until they arrive, their handling minutes, their rank in priority order among them), by
+    arrival) — together the queue's tail, which one more visitor joining at the back is laid onto
+    (``join_tail``)."""
 
     waits: list[float]
     desk_free_at: list[float]
-    incoming_later: list[tuple[float, float]] = []
+    incoming_later: list[tuple[float, float, int]] = []
 
     @property
     def wait_for_new_arrival(self) -> float:
@@ -191,33 +192,49 @@ def queue_schedule(
             heapq.heappush(free_at, start + max(0.0, heapq.heappop(arrived)[2]))
             continue
         if index == count:
-            return QueueSchedule(waits, sorted([start, *free_at]), [(a[1], a[2]) for a in arrivals[taken:]])
+            return QueueSchedule(waits, sorted([start, *free_at]), _ranked(arrivals[taken:]))
         waits.append(start)
         heapq.heappush(free_at, start + max(0.0, expected[index]))
         index += 1
 
 
+def _ranked(arrivals: Sequence[tuple[object, float, float]]) -> list[tuple[float, float, int]]:
+    """(minutes until arriving, handling minutes, rank in priority order) of incoming visitors (key, arrives,
+    handling), by arrival: the tail keeps their order of priority without their keys."""
+    by_priority = sorted(range(len(arrivals)), key=lambda i: (arrivals[i][0], i))
+    rank = {i: r for r, i in enumerate(by_priority)}
+    return [(arrivals[i][1], arrivals[i][2], rank[i]) for i in range(len(arrivals))]
+
+
 def join_tail(desk_free_at: Sequence[float], *, elapsed: float, minutes: float,
-              incoming_later: Sequence[tuple[float, float]] = ()) -> tuple[float, list[float], list[tuple]]:
+              incoming_later: Sequence[Sequence[float]] = ()) -> tuple[float, list[float], list[tuple]]:
     """One more visitor joins at the back of a queue whose tail is ``desk_free_at`` and ``incoming_later``
     (``QueueSchedule``'s, in minutes after it was figured), ``elapsed`` minutes after it was figured: (their
     wait from now, the tail with them, the visitors still to be handed in after them). The same list
-    scheduling, one visitor on: a desk that frees takes a visitor handed in by then first (they came
-    earlier: their priority is ahead of anyone joining now), else the joiner — at once if it has stood free
-    since. Joining right after the figure (``elapsed`` 0), the wait is that of the queue figured whole with
-    them at the back."""
+    scheduling, one visitor on: a desk that frees takes the first in priority order of the visitors handed in
+    by then (they came earlier: their priority is ahead of anyone joining now); if none has, and one arrives
+    before the joiner, the desk waits for them; else it takes the joiner — at once if it has stood free since.
+    Joining right after the figure (``elapsed`` 0), the wait is that of the queue figured whole with them at
+    the back."""
+    # An entry without its rank (a tail kept before ranks were) is ranked by arrival.
+    later = sorted((item[0], item[1], item[2] if len(item) > 2 else n)
+                   for n, item in enumerate(sorted(incoming_later)))
     if not desk_free_at:
-        return float("inf"), [], list(incoming_later)
+        return float("inf"), [], later
     free_at = list(desk_free_at)
     heapq.heapify(free_at)
-    later = sorted(incoming_later)
+    arrived: list[tuple[int, float, float]] = []  # heap of (rank, arrives, handling) handed in by the desk's time
     taken = 0
     while True:
         start = heapq.heappop(free_at)
-        if taken < len(later) and later[taken][0] <= max(start, elapsed):
-            arrives, handling = later[taken]
-            heapq.heappush(free_at, max(start, arrives) + max(0.0, handling))
+        if not arrived and taken < len(later) and start < later[taken][0] <= elapsed:
+            start = later[taken][0]  # the desk stands free until the next one handed in arrives
+        while taken < len(later) and later[taken][0] <= start:
+            arrives, handling, rank = later[taken]
+            heapq.heappush(arrived, (rank, arrives, handling))
             taken += 1
+        if arrived:
+            heapq.heappush(free_at, start + max(0.0, heapq.heappop(arrived)[2]))
             continue
         begin = max(start, elapsed)
         heapq.heappush(free_at, begin + max(0.0, minutes))

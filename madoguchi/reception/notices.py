@@ -96,7 +96,7 @@ def status_notice_subscribe(*, visit: Visit, channel: str, address: str, languag
 
 
 def _waiting_counters(visit: Visit) -> list[int]:
-    return list(visit.steps.filter(status=Step.Status.QUEUED).values_list("counter_id", flat=True))
+    return list(visit.steps.filter(status=Step.Status.QUEUED).order_by().values_list("counter_id", flat=True))
 
 
 @transaction.atomic(savepoint=False)  # one statement: inside a caller's transaction it needs no savepoint

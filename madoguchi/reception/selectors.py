@@ -189,8 +189,9 @@ class QueueFigures:
     wait_for_new_arrival: float = 0.0
     # When each open desk is free after everyone waiting (minutes from now, sorted): the queue's tail.
     desk_free_at: list[float] = field(default_factory=list)
-    # The visitors still to be handed in after everyone waiting: (minutes until they arrive, handling minutes).
-    incoming_later: list[tuple[float, float]] = field(default_factory=list)
+    # The visitors still to be handed in after everyone waiting: (minutes until they arrive, handling minutes,
+    # rank in priority order among them).
+    incoming_later: list[tuple[float, float, int]] = field(default_factory=list)
 
     def lay_out(self, rows: list[tuple[int, tuple, float]], incoming=()) -> None:
         """Set the waits and the tail from the waiting ``rows`` (step id, priority key, expected minutes)."""
@@ -253,8 +254,8 @@ def _incoming(desks: dict[int, int], now: datetime, learnt, factors, gaps, known
     visits: dict[int, dict] = {}
     seen: set[int] = set()
     for step_id, visit_id, counter_id, code, counter_desks, status, called_at, started_at, priority_at, procedure in (
-        steps.values_list("id", "visit_id", "counter_id", "counter__code", "counter__desks", "status", "called_at",
-                          "started_at", "visit__priority_at", "procedures__code")
+        steps.order_by("id").values_list("id", "visit_id", "counter_id", "counter__code", "counter__desks", "status",
+                                         "called_at", "started_at", "visit__priority_at", "procedures__code")
     ):
         if procedure is not None:
             codes.setdefault(step_id, []).append(procedure)
@@ -426,7 +427,12 @@ def visit_active_step(visit: Visit) -> Step | None:
 
 
 def visit_by_token(token: str) -> Visit | None:
-    return Visit.objects.select_related("site").filter(status_token=token).first()
+    # get(), not first(): the token is unique, and first() would sort by the visits' default ordering on every
+    # poll of every phone.
+    try:
+        return Visit.objects.select_related("site").get(status_token=token)
+    except Visit.DoesNotExist:
+        return None
 
 
 @dataclass
@@ -583,7 +589,8 @@ def status_version(visit: Visit, *, now: datetime | None = None) -> str:
     closed desks, and the minute (the estimate moves as service time passes). Equal versions show the
     same page, so the status page's poll answers 304 without computing the queue."""
     now = now or timezone.now()
-    steps = sorted(visit.steps.values_list("id", "counter_id", "status"))
+    # Sorted here: the Steps' default ordering would join the visit to sort by it, on every poll.
+    steps = sorted(visit.steps.order_by().values_list("id", "counter_id", "status"))
     current = next((s for s in steps if s[2] in (Step.Status.QUEUED, *Step.ACTIVE)), None)
     last_event, closed = 0, ""
     if current is not None:

@@ -54,11 +54,33 @@ def test_a_visitor_still_on_the_way_from_another_counter_goes_ahead_of_one_joini
     # the second waits for the first (5 minutes) and then for the one handed in (10 more).
     schedule = estimate.queue_schedule(expected=[], keys=[], serving_remaining=[], desks_open=1,
                                        incoming=[((0, -1), 1.0, 10.0)])
-    assert schedule.desk_free_at == [0.0] and schedule.incoming_later == [(1.0, 10.0)]
+    assert schedule.desk_free_at == [0.0] and schedule.incoming_later == [(1.0, 10.0, 0)]
     wait, tail, later = estimate.join_tail(schedule.desk_free_at, elapsed=0.0, minutes=5.0,
                                            incoming_later=schedule.incoming_later)
-    assert wait == 0.0 and later == [(1.0, 10.0)]
+    assert wait == 0.0 and later == [(1.0, 10.0, 0)]
     assert estimate.join_tail(tail, elapsed=0.0, minutes=5.0, incoming_later=later)[0] == 15.0
+
+
+def test_visitors_handed_in_take_a_free_desk_in_priority_order_not_arrival_order():
+    # Found by the property above: three desks, two waiting (3 and 4 minutes); on their way, A (arriving at minute
+    # 2, 1 minute, priority ahead of everyone waiting) and B (arriving at minute 1, 2 minutes, behind the first
+    # waiting). A 2-minute joiner takes the free desk; at minute 2 it frees with A and B both there: A first (ahead
+    # in priority), B at minute 3 with the next desk, and a second joiner at minute 3 too — the tail said 4,
+    # serving B before A because B arrived first.
+    schedule = estimate.queue_schedule(expected=[3.0, 4.0], keys=[(0, 0), (1, 0)], serving_remaining=[], desks_open=3,
+                                       incoming=[((0, -1), 2.0, 1.0), ((1, -1), 1.0, 2.0)])
+    first, tail, later = estimate.join_tail(schedule.desk_free_at, elapsed=0.0, minutes=2.0,
+                                            incoming_later=schedule.incoming_later)
+    second, _tail, _later = estimate.join_tail(tail, elapsed=0.0, minutes=0.0, incoming_later=later)
+    whole = estimate.queue_schedule(expected=[3.0, 4.0, 2.0, 0.0], keys=[(0, 0), (1, 0), (2, 0), (3, 0)],
+                                    serving_remaining=[], desks_open=3,
+                                    incoming=[((0, -1), 2.0, 1.0), ((1, -1), 1.0, 2.0)])
+    assert (first, second) == (0.0, 3.0) == (whole.waits[2], whole.waits[3])
+
+
+def test_a_tail_kept_before_ranks_ranks_its_visitors_by_arrival():
+    wait, _tail, later = estimate.join_tail([0.0], elapsed=0.0, minutes=1.0, incoming_later=[[0.0, 2.0], [1.0, 2.0]])
+    assert wait == 4.0 and later == []
 
 
 def test_time_passes_on_a_tail_a_free_desk_takes_the_joiner_at_once_and_no_desk_means_unknown():
