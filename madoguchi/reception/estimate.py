@@ -242,7 +242,7 @@ def join_tail(desk_free_at: Sequence[float], *, elapsed: float, minutes: float,
 
 
 def tail_wait(desk_free_at: Sequence[float], *, elapsed: float,
-              incoming_later: Sequence[tuple[float, float]] = ()) -> float:
+              incoming_later: Sequence[Sequence[float]] = ()) -> float:
     """The wait of one more visitor joining at the back ``elapsed`` minutes after the tail was figured."""
     return join_tail(desk_free_at, elapsed=elapsed, minutes=0.0, incoming_later=incoming_later)[0]
 

@@ -285,7 +285,8 @@ class QueueTail(models.Model):
     figured_at = models.DateTimeField()
     desks = models.PositiveSmallIntegerField(default=0)  # the counter's desk count when figured
     desk_free_at = models.JSONField(default=list)
-    # The visitors still to be handed in after everyone waiting: [minutes until they arrive, handling minutes].
+    # The visitors still to be handed in after everyone waiting: [minutes until they arrive, handling minutes,
+    # rank in priority order among them] (``estimate.QueueSchedule.incoming_later``).
     incoming_later = models.JSONField(default=list)
 
     def __str__(self) -> str:

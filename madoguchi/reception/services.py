@@ -353,17 +353,17 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     open_statuses = set(visit.steps.filter(status__in=Step.OPEN).order_by().values_list("status", flat=True))
     if open_statuses - {Step.Status.PENDING}:
         return None  # the visitor is still waiting or being served somewhere
-    pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
-                   .prefetch_related("procedures")) if open_statuses else []
-    if open_statuses and not pending:
-        return None  # pending a moment ago, not now: another change moved them and routes the visit itself
-    if not pending:
+    if not open_statuses:
         if visit.status == Visit.Status.ACTIVE:
             visit.status = Visit.Status.DONE
             visit.completed_at = now
             visit.save(update_fields=["status", "completed_at"])
             notices.status_notice_discard(visit=visit)  # the address lives only as long as the visit
         return None
+    pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
+                   .prefetch_related("procedures"))
+    if not pending:
+        return None  # pending a moment ago, not now: another change moved them and routes the visit itself
     plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
                                  last=s.counter.is_cashier) for s in pending]
     all_codes = {code for s in plain for code in s.procedures}
