@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.mynumber import random_text_without_number
+
 
 def _token_secret(token_id: int, salt: str) -> str:
     # The token is derived from a random salt and the server secret, so the database alone
@@ -16,11 +18,15 @@ def _token_secret(token_id: int, salt: str) -> str:
     return hmac.new(key, f"{token_id}:{salt}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
+def new_token_salt() -> str:
+    return random_text_without_number(secrets.token_hex)
+
+
 class ApiToken(models.Model):
     """A bearer token for the API: ``Authorization: Bearer <id>.<secret>``. One per user."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token")
-    salt = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
+    salt = models.CharField(max_length=64, default=new_token_salt, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.core.mynumber import random_text_without_number
+
 
 def new_status_token() -> str:
-    # The visitor's status URL: unguessable, carries no personal data.
-    return secrets.token_urlsafe(16)
+    # The visitor's status URL: unguessable, carries no personal data (nor anything that reads as it).
+    return random_text_without_number(lambda: secrets.token_urlsafe(16))
 
 
 class Channel(models.TextChoices):

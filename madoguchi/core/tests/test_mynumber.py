@@ -17,6 +17,7 @@ from madoguchi.core.mynumber import (
     find_individual_numbers,
     fold,
     is_valid_individual_number,
+    random_text_without_number,
     refuse_individual_number,
 )
 
@@ -199,3 +200,17 @@ dates = st.dates().map(lambda d: d.isoformat()) | st.dates().map(lambda d: f"{d.
 def test_a_phone_number_next_to_a_date_is_never_refused(phone, day, between):
     assert not contains_individual_number(phone + between + day)
     assert not contains_individual_number(day + between + phone)
+
+
+def test_a_random_salt_or_token_that_reads_as_a_number_is_drawn_again():
+    # A hex salt once held a run of exactly twelve digits with a valid check digit; the database scan of
+    # the typed-text guard found it (CI, 1 Dec 2026). Such draws are thrown away.
+    from madoguchi.core.models import ApiToken, new_token_salt
+    from madoguchi.reception.models import Visit, new_status_token
+
+    draws = iter([f"ab{valid()}cd", f"{valid('43218765093')[:6]}-{valid('43218765093')[6:]}", "ab12cd"])
+    assert random_text_without_number(lambda: next(draws)) == "ab12cd"
+    assert ApiToken._meta.get_field("salt").default is new_token_salt
+    assert Visit._meta.get_field("status_token").default is new_status_token
+    assert not any(contains_individual_number(new_token_salt()) for _ in range(2000))
+    assert not any(contains_individual_number(new_status_token()) for _ in range(2000))

@@ -137,7 +137,9 @@ def test_the_monthly_report_is_a_japanese_pdf_with_the_figures(analyst, history)
 
     yesterday = timezone.localdate() - timedelta(days=1)
     month = yesterday.strftime("%Y-%m")
-    services.intervention_record(day=yesterday - timedelta(days=2), title="受付にポスターを掲示", service="prefill")
+    # Inside the reported month even on its first days (the 1st–3rd once put it in the month before).
+    day = max(yesterday - timedelta(days=2), yesterday.replace(day=1))
+    services.intervention_record(day=day, title="受付にポスターを掲示", service="prefill")
     response = analyst.get(reverse("insights:monthly") + f"?month={month}&site=honcho")
 
     assert response["Content-Type"] == "application/pdf"

@@ -18,6 +18,20 @@ from madoguchi.reception.models import Visit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _away_from_midnight(monkeypatch):
+    """A booking "10 minutes from now" or "30 minutes ago" must fall on today: within 90 minutes of
+    midnight (JST) the clock is moved two hours into the day (it still runs). Without it five tests
+    failed in CI between 23:50 and 24:00 JST, when the slot 10 minutes ahead was tomorrow's."""
+    real_now = timezone.now
+    local = timezone.localtime(real_now())
+    minutes = local.hour * 60 + local.minute
+    if minutes < 90:
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(hours=2))
+    elif minutes >= 24 * 60 - 90:
+        monkeypatch.setattr(timezone, "now", lambda: real_now() - timedelta(hours=2))
+
+
 def first_free_time(client, group="moving", *, times: int = 1) -> tuple[str, str]:
     """The first free time of the first day offered with at least ``times`` free times (late in the
     afternoon today may have only one left)."""
