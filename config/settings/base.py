@@ -280,6 +280,11 @@ PAYMENT_REGISTER_FLOAT_YEN = env_int("PAYMENT_REGISTER_FLOAT_YEN", 30000)
 # The counters' opening hours on an open day (the congestion page says "closed now, opens at …" outside
 # them; madoguchi.core.dates has the closed days). Appointment hours are per group in catalog/appointments.
 OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-17:15")
+# The lunch rotation (昼休みの交代): the counters stay open while staff take lunch in turns. The staffing
+# plan keeps it: in these hours each section has this share of its staff fewer (a sixth by default), and
+# the plan moves no one who is at lunch. LUNCH_HOURS="" when the office has none.
+LUNCH_HOURS = os.environ.get("LUNCH_HOURS", "12:00-13:00")
+LUNCH_SHARE = os.environ.get("LUNCH_SHARE", "0.17")
 
 # Notices to residents who ask on their ticket's status page to be told when their turn is near: one
 # sender class per channel (see madoguchi.core.senders for the interface a ward's SMS gateway

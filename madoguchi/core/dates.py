@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 import jpholiday
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,31 @@ def office_hours() -> tuple[time, time]:
     """When the counters are open on an open day (``OFFICE_HOURS`` = "08:30-17:15")."""
     opens, closes = getattr(settings, "OFFICE_HOURS", "08:30-17:15").split("-")
     return time.fromisoformat(opens), time.fromisoformat(closes)
+
+
+def lunch_away_by_hour() -> dict[int, float]:
+    """The lunch rotation (昼休みの交代): clock hour → the share of each section's staff at lunch then.
+    ``LUNCH_HOURS`` ("12:00-13:00"; "" for none) when the rotation runs, ``LUNCH_SHARE`` (0.17: a sixth)
+    the share away at any moment of it; an hour it covers in part counts that part ("11:30-13:30" is half
+    the share at 11:00 and 13:00). Raises ``ImproperlyConfigured`` on a value it cannot read (a system
+    check reports it at ``migrate`` and ``check``)."""
+    hours = (getattr(settings, "LUNCH_HOURS", "12:00-13:00") or "").strip()
+    if not hours:
+        return {}
+    try:
+        first, last = (time.fromisoformat(part.strip()) for part in hours.split("-"))
+        share = float(getattr(settings, "LUNCH_SHARE", 0.17))
+    except (TypeError, ValueError) as error:
+        raise ImproperlyConfigured(f"LUNCH_HOURS must read like 12:00-13:00 and LUNCH_SHARE like 0.17: {error}") \
+            from error
+    start, end = first.hour * 60 + first.minute, last.hour * 60 + last.minute
+    if not 0 <= share < 1 or end <= start:
+        raise ImproperlyConfigured("LUNCH_SHARE must be at least 0 and below 1, and LUNCH_HOURS end after it starts.")
+    away = {}
+    for hour in range(start // 60, (end - 1) // 60 + 1):
+        covered = min(end, (hour + 1) * 60) - max(start, hour * 60)
+        away[hour] = share * covered / 60
+    return away
 
 
 @dataclass(frozen=True)

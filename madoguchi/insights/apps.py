@@ -6,3 +6,6 @@ class InsightsConfig(AppConfig):
     name = "madoguchi.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the lunch rotation's check

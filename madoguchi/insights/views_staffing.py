@@ -1,6 +1,7 @@
 """The supervisor's staffing suggestion: one desk to move now, with its expected effect, and accept."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -53,7 +54,7 @@ def staffing_page(request):
         "counter": counters[row.code], "visitors": round(row.visitors),
         "mean_keep": _minutes(row.mean_keep), "mean_plan": _minutes(row.mean_plan),
         "p90_keep": _minutes(row.worst_p90_keep), "p90_plan": _minutes(row.worst_p90_plan),
-        "desks": [(row.desks[hour], row.desks[hour] - row.desks_now) for hour in plan.hours],
+        "desks": [(row.desks[hour], row.desks[hour] - row.desks_kept[hour]) for hour in plan.hours],
     } for row in plan.outlook if row.visitors >= 0.5 or any(row.desks.values())]
     # No move, yet waits over the target: say why (every desk of the counter open, or none to spare in its
     # section), so that "no move" never reads as "no problem".
@@ -62,8 +63,11 @@ def staffing_page(request):
          "desks": counters[row.code].desks}
         for row in plan.outlook if (row.worst_p90_keep is None and row.visitors >= 0.5)
         or (row.worst_p90_keep is not None and row.worst_p90_keep > target)]
+    lunch = [hour for hour in plan.hours if view.lunch.get(hour)]
     return render(request, "insights/staffing.html", {
-        "target": target, "view": view, "moves": moves, "outlook": outlook, "hours": plan.hours, "stuck": stuck})
+        "target": target, "view": view, "moves": moves, "outlook": outlook, "stuck": stuck,
+        "hours": [(hour, hour in lunch) for hour in plan.hours],
+        "lunch": {"hours": settings.LUNCH_HOURS, "percent": round(100 * max(view.lunch.values()))} if lunch else None})
 
 
 @requires(Capability.SUPERVISE)

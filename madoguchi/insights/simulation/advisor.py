@@ -300,7 +300,7 @@ def advised_run(office: Office, profile: Profile, plan: Plan, visits) -> PolicyR
 class LiveCounter:
     code: str
     section: object  # counters of one section (and site) share staff
-    desks_open: int  # now: the staff the plan keeps for the rest of the day
+    desks_open: int  # now: the staff the plan keeps for the rest of the day (less those at lunch)
     desks: int  # desks the counter has (a closed one can be opened)
     backlog: float  # desk-minutes of work there now: the waiting visitors' handling and the rest of those served
     waiting: int  # visitors in the queue now
@@ -328,6 +328,7 @@ class CounterOutlook:
     worst_p90_plan: float | None
     desks: dict[int, int]  # the plan's desks per hour
     desks_now: int
+    desks_kept: dict[int, int]  # per hour if nothing moves: those open now, less the lunch rotation
 
 
 @dataclass(frozen=True)
@@ -346,11 +347,42 @@ def _outlook(figures: list[HourWait] | None) -> tuple[float, float | None, float
     return visitors, mean, max((h.p90 for h in figures if h.visitors > 0), default=0.0)
 
 
+def desks_kept(counters: list[LiveCounter], hours: list[int], away: dict[int, float] | None = None
+               ) -> dict[str, dict[int, int]]:
+    """Each counter's desks, hour by hour, if nothing moves: those open now, less the section's staff at
+    lunch. ``away``: hour → the share of a section's staff at lunch then (the lunch rotation); when the
+    first hour is itself a lunch hour, those at lunch now come back after it. A section's desks of an hour
+    are its staff today × (1 − the share away), rounded; a desk leaves the counter with the most open (a
+    counter with a desk open keeps one) and comes back to the one with the most closed."""
+    away = away or {}
+    kept = {c.code: {} for c in counters}
+    sections: dict[object, list[LiveCounter]] = defaultdict(list)
+    for c in counters:
+        sections[c.section].append(c)
+    for members in sections.values():
+        open_now = sum(c.desks_open for c in members)
+        staff = open_now / (1 - away.get(hours[0], 0.0)) if hours else open_now
+        floor = sum(1 for c in members if c.desks_open > 0)
+        for hour in hours:
+            total = min(sum(c.desks for c in members), max(floor, round(staff * (1 - away.get(hour, 0.0)))))
+            desks = {c.code: c.desks_open for c in members}
+            while sum(desks.values()) > total:
+                leaving = max((c for c in members if desks[c.code] > 1), key=lambda c: desks[c.code])
+                desks[leaving.code] -= 1
+            while sum(desks.values()) < total:
+                back = max((c for c in members if desks[c.code] < c.desks), key=lambda c: c.desks - desks[c.code])
+                desks[back.code] += 1
+            for code, count in desks.items():
+                kept[code][hour] = count
+    return kept
+
+
 def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_minute: float, cv: float,
-                     p90_target: float, min_gain: float = 0.0) -> LivePlan:
+                     p90_target: float, min_gain: float = 0.0, away: dict[int, float] | None = None) -> LivePlan:
     """Desks per counter for each hour left today, from the work waiting now and the forecast of the
-    hours to come, with the desks each section has open now; the moves hour by hour (a desk moved at
-    10:00 and back at 12:00 is two moves) with the p90 wait of the hour at both counters, kept and planned.
+    hours to come, with the desks each section has open now less its lunch rotation (``away``, see
+    ``desks_kept``: the plan moves no one who is at lunch); the moves hour by hour (a desk moved at 10:00
+    and back at 12:00 is two moves) with the p90 wait of the hour at both counters, kept and planned.
     ``min_gain``: what a move must save, in the search's cost (a visitor waiting ``p90_target`` minutes
     costs ``p90_target``) — the page asks one visitor's target-long wait, so desks do not shuffle for
     a minute's gain.
@@ -359,7 +391,7 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
              if closes_minute > now_minute else [])
     window = (now_minute, closes_minute)
     load = {c.code: {h: CounterHour(c.arrivals.get(h, 0.0) / 60.0, c.mean_handling) for h in hours} for c in counters}
-    current = {c.code: {h: c.desks_open for h in hours} for c in counters}
+    current = desks_kept(counters, hours, away)
     sections: dict[object, list[str]] = defaultdict(list)
     for c in counters:
         sections[c.section].append(c.code)
@@ -376,7 +408,10 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
 
     moves = []
     for index, hour in enumerate(hours):
-        before = {c: (plan[c][hours[index - 1]] if index else current[c][hour]) for c in plan}
+        # What stands at the hour if no one moves then: the plan of the hour before, with the rotation's
+        # change of the hour (who goes to lunch, who comes back) — a desk left for lunch is not a move.
+        before = {c: (max(0, plan[c][hours[index - 1]] + current[c][hour] - current[c][hours[index - 1]])
+                      if index else current[c][hour]) for c in plan}
         for move in desk_moves(hour, before, {c: plan[c][hour] for c in plan}, sections):
             giver, taker = move.from_counter, move.to_counter
             moves.append(TimedMove(hour, giver, taker, move.desks,
@@ -390,5 +425,5 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
             visitors = sum(load[c.code][h].arrivals_per_minute * max(0.0, min((h + 1) * 60.0, closes_minute)
                                                                      - max(h * 60.0, now_minute)) for h in hours)
         outlook.append(CounterOutlook(c.code, visitors, mean_keep, mean_plan, worst_keep, worst_plan, plan[c.code],
-                                      c.desks_open))
+                                      c.desks_open, current[c.code]))
     return LivePlan(hours, moves, outlook, p90_target)

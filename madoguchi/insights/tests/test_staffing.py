@@ -5,16 +5,18 @@ another. Pure planning first, then the real database (history → forecast → p
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
-from madoguchi.core.dates import next_office_day
+from madoguchi.core.dates import lunch_away_by_hour, next_office_day
 from madoguchi.core.roles import Role
 from madoguchi.insights import staffing
+from madoguchi.insights.checks import lunch_rotation_readable
 from madoguchi.insights.models import CounterHourRollup, RollupDay, VisitRollup
-from madoguchi.insights.simulation.advisor import LiveCounter, plan_rest_of_day
+from madoguchi.insights.simulation.advisor import LiveCounter, desks_kept, plan_rest_of_day
 from madoguchi.reception import services
 from madoguchi.reception.selectors import desk_states
 
@@ -65,6 +67,59 @@ def test_small_gains_move_no_desk_and_after_closing_there_is_nothing_to_plan():
                             min_gain=30).moves == []
     late = plan_rest_of_day(counters, now_minute=CLOSES, closes_minute=CLOSES, cv=0.5, p90_target=30)
     assert late.hours == [] and late.moves == []
+
+
+def test_the_lunch_rotation_is_kept_and_leaving_for_lunch_is_not_a_move():
+    counters = [counter("cert", "koseki", 4, 4), counter("move", "koseki", 2, 4), counter("nhi", "kokuho", 6, 6)]
+    kept = desks_kept(counters, list(range(9, 17)), {12: 0.17})
+    # a sixth of six desks away at 12:00 in each section, from the counter with the most open; back at 13:00
+    assert [kept["cert"][h] for h in (11, 12, 13)] == [4, 3, 4] and kept["move"][12] == 2
+    assert [kept["nhi"][h] for h in (11, 12, 13)] == [6, 5, 6]
+    quiet = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30,
+                             away={12: 0.17})
+    assert quiet.moves == []
+    assert section_desks(quiet, counters, "koseki") == {**dict.fromkeys(range(9, 17), 6), 12: 5}
+    assert all(row.desks == row.desks_kept for row in quiet.outlook)
+
+    # Work waiting at 移動: desks move from 証明 now and back when it is cleared, the same moves as without a
+    # rotation; the lunch hour has one desk fewer in the section, and leaving for lunch or coming back is no move.
+    busy = [counter("cert", "koseki", 4, 4), counter("move", "koseki", 2, 4, waiting=30),
+            counter("nhi", "kokuho", 6, 6)]
+    plan = plan_rest_of_day(busy, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30,
+                            away={12: 0.17})
+    no_lunch = plan_rest_of_day(busy, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30)
+
+    def moves(p):
+        return [(m.hour, m.from_counter, m.to_counter, m.desks) for m in p.moves]
+    assert moves(plan) == moves(no_lunch) and moves(plan)[0][:3] == (9, "cert", "move")
+    assert section_desks(plan, busy, "koseki")[12] == 5 and section_desks(plan, busy, "koseki")[13] == 6
+
+
+def test_during_lunch_those_at_lunch_come_back_after_it():
+    counters = [counter("cert", "koseki", 3, 4), counter("move", "koseki", 2, 4), counter("one", "solo", 1, 1)]
+    kept = desks_kept(counters, [12, 13, 14], {12: 0.17})
+    assert sum(kept[c][12] for c in ("cert", "move")) == 5 and sum(kept[c][13] for c in ("cert", "move")) == 6
+    assert kept["one"] == {12: 1, 13: 1, 14: 1}  # a counter of one desk keeps it
+
+
+@pytest.mark.parametrize(("hours", "share", "away"), [
+    ("12:00-13:00", "0.17", {12: 0.17}),
+    ("11:30-13:30", "0.2", {11: 0.1, 12: 0.2, 13: 0.1}),
+    ("", "0.17", {}),
+])
+def test_the_lunch_rotation_is_read_from_the_settings(settings, hours, share, away):
+    settings.LUNCH_HOURS, settings.LUNCH_SHARE = hours, share
+    assert lunch_away_by_hour() == pytest.approx(away)
+    assert lunch_rotation_readable(None) == []
+
+
+@pytest.mark.parametrize(("hours", "share"), [("noon", "0.17"), ("13:00-12:00", "0.17"), ("12:00-13:00", "1"),
+                                              ("12:00-13:00", "a sixth")])
+def test_a_lunch_rotation_it_cannot_read_is_a_configuration_error(settings, hours, share):
+    settings.LUNCH_HOURS, settings.LUNCH_SHARE = hours, share
+    with pytest.raises(ImproperlyConfigured):
+        lunch_away_by_hour()
+    assert [error.id for error in lunch_rotation_readable(None)] == ["insights.E001"]
 
 
 TOKYO = timezone.get_fixed_timezone(9 * 60)
@@ -152,12 +207,16 @@ def test_the_supervisor_accepts_the_suggestion_and_the_desks_change(site, browse
 
 
 @pytest.mark.django_db
-def test_with_no_queue_and_no_history_the_page_says_no_move_is_needed_in_japanese(client, site):
+def test_with_no_queue_and_no_history_the_page_says_no_move_is_needed_in_japanese(client, site, settings):
+    settings.LUNCH_HOURS = "08:00-18:00"  # every hour planned, whatever the time of the test
     client.force_login(UserFactory(role=Role.SUPERVISOR))
     response = client.get("/staff/insights/staffing/")
     text = response.content.decode()
     assert response.status_code == 200
     assert "移動は不要です" in text and "まだ実績がありません" in text and "Staffing" not in text
+    assert "昼休みの交代を含めています：08:00-18:00 は各課の職員の約17%が休憩中" in text and "（昼休み交代）" in text
+    settings.LUNCH_HOURS = ""
+    assert "昼休み" not in client.get("/staff/insights/staffing/").content.decode()
     client.force_login(UserFactory(role=Role.COUNTER))
     assert client.get("/staff/insights/staffing/").status_code == 403
 
