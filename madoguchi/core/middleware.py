@@ -79,6 +79,9 @@ class TypedTextGuardMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         fields = [f"?{name}" for name in find_individual_numbers(_multi(request.GET))]
         problems = [f"?{name}" for name in _control_characters(_multi(request.GET))]
+        # The path's own values (/counters/<code>/…): a NUL there reached PostgreSQL, which refuses it (a 500).
+        problems += [f"/{name}" for name in _control_characters(
+            {key: value for key, value in view_kwargs.items() if isinstance(value, str)})]
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if content_type == "application/json":

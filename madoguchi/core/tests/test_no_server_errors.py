@@ -103,6 +103,21 @@ def test_no_form_post_answers_5xx_to_odd_values(known):
 
 
 @pytest.mark.django_db
+def test_a_control_character_in_a_path_is_refused_everywhere_the_api_included(known):
+    # /api/v1/counters/koseki%00/call-next was a 500 on PostgreSQL (it refuses NUL in text).
+    admin = _clients()["administrator"]
+    checked = 0
+    for route in sorted(set(_routes(get_resolver()))):
+        if not re.search(r"<(?:str:)?\w+>", route):
+            continue
+        for path in _paths(route, {name: ["x%00", "x%1B"] for name in re.findall(r"<(?:str:)?(\w+)>", route)}):
+            for response in (admin.get(path), admin.post(path, "{}", content_type="application/json")):
+                assert 400 <= response.status_code < 500, f"{path} → {response.status_code}"
+            checked += 1
+    assert checked > 10
+
+
+@pytest.mark.django_db
 def test_the_review_s_fourteen_inputs_answer_4xx_or_a_page(known):
     admin = _clients()["administrator"]
     for url in ["/staff/supervisor/summary/?date=2026-02-30", "/staff/appointments/?day=2026-02-30",
