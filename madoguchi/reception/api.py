@@ -4,7 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api import IsoDay, ObjectId
 from madoguchi.core.api_auth import staff
 from madoguchi.core.errors import DomainError
+from madoguchi.core.prepared import PreparedQuery
 from madoguchi.core.roles import Capability
 
 from . import selectors, services
@@ -146,8 +147,14 @@ def get_visit(request, visit_id: ObjectId):
     return visit_out(request, get_object_or_404(Visit.objects.select_related("site"), pk=visit_id))
 
 
+# Every call-next reads its counter by code: compiled once (core.prepared).
+_ACTIVE_COUNTER = PreparedQuery(lambda code: Counter.objects.filter(code=code, active=True), code=str)
+
+
 def _counter_for(request, counter_code: str) -> Counter:
-    counter = get_object_or_404(Counter, code=counter_code, active=True)
+    counter = _ACTIVE_COUNTER.first(code=counter_code)
+    if counter is None:
+        raise Http404
     if not may_serve(request.auth, counter):
         raise PermissionDenied
     return counter

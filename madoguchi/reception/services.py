@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
+from madoguchi.core.prepared import PreparedQuery
 
 from . import estimate, notices, routing, selectors
 from .models import (
@@ -91,12 +92,16 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
     return step
 
 
+# Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
+# which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
+# With its procedure codes: the answer after a start, a recall or a no-show lists them. Compiled once
+# (core.prepared): it is read by every start, completion, recall, no-show and move.
+_STEP_LOCKED = PreparedQuery(lambda pk: selectors.with_procedure_codes(Step.objects.select_for_update(of=("self",)))
+                             .select_related("visit", "counter").filter(pk=pk).order_by(), pk=int)
+
+
 def _lock_step(step_id: int) -> Step:
-    # Lock the Step row only: FOR UPDATE over the join would also lock the counter's catalogue row,
-    # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
-    # With its procedure codes: the answer after a start, a recall or a no-show lists them.
-    return (selectors.with_procedure_codes(Step.objects.select_for_update(of=("self",)))
-            .select_related("visit", "counter").get(pk=step_id))
+    return _STEP_LOCKED.one(pk=step_id)
 
 
 def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], bool] | None = None) -> Step:
@@ -454,20 +459,27 @@ _DESK_TAKES_A_VISITOR = (  # our own table names; the values are parameters
 )
 
 
-def _desk_takes_a_visitor(counter: Counter, desk: int) -> RawSQL:
-    values = (counter.pk, desk, counter.pk, desk, *(s.value for s in Step.ACTIVE))
+def _desk_takes_a_visitor(counter_id: int, desk: int) -> RawSQL:
+    values = (counter_id, desk, counter_id, desk, *(s.value for s in Step.ACTIVE))
     return RawSQL(_DESK_TAKES_A_VISITOR, values, output_field=BooleanField())  # noqa: S611 - values as parameters
+
+
+def _first_waiting(counter_id: int, desk: int) -> QuerySet[Step]:
+    # The visit comes with the row (the answer shows its ticket); only the Step row is locked.
+    # A closed desk, or one still with its visitor, takes nobody (and locks nobody another desk would call).
+    waiting = (selectors.with_procedure_codes(Step.objects.filter(counter_id=counter_id, status=Step.Status.QUEUED))
+               .filter(_desk_takes_a_visitor(counter_id, desk)).select_related("visit").order_by("priority_at", "id"))
+    if connection.features.has_select_for_update_skip_locked:
+        waiting = waiting.select_for_update(skip_locked=True, of=("self",))
+    return waiting[:1]
+
+
+_FIRST_WAITING = PreparedQuery(_first_waiting, counter_id=int, desk=int)  # compiled once: every call reads it
 
 
 @transaction.atomic
 def _call_next(*, counter: Counter, clerk, desk: int, now: datetime, start: bool) -> Step | None:
-    # The visit comes with the row (the answer shows its ticket); only the Step row is locked.
-    # A closed desk, or one still with its visitor, takes nobody (and locks nobody another desk would call).
-    waiting = (selectors.with_procedure_codes(Step.objects.filter(counter=counter, status=Step.Status.QUEUED))
-               .filter(_desk_takes_a_visitor(counter, desk)).select_related("visit").order_by("priority_at", "id"))
-    if connection.features.has_select_for_update_skip_locked:
-        waiting = waiting.select_for_update(skip_locked=True, of=("self",))
-    step = waiting.first()
+    step = _FIRST_WAITING.first(counter_id=counter.pk, desk=desk)
     if step is None:
         return None
     step.counter = counter  # the caller's: not read again for the answer

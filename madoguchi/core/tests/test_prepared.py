@@ -1,0 +1,111 @@
+"""Querysets compiled once (core.prepared): each prepared query of the project reads what its plain
+queryset reads — the same rows, fields, related objects and annotations, in one query — on the database
+under test; and a queryset that cannot be prepared is refused when it is compiled, not run wrong."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from madoguchi.accounts.services import api_token_get_or_create
+from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.catalog.models import Counter
+from madoguchi.core import api_auth
+from madoguchi.core.models import ApiToken
+from madoguchi.core.prepared import PreparedQuery
+from madoguchi.core.roles import Role
+from madoguchi.reception import services
+from madoguchi.reception.models import Step
+from madoguchi.reception.tests.factories import VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def same(prepared, plain, fields: list[str], related: list[str] = (), annotations: list[str] = ()) -> None:
+    assert type(prepared) is type(plain) and prepared.pk == plain.pk
+    assert prepared._state.db == plain._state.db and not prepared._state.adding
+    for name in fields:
+        assert getattr(prepared, name) == getattr(plain, name), name
+    for name in related:  # loaded with the row: reading it asks the database nothing
+        with CaptureQueriesContext(connection) as queries:
+            assert getattr(prepared, name) == getattr(plain, name)
+        assert not queries.captured_queries, name
+    for name in annotations:
+        assert getattr(prepared, name) == getattr(plain, name), name
+
+
+def test_the_api_token_with_its_user_is_read_as_the_queryset_reads_it(starter_catalog):
+    user = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    token = api_token_get_or_create(user=user)
+    plain = ApiToken.objects.select_related("user").get(pk=token.pk)
+    with CaptureQueriesContext(connection) as queries:
+        prepared = api_auth._TOKEN_WITH_ITS_USER.one(pk=token.pk)
+    assert len(queries.captured_queries) == 1
+    same(prepared, plain, ["salt", "created_at", "last_used_at", "user_id"], related=["user"])
+    same(prepared.user, plain.user, ["username", "role", "is_active", "password", "last_login"])
+    assert prepared.matches(token.key.partition(".")[2])
+    with pytest.raises(ApiToken.DoesNotExist):
+        api_auth._TOKEN_WITH_ITS_USER.one(pk=token.pk + 1000)
+
+
+def test_the_locked_step_and_the_next_visitor_are_read_as_their_querysets_read_them(starter_catalog):
+    first = VisitFactory(procedures=["juki.move_in", "nhi.enroll"])
+    VisitFactory(procedures=["juki.move_in"])
+    move = Counter.objects.get(code="koseki-move")
+    with transaction.atomic():
+        plain = services._first_waiting(move.pk, 1).first()
+        with CaptureQueriesContext(connection) as queries:
+            prepared = services._FIRST_WAITING.first(counter_id=move.pk, desk=1)
+        assert len(queries.captured_queries) == 1
+        assert prepared.visit_id == first.pk  # the first in the queue
+        same(prepared, plain, ["status", "priority_at", "counter_id", "desk"], related=["visit"],
+             annotations=["procedure_codes_joined"])
+        assert services._FIRST_WAITING.first(counter_id=move.pk + 1000, desk=1) is None
+
+        plain = (Step.objects.select_related("visit", "counter").get(pk=prepared.pk))
+        locked = services._lock_step(prepared.pk)
+        same(locked, plain, ["status", "priority_at", "visit_id", "counter_id"], related=["visit", "counter"])
+        assert locked.procedure_codes_joined in ("juki.move_in", "juki.move_in,nhi.enroll", "nhi.enroll,juki.move_in")
+
+
+def test_a_desk_with_its_visitor_takes_nobody_through_the_prepared_query(starter_catalog):
+    VisitFactory(procedures=["cert.juminhyo"])
+    VisitFactory(procedures=["cert.juminhyo"])
+    cert = Counter.objects.get(code="koseki-cert")
+    clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    services.step_call_next(counter=cert, clerk=clerk, desk=1)
+    with transaction.atomic():
+        assert services._FIRST_WAITING.first(counter_id=cert.pk, desk=1) is None  # desk 1 still has its visitor
+        assert services._FIRST_WAITING.first(counter_id=cert.pk, desk=2) is not None
+
+
+def test_the_counter_of_a_call_is_read_as_the_queryset_reads_it(starter_catalog):
+    from madoguchi.reception import api
+
+    plain = Counter.objects.get(code="koseki-cert", active=True)
+    same(api._ACTIVE_COUNTER.first(code="koseki-cert"), plain, ["code", "name_ja", "desks", "site_id", "active"])
+    Counter.objects.filter(pk=plain.pk).update(active=False)
+    assert api._ACTIVE_COUNTER.first(code="koseki-cert") is None and api._ACTIVE_COUNTER.first(code="") is None
+
+
+def test_values_of_another_type_or_name_are_refused():
+    with pytest.raises(TypeError):
+        api_auth._TOKEN_WITH_ITS_USER.one(pk="7")
+    with pytest.raises(TypeError):
+        api_auth._TOKEN_WITH_ITS_USER.one(id=7)
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda day: Step.objects.filter(called_at__date=day), day=object)
+
+
+def test_a_value_that_does_not_reach_the_sql_as_itself_cannot_be_prepared():
+    wrapped = PreparedQuery(lambda code: Counter.objects.filter(code__icontains=code), code=str)
+    with pytest.raises(ValueError, match="cannot be prepared"):
+        wrapped.all(code="cert")  # the parameter is %code%, not the value
+
+
+@pytest.mark.postgres_only  # SQLite has no FOR UPDATE
+@pytest.mark.django_db(transaction=True)  # outside the test's own transaction
+def test_a_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it(starter_catalog):
+    visit = VisitFactory(procedures=["cert.juminhyo"])
+    with pytest.raises(TransactionManagementError):
+        services._lock_step(visit.steps.get().pk)
