@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # django-csp's, with the usual policy built once (see the class).
     "madoguchi.core.middleware.ContentSecurityPolicyMiddleware",
     "madoguchi.core.middleware.ApiErrorShapeMiddleware",
+    # The public congestion answer, past the headers above and none of the page machinery below (see the class).
+    "madoguchi.counters.middleware.CongestionAnswerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
