@@ -6,7 +6,8 @@ most of it for three reads that differ from call to call only in their values: t
 user, the Step locked for a change, the next visitor called. A ``PreparedQuery`` builds its queryset once
 with marker values, compiles it, notes where the markers stand among the SQL parameters, and from then on
 sends the same SQL with the call's values in their place; the rows become model instances exactly as
-Django's own ``ModelIterable`` makes them (``select_related`` objects and annotations included).
+Django's own ``ModelIterable`` makes them (``select_related`` objects and annotations included), or the
+tuples of a ``values_list()``.
 
 Only for values that reach the SQL as plain parameters — exact lookups on integer or text columns, the
 parameters of a ``RawSQL`` — and whose SQL depends on nothing else that changes (not the time, not a
@@ -22,7 +23,12 @@ from itertools import count
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.transaction import TransactionManagementError
 
 _marker_numbers = count(1)
@@ -51,12 +57,18 @@ class _Compiled:
         self.connection = compiler.connection
         self.col_count = compiler.col_count if compiler.has_extra_select else None
         select, klass_info = compiler.select, compiler.klass_info
-        self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
-        self.populators = get_related_populators(klass_info, select, queryset.db)
-        self.annotations = dict(compiler.annotation_col_map or {})
+        iterable = queryset._iterable_class
+        self.model, self.flat = None, iterable is FlatValuesListIterable
+        if iterable is ModelIterable:
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
+            self.populators = get_related_populators(klass_info, select, queryset.db)
+            self.annotations = dict(compiler.annotation_col_map or {})
+        elif iterable not in (ValuesListIterable, FlatValuesListIterable) or queryset.query.annotation_select \
+                or queryset.query.extra_select:
+            raise ValueError("Model instances or values_list() of fields only: this queryset cannot be prepared.")
         self.converters = compiler.get_converters([column[0] for column in select[:compiler.col_count]])
         self.compiler = compiler
 
@@ -75,6 +87,8 @@ class _Compiled:
             rows = [row[:self.col_count] for row in rows]
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.model is None:  # values_list()
+            return [row[0] for row in rows] if self.flat else [tuple(row) for row in rows]
         found = []
         for row in rows:
             obj = self.model.from_db(alias, self.init_list, row[self.start:self.end])
@@ -87,7 +101,8 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """``build(**values)`` → a queryset of model instances; ``types``: each value's type (int or str).
+    """``build(**values)`` → a queryset of model instances or a ``values_list()`` of fields; ``types``: each
+    value's type (int or str).
 
     ``PreparedQuery(lambda pk: Token.objects.select_related("user").filter(pk=pk), pk=int).one(pk=7)``."""
 

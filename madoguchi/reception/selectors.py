@@ -20,6 +20,7 @@ from django.utils import timezone
 from madoguchi.catalog.models import Counter, Procedure
 from madoguchi.catalog.selectors import CounterInfo, routing_index
 from madoguchi.core.params import int_or_none
+from madoguchi.core.prepared import PreparedQuery
 from madoguchi.navigator.selectors import navigator_rulebook
 
 from . import estimate, routing, tickets
@@ -461,18 +462,26 @@ class VisitSummary:
     steps: list[StepSummary] = field(default_factory=list)
 
 
+def _summary_rows(steps: QuerySet[Step]) -> QuerySet:
+    return steps.order_by("id").values_list(
+        "id", "counter__code", "counter__name_ja", "counter__floor", "counter__number", "status", "desk",
+        "procedures__code", "visit_id", "visit__ticket_number", "visit__status", "visit__status_token",
+        "visit__site__code", "visit__life_event", "visit__event_date")
+
+
+# Read for the answer of every start, completion and visit: compiled once (core.prepared).
+_SUMMARY_OF_VISIT = PreparedQuery(lambda pk: _summary_rows(Step.objects.filter(visit_id=pk)), pk=int)
+_SUMMARY_OF_STEP = PreparedQuery(lambda pk: _summary_rows(Step.objects.filter(visit__steps__id=pk)), pk=int)
+
+
 def visit_summary(*, visit_id: int | None = None, of_step: int | None = None) -> VisitSummary | None:
     """The visit ``visit_id`` (or the visit of the Step ``of_step``) with its Steps in order, each with its
     procedure codes sorted: one query (a row per Step and procedure), for an answer built just after a write."""
-    steps = Step.objects.filter(visit_id=visit_id) if visit_id is not None else Step.objects.filter(
-        visit__steps__id=of_step)
+    rows = (_SUMMARY_OF_VISIT.all(pk=visit_id) if visit_id is not None else _SUMMARY_OF_STEP.all(pk=of_step))
     summary = None
     by_id: dict[int, StepSummary] = {}
     for (step_id, counter, counter_name, floor, number, status, desk, code, visit_id_, ticket, visit_status, token,
-         site, life_event, event_date) in steps.order_by("id").values_list(
-            "id", "counter__code", "counter__name_ja", "counter__floor", "counter__number", "status", "desk",
-            "procedures__code", "visit_id", "visit__ticket_number", "visit__status", "visit__status_token",
-            "visit__site__code", "visit__life_event", "visit__event_date"):
+         site, life_event, event_date) in rows:
         if summary is None:
             summary = VisitSummary(visit_id_, ticket, visit_status, token, site, life_event, event_date)
         if step_id not in by_id:

@@ -350,12 +350,17 @@ def _told(minutes: float) -> dict:
 # --- routing between Steps ----------------------------------------------------------------
 
 
+# Read by every completion: compiled once (core.prepared).
+_OPEN_STATUSES = PreparedQuery(lambda visit_id: Step.objects.filter(visit_id=visit_id, status__in=Step.OPEN)
+                               .order_by().values_list("status", flat=True), visit_id=int)
+
+
 def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
     """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left."""
     now = _now(now)
     # The statuses first (a light query): most visits end here, or wait elsewhere; only pending Steps to route
     # are read whole, with their counters and procedures.
-    open_statuses = set(visit.steps.filter(status__in=Step.OPEN).order_by().values_list("status", flat=True))
+    open_statuses = set(_OPEN_STATUSES.all(visit_id=visit.pk))
     if open_statuses - {Step.Status.PENDING}:
         return None  # the visitor is still waiting or being served somewhere
     if not open_statuses:
