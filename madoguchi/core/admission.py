@@ -17,53 +17,12 @@ something outside the process — never inside a transaction, where it would kee
 """
 
 import threading
-import time
-from collections import deque
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
 
-
-class _Turn:
-    """A lock taken in the order it was asked for (``threading.Lock`` wakes whichever waiter the system picks:
-    a request could be passed over again and again, which is the long tail this is here to cut)."""
-
-    def __init__(self):
-        self._changed = threading.Condition(threading.Lock())
-        self._taken = False
-        self._queue: deque = deque()
-
-    def acquire(self, timeout: float) -> bool:
-        with self._changed:
-            if not self._taken and not self._queue:
-                self._taken = True
-                return True
-            me = object()
-            self._queue.append(me)
-            deadline = time.monotonic() + timeout
-            try:
-                while self._taken or self._queue[0] is not me:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    self._changed.wait(left)
-                self._taken = True
-                return True
-            finally:
-                self._queue.remove(me)
-                self._changed.notify_all()  # the next in the queue may be first now
-
-    def release(self) -> None:
-        with self._changed:
-            self._taken = False
-            self._changed.notify_all()
-
-    def locked(self) -> bool:
-        return self._taken
-
-
-_turn = _Turn()
+_turn = threading.Lock()
 _state = threading.local()
 
 

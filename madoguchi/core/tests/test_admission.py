@@ -92,33 +92,3 @@ def test_a_wait_outside_gives_the_turn_up_but_not_inside_a_transaction(settings)
     assert seen == {"at first": True, "outside": False, "another request ran": True, "back": True,
                     "outside, in a transaction": True}
     assert not admission._turn.locked()
-
-
-def test_requests_take_the_turn_in_the_order_they_asked_for_it(settings):
-    settings.ADMISSION_PATIENCE_MS = 10_000
-    first_in, let_first_go, order = threading.Event(), threading.Event(), []
-
-    def first_view(request):
-        first_in.set()
-        let_first_go.wait(5)
-        return HttpResponse()
-
-    def view(name):
-        def run(request):
-            order.append(name)
-            return HttpResponse()
-        return run
-
-    first = _in_thread(lambda: admission.AdmissionMiddleware(first_view)(_request()))
-    first_in.wait(5)
-    waiting = []
-    for name in "abcdef":
-        waiting.append(_in_thread(lambda name=name: admission.AdmissionMiddleware(view(name))(_request())))
-        for _ in range(5000):  # each one queued before the next asks
-            if len(admission._turn._queue) == len(waiting):
-                break
-            threading.Event().wait(0.001)
-    let_first_go.set()
-    for thread in (first, *waiting):
-        thread.join(5)
-    assert order == list("abcdef") and not admission._turn.locked()
