@@ -65,8 +65,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: its duration covers every other middleware (latency for /metrics, one log line per request).
     "madoguchi.core.observability.RequestObservationMiddleware",
-    # One computing request at a time per worker process, others waiting their turn (at most the patience).
-    "madoguchi.core.admission.AdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # django-csp's, with the usual policy built once (see the class).
     "madoguchi.core.middleware.ContentSecurityPolicyMiddleware",
@@ -284,9 +282,6 @@ PAYMENT_REGISTER_FLOAT_YEN = env_int("PAYMENT_REGISTER_FLOAT_YEN", 30000)
 # The counters' opening hours on an open day (the congestion page says "closed now, opens at …" outside
 # them; madoguchi.core.dates has the closed days). Appointment hours are per group in catalog/appointments.
 OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-17:15")
-# A request waits at most this long for its worker's turn at the interpreter before it runs anyway
-# (madoguchi.core.admission): 0 lets every thread run at once, as gunicorn's threads do by themselves.
-ADMISSION_PATIENCE_MS = env_int("ADMISSION_PATIENCE_MS", 100)
 # The lunch rotation (昼休みの交代): the counters stay open while staff take lunch in turns. The staffing
 # plan keeps it: in these hours each section has this share of its staff fewer (a sixth by default), and
 # the plan moves no one who is at lunch. LUNCH_HOURS="" when the office has none.

@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import FeeExemption, FeeItem
-from madoguchi.core.admission import waiting_outside
 from madoguchi.core.errors import ConflictError, DomainError
 from madoguchi.core.fonts import fonts
 from madoguchi.core.mynumber import contains_individual_number
@@ -292,9 +291,8 @@ def _mark_paid(payment: Payment, *, transaction_id: str, now: datetime) -> None:
 
 def _ask_terminal(payment: Payment, *, terminal, actor) -> Payment:
     try:
-        with waiting_outside():  # the resident taps a card: the worker's other requests run meanwhile
-            result = terminal.charge(key=payment.idempotency_key, terminal_id=payment.register.terminal_id,
-                                     amount_yen=payment.total_yen, method=payment.method)
+        result = terminal.charge(key=payment.idempotency_key, terminal_id=payment.register.terminal_id,
+                                 amount_yen=payment.total_yen, method=payment.method)
     except TerminalTimeout:
         result = _status_or_none(terminal, payment)
     except Exception:  # a broken connection is an unknown outcome too: the key is asked again later
@@ -309,8 +307,7 @@ def _ask_terminal(payment: Payment, *, terminal, actor) -> Payment:
 
 def _status_or_none(terminal, payment: Payment) -> TerminalResult | None:
     try:
-        with waiting_outside():
-            return terminal.status(key=payment.idempotency_key)
+        return terminal.status(key=payment.idempotency_key)
     except TerminalTimeout:
         return None
 

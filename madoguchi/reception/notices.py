@@ -22,7 +22,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.core import senders
-from madoguchi.core.admission import waiting_outside
 from madoguchi.core.errors import DomainError
 from madoguchi.core.mynumber import contains_individual_number
 
@@ -179,9 +178,8 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
             continue
         subject, text = _notice_text(notice, step, ahead)
         try:
-            with waiting_outside():  # the SMS gateway or the mail server answers: other requests run meanwhile
-                sender.send(senders.Notice(channel=notice.channel, to=notice.address, subject=subject, text=text,
-                                           language=notice.language))
+            sender.send(senders.Notice(channel=notice.channel, to=notice.address, subject=subject, text=text,
+                                       language=notice.language))
         except senders.SendFailed as error:
             logger.warning("status notice for visit %s (%s) not sent: %s", notice.visit_id, notice.channel, error)
             continue
