@@ -427,13 +427,13 @@ def visit_active_step(visit: Visit) -> Step | None:
     return visit.steps.filter(status__in=Step.ACTIVE).select_related("counter").first()
 
 
+# Read on every poll of every visitor's phone: compiled once (core.prepared). No ORDER BY: the token is unique.
+_VISIT_BY_TOKEN = PreparedQuery(lambda token: Visit.objects.select_related("site").filter(status_token=token)
+                                .order_by(), token=str)
+
+
 def visit_by_token(token: str) -> Visit | None:
-    # get(), not first(): the token is unique, and first() would sort by the visits' default ordering on every
-    # poll of every phone.
-    try:
-        return Visit.objects.select_related("site").get(status_token=token)
-    except Visit.DoesNotExist:
-        return None
+    return _VISIT_BY_TOKEN.first(token=token)
 
 
 @dataclass
@@ -592,6 +592,15 @@ def visit_by_ticket(ticket_text: str, code_text: str, *, day) -> Visit | None:
     return None
 
 
+# The status poll's reads (every phone, every few seconds): compiled once (core.prepared).
+_VERSION_STEPS = PreparedQuery(lambda visit_id: Step.objects.filter(visit_id=visit_id).order_by()
+                               .values_list("id", "counter_id", "status"), visit_id=int)
+_VERSION_LAST_EVENT = PreparedQuery(lambda counter_id: StepEvent.objects.filter(counter_id=counter_id)
+                                    .order_by("-at", "-id").values_list("id", flat=True)[:1], counter_id=int)
+_VERSION_CLOSED_DESKS = PreparedQuery(lambda counter_id: Desk.objects.filter(counter_id=counter_id, is_open=False)
+                                      .order_by("number").values_list("number", flat=True), counter_id=int)
+
+
 def status_version(visit: Visit, *, now: datetime | None = None) -> str:
     """What the visitor's status depends on, in a few indexed reads: the visit's Steps, the last event
     at the counter it waits at or is called to (anyone called, moved or arriving ahead), that counter's
@@ -599,14 +608,12 @@ def status_version(visit: Visit, *, now: datetime | None = None) -> str:
     same page, so the status page's poll answers 304 without computing the queue."""
     now = now or timezone.now()
     # Sorted here: the Steps' default ordering would join the visit to sort by it, on every poll.
-    steps = sorted(visit.steps.order_by().values_list("id", "counter_id", "status"))
+    steps = sorted(_VERSION_STEPS.all(visit_id=visit.pk))
     current = next((s for s in steps if s[2] in (Step.Status.QUEUED, *Step.ACTIVE)), None)
     last_event, closed = 0, ""
     if current is not None:
-        last_event = (StepEvent.objects.filter(counter_id=current[1]).order_by("-at", "-id")
-                      .values_list("id", flat=True).first() or 0)
-        closed = ".".join(str(n) for n in Desk.objects.filter(counter_id=current[1], is_open=False)
-                          .order_by("number").values_list("number", flat=True))
+        last_event = _VERSION_LAST_EVENT.first(counter_id=current[1]) or 0
+        closed = ".".join(str(n) for n in _VERSION_CLOSED_DESKS.all(counter_id=current[1]))
     route = ";".join(f"{step_id}:{status}" for step_id, _counter, status in steps)
     minute = int(now.timestamp() // 60)
     return f"{visit.status}|{route}|{last_event}|{closed}|{minute}"

@@ -105,6 +105,24 @@ def test_the_visit_summary_and_the_open_statuses_are_the_rows_of_their_querysets
     assert selectors._SUMMARY_OF_VISIT.all(pk=visit.pk + 1000) == []
 
 
+def test_the_status_polls_reads_are_the_rows_of_their_querysets(starter_catalog):
+    from madoguchi.reception import selectors
+    from madoguchi.reception.models import Desk, StepEvent, Visit
+
+    visit = VisitFactory(procedures=["juki.move_in", "nhi.enroll"])
+    move = Counter.objects.get(code="koseki-move")
+    services.desk_set_open(counter=move, number=2, is_open=False)
+    plain = Visit.objects.select_related("site").get(status_token=visit.status_token)
+    same(selectors.visit_by_token(visit.status_token), plain, ["ticket_number", "status", "site_id"], related=["site"])
+    assert selectors.visit_by_token("no-such-token") is None
+    assert selectors._VERSION_STEPS.all(visit_id=visit.pk) == list(
+        Step.objects.filter(visit_id=visit.pk).values_list("id", "counter_id", "status"))
+    last = StepEvent.objects.filter(counter_id=move.pk).order_by("-at", "-id").values_list("id", flat=True).first()
+    assert last is not None and selectors._VERSION_LAST_EVENT.first(counter_id=move.pk) == last
+    closed = Desk.objects.filter(counter_id=move.pk, is_open=False).order_by("number").values_list("number", flat=True)
+    assert selectors._VERSION_CLOSED_DESKS.all(counter_id=move.pk) == list(closed) == [2]
+
+
 def test_a_values_list_with_an_annotation_cannot_be_prepared(starter_catalog):
     from django.db.models import Count
 
