@@ -47,15 +47,30 @@ def office_hours() -> tuple[time, time]:
     return time.fromisoformat(opens), time.fromisoformat(closes)
 
 
-def lunch_away_by_hour() -> dict[int, float]:
-    """The lunch rotation (昼休みの交代): clock hour → the share of each section's staff at lunch then.
-    ``LUNCH_HOURS`` ("12:00-13:00"; "" for none) when the rotation runs, ``LUNCH_SHARE`` (0.17: a sixth)
-    the share away at any moment of it; an hour it covers in part counts that part ("11:30-13:30" is half
-    the share at 11:00 and 13:00). Raises ``ImproperlyConfigured`` on a value it cannot read (a system
-    check reports it at ``migrate`` and ``check``)."""
+@dataclass(frozen=True)
+class LunchRotation:
+    """The lunch rotation (昼休みの交代): from ``first`` to ``end`` (minutes of the day) ``share`` of each
+    section's staff are at lunch at any moment, taking turns, while the counters stay open."""
+
+    first: int
+    end: int
+    share: float
+
+    def away_at(self, minute: float) -> float:
+        return self.share if self.first <= minute < self.end else 0.0
+
+    def away_by_hour(self) -> dict[int, float]:
+        """Clock hour → the share away, averaged over the hour ("11:30-13:30": half the share at 11 and 13)."""
+        return {hour: self.share * (min(self.end, (hour + 1) * 60) - max(self.first, hour * 60)) / 60
+                for hour in range(self.first // 60, (self.end - 1) // 60 + 1)}
+
+
+def lunch_rotation() -> LunchRotation | None:
+    """``LUNCH_HOURS`` ("12:00-13:00"; "" for none) and ``LUNCH_SHARE`` (0.17: a sixth). Raises
+    ``ImproperlyConfigured`` on a value it cannot read (a system check reports it at ``migrate`` and ``check``)."""
     hours = (getattr(settings, "LUNCH_HOURS", "12:00-13:00") or "").strip()
     if not hours:
-        return {}
+        return None
     try:
         first, last = (time.fromisoformat(part.strip()) for part in hours.split("-"))
         share = float(getattr(settings, "LUNCH_SHARE", 0.17))
@@ -65,11 +80,12 @@ def lunch_away_by_hour() -> dict[int, float]:
     start, end = first.hour * 60 + first.minute, last.hour * 60 + last.minute
     if not 0 <= share < 1 or end <= start:
         raise ImproperlyConfigured("LUNCH_SHARE must be at least 0 and below 1, and LUNCH_HOURS end after it starts.")
-    away = {}
-    for hour in range(start // 60, (end - 1) // 60 + 1):
-        covered = min(end, (hour + 1) * 60) - max(start, hour * 60)
-        away[hour] = share * covered / 60
-    return away
+    return LunchRotation(start, end, share)
+
+
+def lunch_away_by_hour() -> dict[int, float]:
+    rotation = lunch_rotation()
+    return rotation.away_by_hour() if rotation else {}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from django.db.models.query import (
 from django.db.transaction import TransactionManagementError
 
 _marker_numbers = count(1)
+_BIGINT = (-(2**63), 2**63 - 1)  # what an integer column holds, on every database
 
 
 def _marker(kind: type, number: int):
@@ -126,6 +127,8 @@ class PreparedQuery:
         for name, value in values.items():
             if type(value) is not self.types[name]:
                 raise TypeError(f"{name} must be {self.types[name].__name__}, not {type(value).__name__}.")
+            if type(value) is int and not _BIGINT[0] <= value <= _BIGINT[1]:
+                return []  # no row has it, as the ORM answers (SQLite's driver would raise OverflowError: a 500)
         return self._compiled(using).run(using, values)
 
     def one(self, *, using: str = DEFAULT_DB_ALIAS, **values):

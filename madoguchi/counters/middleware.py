@@ -29,6 +29,7 @@ class CongestionAnswerMiddleware:
             self._match = resolve(self._path)  # the request is logged and measured under the view's name
         if (request.method in ("GET", "HEAD") and request.path_info == self._path
                 and not request.META.get("QUERY_STRING")):
+            request.get_host()  # a host not in ALLOWED_HOSTS is refused (400), as CommonMiddleware refuses it
             request.resolver_match = self._match
             response = api.congestion(request)
             response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)

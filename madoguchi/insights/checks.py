@@ -3,13 +3,13 @@
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-from madoguchi.core.dates import lunch_away_by_hour
+from madoguchi.core.dates import lunch_rotation
 
 
 @register()
 def lunch_rotation_readable(app_configs, **kwargs):
     try:
-        lunch_away_by_hour()
+        lunch_rotation()
     except ImproperlyConfigured as error:
         return [Error(str(error), hint="For example LUNCH_HOURS=12:00-13:00 and LUNCH_SHARE=0.17, or "
                       "LUNCH_HOURS= for none.", id="insights.E001")]

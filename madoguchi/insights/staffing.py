@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.catalog.models import Counter
-from madoguchi.core.dates import lunch_away_by_hour, next_office_day, office_closed, office_hours
+from madoguchi.core.dates import LunchRotation, lunch_rotation, next_office_day, office_closed, office_hours
 from madoguchi.core.errors import ConflictError
 from madoguchi.reception import selectors as queues
 from madoguchi.reception import services as reception
@@ -36,7 +36,7 @@ class StaffingView:
     first_minute: float  # of the day planned
     counters: dict[str, Counter]
     forecast_days: int  # days of history the forecast learnt from (0: the queues now only)
-    lunch: dict[int, float]  # hour → the share of each section's staff at lunch (the rotation the plan keeps)
+    lunch: LunchRotation | None  # the rotation the plan keeps
 
 
 def planning_window(now: datetime) -> tuple[date, float, float, bool]:
@@ -74,9 +74,10 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
                 counter.code, (counter.site_id, counter.department_id), queue.desks_open, counter.desks,
                 sum(waiting) + sum(queue.serving_remaining), len(waiting),
                 {h.hour: h.expected_visits for h in hours}, float(mean)))
-    lunch = lunch_away_by_hour()
+    lunch = lunch_rotation()
     plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
-                            p90_target=target, min_gain=target, away=lunch)
+                            p90_target=target, min_gain=target, away=lunch.away_by_hour() if lunch else {},
+                            away_now=lunch.away_at(first_minute) if lunch and starts_now else 0.0)
     counters = {q.counter.code: q.counter for q in snapshot.values()}
     return StaffingView(plan, day, starts_now, first_minute, counters, history_days, lunch)
 

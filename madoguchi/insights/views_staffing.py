@@ -63,11 +63,12 @@ def staffing_page(request):
          "desks": counters[row.code].desks}
         for row in plan.outlook if (row.worst_p90_keep is None and row.visitors >= 0.5)
         or (row.worst_p90_keep is not None and row.worst_p90_keep > target)]
-    lunch = [hour for hour in plan.hours if view.lunch.get(hour)]
+    at_lunch = view.lunch.away_by_hour() if view.lunch else {}
+    lunch = [hour for hour in plan.hours if at_lunch.get(hour)]
     return render(request, "insights/staffing.html", {
         "target": target, "view": view, "moves": moves, "outlook": outlook, "stuck": stuck,
         "hours": [(hour, hour in lunch) for hour in plan.hours],
-        "lunch": {"hours": settings.LUNCH_HOURS, "percent": round(100 * max(view.lunch.values()))} if lunch else None})
+        "lunch": {"hours": settings.LUNCH_HOURS, "percent": round(100 * view.lunch.share)} if lunch else None})
 
 
 @requires(Capability.SUPERVISE)

@@ -148,7 +148,7 @@ def get_visit(request, visit_id: ObjectId):
 
 
 # Every call-next reads its counter by code: compiled once (core.prepared).
-_ACTIVE_COUNTER = PreparedQuery(lambda code: Counter.objects.filter(code=code, active=True), code=str)
+_ACTIVE_COUNTER = PreparedQuery(lambda code: Counter.objects.filter(code=code, active=True).order_by(), code=str)
 
 
 def _counter_for(request, counter_code: str) -> Counter:

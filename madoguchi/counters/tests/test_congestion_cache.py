@@ -51,6 +51,7 @@ def test_the_answer_skips_the_page_machinery_and_says_the_same_as_the_whole_way(
     assert client.head("/api/v1/congestion")["ETag"] == short["ETag"]
     assert client.get("/api/v1/congestion", headers={"If-None-Match": short["ETag"]}).status_code == 304
     assert client.post("/api/v1/congestion").status_code == 405  # other methods go the whole way
+    assert client.get("/api/v1/congestion", headers={"Host": "elsewhere.example"}).status_code == 400
 
 
 def test_a_query_string_still_meets_the_typed_text_guard(client, site):

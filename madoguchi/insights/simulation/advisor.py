@@ -347,38 +347,63 @@ def _outlook(figures: list[HourWait] | None) -> tuple[float, float | None, float
     return visitors, mean, max((h.p90 for h in figures if h.visitors > 0), default=0.0)
 
 
-def desks_kept(counters: list[LiveCounter], hours: list[int], away: dict[int, float] | None = None
-               ) -> dict[str, dict[int, int]]:
+def desks_kept(counters: list[LiveCounter], hours: list[int], away: dict[int, float] | None = None,
+               away_now: float = 0.0) -> dict[str, dict[int, int]]:
     """Each counter's desks, hour by hour, if nothing moves: those open now, less the section's staff at
-    lunch. ``away``: hour → the share of a section's staff at lunch then (the lunch rotation); when the
-    first hour is itself a lunch hour, those at lunch now come back after it. A section's desks of an hour
-    are its staff today × (1 − the share away), rounded; a desk leaves the counter with the most open (a
-    counter with a desk open keeps one) and comes back to the one with the most closed."""
+    lunch. ``away``: hour → the share of a section's staff at lunch then (the lunch rotation, averaged over
+    the hour); ``away_now``: the share at lunch at this very moment — the section's staff today are those
+    at a desk now ÷ (1 − it), so those at lunch now come back after it. A section's desks of an hour are its
+    staff × (1 − the share away), rounded; a desk leaves the counter with the most open and comes back to
+    the open counter with the most closed — never to one closed all day (a counter with a desk open keeps
+    one)."""
     away = away or {}
     kept = {c.code: {} for c in counters}
     sections: dict[object, list[LiveCounter]] = defaultdict(list)
     for c in counters:
         sections[c.section].append(c)
     for members in sections.values():
-        open_now = sum(c.desks_open for c in members)
-        staff = open_now / (1 - away.get(hours[0], 0.0)) if hours else open_now
-        floor = sum(1 for c in members if c.desks_open > 0)
+        staffed = [c for c in members if c.desks_open > 0]
+        open_now = sum(c.desks_open for c in staffed)
+        staff = open_now / (1 - away_now)
         for hour in hours:
-            total = min(sum(c.desks for c in members), max(floor, round(staff * (1 - away.get(hour, 0.0)))))
+            total = min(sum(c.desks for c in staffed), max(len(staffed), round(staff * (1 - away.get(hour, 0.0)))))
             desks = {c.code: c.desks_open for c in members}
             while sum(desks.values()) > total:
-                leaving = max((c for c in members if desks[c.code] > 1), key=lambda c: desks[c.code])
+                leaving = max((c for c in staffed if desks[c.code] > 1), key=lambda c: desks[c.code])
                 desks[leaving.code] -= 1
             while sum(desks.values()) < total:
-                back = max((c for c in members if desks[c.code] < c.desks), key=lambda c: c.desks - desks[c.code])
+                back = max((c for c in staffed if desks[c.code] < c.desks), key=lambda c: c.desks - desks[c.code])
                 desks[back.code] += 1
             for code, count in desks.items():
                 kept[code][hour] = count
     return kept
 
 
+def _standing(previous: dict[str, int], planned: dict[str, int], change: int, capacity: dict[str, int]
+              ) -> dict[str, int]:
+    """One section's desks at the start of an hour before anyone moves: the plan of the hour before with the
+    rotation's ``change`` of the section (− those leaving for lunch, + those back), taken first from the
+    counters the plan shrinks at this hour (and given first to those it grows), so that going to lunch or
+    coming back is never shown as a move."""
+    standing = dict(previous)
+    while change < 0:
+        shrinking = [c for c in standing if standing[c] > planned[c]]
+        pool = shrinking or [c for c in standing if standing[c] > 1] or [c for c in standing if standing[c] > 0]
+        leaving = max(pool, key=lambda c: (standing[c] - planned[c], standing[c]))
+        standing[leaving] -= 1
+        change += 1
+    while change > 0:
+        growing = [c for c in standing if standing[c] < planned[c]]
+        pool = growing or [c for c in standing if standing[c] < capacity[c]] or list(standing)
+        back = max(pool, key=lambda c: (planned[c] - standing[c], capacity[c] - standing[c]))
+        standing[back] += 1
+        change -= 1
+    return standing
+
+
 def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_minute: float, cv: float,
-                     p90_target: float, min_gain: float = 0.0, away: dict[int, float] | None = None) -> LivePlan:
+                     p90_target: float, min_gain: float = 0.0, away: dict[int, float] | None = None,
+                     away_now: float = 0.0) -> LivePlan:
     """Desks per counter for each hour left today, from the work waiting now and the forecast of the
     hours to come, with the desks each section has open now less its lunch rotation (``away``, see
     ``desks_kept``: the plan moves no one who is at lunch); the moves hour by hour (a desk moved at 10:00
@@ -391,7 +416,7 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
              if closes_minute > now_minute else [])
     window = (now_minute, closes_minute)
     load = {c.code: {h: CounterHour(c.arrivals.get(h, 0.0) / 60.0, c.mean_handling) for h in hours} for c in counters}
-    current = desks_kept(counters, hours, away)
+    current = desks_kept(counters, hours, away, away_now)
     sections: dict[object, list[str]] = defaultdict(list)
     for c in counters:
         sections[c.section].append(c.code)
@@ -406,12 +431,18 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
     def p90(figures, index):
         return figures[index].p90 if figures is not None else math.inf
 
+    capacity = {c.code: c.desks for c in counters}
     moves = []
     for index, hour in enumerate(hours):
         # What stands at the hour if no one moves then: the plan of the hour before, with the rotation's
         # change of the hour (who goes to lunch, who comes back) — a desk left for lunch is not a move.
-        before = {c: (max(0, plan[c][hours[index - 1]] + current[c][hour] - current[c][hours[index - 1]])
-                      if index else current[c][hour]) for c in plan}
+        before = {c: current[c][hour] for c in plan}
+        if index:
+            previous = hours[index - 1]
+            for members in sections.values():
+                change = sum(current[c][hour] - current[c][previous] for c in members)
+                before.update(_standing({c: plan[c][previous] for c in members}, {c: plan[c][hour] for c in members},
+                                        change, capacity))
         for move in desk_moves(hour, before, {c: plan[c][hour] for c in plan}, sections):
             giver, taker = move.from_counter, move.to_counter
             moves.append(TimedMove(hour, giver, taker, move.desks,

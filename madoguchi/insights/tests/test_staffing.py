@@ -95,11 +95,31 @@ def test_the_lunch_rotation_is_kept_and_leaving_for_lunch_is_not_a_move():
     assert section_desks(plan, busy, "koseki")[12] == 5 and section_desks(plan, busy, "koseki")[13] == 6
 
 
-def test_during_lunch_those_at_lunch_come_back_after_it():
-    counters = [counter("cert", "koseki", 3, 4), counter("move", "koseki", 2, 4), counter("one", "solo", 1, 1)]
-    kept = desks_kept(counters, [12, 13, 14], {12: 0.17})
+def test_during_lunch_those_at_lunch_come_back_after_it_to_the_counters_open_today():
+    counters = [counter("cert", "koseki", 3, 4), counter("move", "koseki", 2, 4), counter("passport", "koseki", 0, 6),
+                counter("one", "solo", 1, 1)]
+    kept = desks_kept(counters, [12, 13, 14], {12: 0.17}, away_now=0.17)
     assert sum(kept[c][12] for c in ("cert", "move")) == 5 and sum(kept[c][13] for c in ("cert", "move")) == 6
+    assert set(kept["passport"].values()) == {0}  # closed all day: nobody comes back to it from lunch
     assert kept["one"] == {12: 1, 13: 1, 14: 1}  # a counter of one desk keeps it
+
+
+def test_the_staff_of_the_day_are_counted_from_the_share_at_lunch_now_not_the_hours_average():
+    # 11:30-13:30 at a fifth: at 11:10 nobody is at lunch yet (the hour's average would be a tenth).
+    six = [counter("cert", "koseki", 4, 6), counter("move", "koseki", 2, 6)]
+    kept = desks_kept(six, list(range(11, 17)), {11: 0.1, 12: 0.2, 13: 0.1}, away_now=0.0)
+    assert [sum(kept[c][h] for c in ("cert", "move")) for h in range(11, 17)] == [5, 5, 5, 6, 6, 6]
+
+
+def test_a_lunch_departure_leaves_from_where_the_plan_has_people_and_is_no_move():
+    from madoguchi.insights.simulation.advisor import _standing, desk_moves
+
+    # The plan had moved two desks from 証明 to 転入 by 11:00 and keeps one fewer at 転入 over lunch.
+    standing = _standing({"cert": 2, "move": 4}, {"cert": 2, "move": 3}, -1, {"cert": 4, "move": 4})
+    assert standing == {"cert": 2, "move": 3}
+    assert desk_moves(12, standing, {"cert": 2, "move": 3}, {"koseki": ["cert", "move"]}) == []
+    back = _standing({"cert": 2, "move": 3}, {"cert": 2, "move": 4}, 1, {"cert": 4, "move": 4})
+    assert back == {"cert": 2, "move": 4}
 
 
 @pytest.mark.parametrize(("hours", "share", "away"), [
