@@ -21,6 +21,8 @@ _var = Path(os.environ.get("MADOGUCHI_VAR_DIR", Path(__file__).resolve().parent.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "prometheus"))
 
 accesslog = "-"
+# A path a person typed holding an individual number is logged as a placeholder (see the class).
+logger_class = "madoguchi.core.logmask.PathMaskingLogger"
 # Client address, time, method, path (never the query string), protocol, status, bytes, duration in ms, user agent.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 

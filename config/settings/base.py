@@ -315,7 +315,10 @@ def logging_config(log_format: str) -> dict:
                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             },
         },
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
+        # A line holding an individual number (a path someone typed it into) is written as a placeholder.
+        "filters": {"no_individual_number": {"()": "madoguchi.core.logmask.NoIndividualNumberFilter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format,
+                                 "filters": ["no_individual_number"]}},
         "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
         "loggers": {"axes": {"level": "WARNING"}},
     }

@@ -12,12 +12,14 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
+from madoguchi.core.mynumber import is_valid_individual_number
 from madoguchi.core.tests.test_operations import _latency_count
 
 # gunicorn's settings are the same whatever the database: the SQLite run covers them (scripts/test.sh).
@@ -104,6 +106,10 @@ def test_what_was_typed_in_a_query_string_reaches_no_log(served):
 
     get(port, f"/healthz?name={TYPED}")
     get(port, f"/navigator/?q={TYPED}")
+    number = "4321876509" + next(f"{d}{e}" for d in "0123456789" for e in "0123456789"
+                                 if is_valid_individual_number(f"4321876509{d}{e}") and d == "3")
+    get(port, f"/v/{number[:4]}-{number[4:8]}-{number[8:]}/")  # typed into the path: refused, and not logged
+    get(port, "/v/" + quote(number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))) + "/")
     get(port, f"/congestion/?site={TYPED}")
 
     def read_logs() -> str:
@@ -117,6 +123,7 @@ def test_what_was_typed_in_a_query_string_reaches_no_log(served):
         time.sleep(0.1)
     logged = read_logs()
     assert TYPED not in logged
+    assert number[8:] not in logged and logged.count("[a path holding an individual number]") == 2
     assert '"GET /healthz HTTP/1.1" 200' in logged  # the access log line, path only
     app_lines = [json.loads(line) for line in logged.splitlines() if line.startswith("{")]
     requests = [line for line in app_lines if line.get("logger") == "madoguchi.requests"]
