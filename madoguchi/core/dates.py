@@ -59,10 +59,17 @@ class LunchRotation:
     def away_at(self, minute: float) -> float:
         return self.share if self.first <= minute < self.end else 0.0
 
-    def away_by_hour(self) -> dict[int, float]:
-        """Clock hour → the share away, averaged over the hour ("11:30-13:30": half the share at 11 and 13)."""
-        return {hour: self.share * (min(self.end, (hour + 1) * 60) - max(self.first, hour * 60)) / 60
-                for hour in range(self.first // 60, (self.end - 1) // 60 + 1)}
+    def away_over(self, start: float, end: float) -> float:
+        """The share away, averaged from minute ``start`` to ``end``."""
+        if end <= start:
+            return 0.0
+        return self.share * max(0.0, min(self.end, end) - max(self.first, start)) / (end - start)
+
+    def away_by_hour(self, *, from_minute: float = 0.0) -> dict[int, float]:
+        """Clock hour → the share away, averaged over the hour ("11:30-13:30": half the share at 11 and 13) —
+        over its part from ``from_minute`` on, for the hour a plan starts in."""
+        return {hour: self.away_over(max(hour * 60, from_minute), (hour + 1) * 60)
+                for hour in range(self.first // 60, (self.end - 1) // 60 + 1) if (hour + 1) * 60 > from_minute}
 
 
 def lunch_rotation() -> LunchRotation | None:

@@ -30,24 +30,51 @@ def _holds_a_number(text: str) -> bool:
 
 
 class PathMaskingLogger(Logger):
-    """gunicorn's logger (``logger_class``): the access log line's path masked when it holds a number."""
+    """gunicorn's logger (``logger_class``): the access log line's path masked when it holds a number, and its
+    error log ("Invalid request … 'GET /v/…'") filtered as the app's log is. Never raises: gunicorn calls
+    ``atoms`` outside its error handling (a malformed request has no path at all)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(NoIndividualNumberFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        if _holds_a_number(atoms.get("U", "")):
+        path = atoms.get("U")
+        try:
+            holds = isinstance(path, str) and _holds_a_number(path)
+        except Exception:  # a log line must never fail a request: unread means masked
+            holds = True
+        if holds:
             atoms["U"] = MASKED_PATH
         return atoms
 
 
+def _text_of(record: logging.LogRecord) -> str:
+    try:
+        message = record.getMessage()
+    except Exception:  # badly formatted: logging reports it later; the filter reads what it can
+        message = repr(record.msg)
+    extra = ""
+    if record.exc_info:
+        extra += logging.Formatter().formatException(record.exc_info)
+    elif record.exc_text:
+        extra += record.exc_text
+    return message + extra + (record.stack_info or "")
+
+
 class NoIndividualNumberFilter(logging.Filter):
-    """On the log handler: a record whose message holds a number is written as a placeholder instead."""
+    """On the log handler: a record whose message, traceback or stack holds a number is written as a
+    placeholder instead (without them). Never raises into the code that logs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name != _NOTHING_TYPED:
-            try:
-                message = record.getMessage()
-            except (TypeError, ValueError):
-                message = str(record.msg)
-            if _holds_a_number(message):
-                record.msg, record.args = MASKED_MESSAGE, ()
+        if record.name == _NOTHING_TYPED:
+            return True
+        try:
+            holds = _holds_a_number(_text_of(record))
+        except Exception:  # unread means masked
+            holds = True
+        if holds:
+            record.msg, record.args = MASKED_MESSAGE, ()
+            record.exc_info = record.exc_text = record.stack_info = None
         return True

@@ -76,7 +76,8 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
                 {h.hour: h.expected_visits for h in hours}, float(mean)))
     lunch = lunch_rotation()
     plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
-                            p90_target=target, min_gain=target, away=lunch.away_by_hour() if lunch else {},
+                            p90_target=target, min_gain=target,
+                            away=lunch.away_by_hour(from_minute=first_minute) if lunch else {},
                             away_now=lunch.away_at(first_minute) if lunch and starts_now else 0.0)
     counters = {q.counter.code: q.counter for q in snapshot.values()}
     return StaffingView(plan, day, starts_now, first_minute, counters, history_days, lunch)

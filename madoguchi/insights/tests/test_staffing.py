@@ -122,6 +122,19 @@ def test_a_lunch_departure_leaves_from_where_the_plan_has_people_and_is_no_move(
     assert back == {"cert": 2, "move": 4}
 
 
+def test_the_hour_a_plan_starts_in_counts_lunch_from_now_to_the_hours_end():
+    from madoguchi.core.dates import LunchRotation
+
+    rotation = LunchRotation(11 * 60 + 30, 13 * 60 + 30, 0.2)
+    assert rotation.away_by_hour() == pytest.approx({11: 0.1, 12: 0.2, 13: 0.1})
+    # At 11:50 the rest of the hour is all lunch: eight at desks now are ten staff, and 11:00 keeps eight, not nine.
+    assert rotation.away_by_hour(from_minute=11 * 60 + 50) == pytest.approx({11: 0.2, 12: 0.2, 13: 0.1})
+    eight = [counter("cert", "koseki", 5, 6), counter("move", "koseki", 3, 6)]
+    kept = desks_kept(eight, [11, 12, 13, 14], rotation.away_by_hour(from_minute=11 * 60 + 50),
+                      away_now=rotation.away_at(11 * 60 + 50))
+    assert [kept["cert"][h] + kept["move"][h] for h in (11, 12, 13, 14)] == [8, 8, 9, 10]
+
+
 @pytest.mark.parametrize(("hours", "share", "away"), [
     ("12:00-13:00", "0.17", {12: 0.17}),
     ("11:30-13:30", "0.2", {11: 0.1, 12: 0.2, 13: 0.1}),
