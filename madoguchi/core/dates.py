@@ -90,11 +90,6 @@ def lunch_rotation() -> LunchRotation | None:
     return LunchRotation(start, end, share)
 
 
-def lunch_away_by_hour() -> dict[int, float]:
-    rotation = lunch_rotation()
-    return rotation.away_by_hour() if rotation else {}
-
-
 @dataclass(frozen=True)
 class OfficeState:
     open: bool

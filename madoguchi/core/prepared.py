@@ -134,12 +134,12 @@ class PreparedQuery:
     def one(self, *, using: str = DEFAULT_DB_ALIAS, **values):
         """The one row (``Model.DoesNotExist`` when none), as ``get()``; the queryset must match at most one."""
         found = self.all(using=using, **values)
+        if len(found) == 1:
+            return found[0]
+        model = self._compiled(using).model
         if not found:
-            raise self._compiled(using).model.DoesNotExist(f"{self._compiled(using).model.__name__} matching "
-                                                           "query does not exist.")
-        if len(found) > 1:
-            raise self._compiled(using).model.MultipleObjectsReturned("More than one row matched a prepared query.")
-        return found[0]
+            raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
+        raise model.MultipleObjectsReturned("More than one row matched a prepared query.")
 
     def first(self, *, using: str = DEFAULT_DB_ALIAS, **values):
         """The first row or None; the queryset sets its order and ``[:1]``."""

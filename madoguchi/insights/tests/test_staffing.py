@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
-from madoguchi.core.dates import lunch_away_by_hour, next_office_day
+from madoguchi.core.dates import lunch_rotation, next_office_day
 from madoguchi.core.roles import Role
 from madoguchi.insights import staffing
 from madoguchi.insights.checks import lunch_rotation_readable
@@ -142,7 +142,8 @@ def test_the_hour_a_plan_starts_in_counts_lunch_from_now_to_the_hours_end():
 ])
 def test_the_lunch_rotation_is_read_from_the_settings(settings, hours, share, away):
     settings.LUNCH_HOURS, settings.LUNCH_SHARE = hours, share
-    assert lunch_away_by_hour() == pytest.approx(away)
+    rotation = lunch_rotation()
+    assert (rotation.away_by_hour() if rotation else {}) == pytest.approx(away)
     assert lunch_rotation_readable(None) == []
 
 
@@ -151,7 +152,7 @@ def test_the_lunch_rotation_is_read_from_the_settings(settings, hours, share, aw
 def test_a_lunch_rotation_it_cannot_read_is_a_configuration_error(settings, hours, share):
     settings.LUNCH_HOURS, settings.LUNCH_SHARE = hours, share
     with pytest.raises(ImproperlyConfigured):
-        lunch_away_by_hour()
+        lunch_rotation()
     assert [error.id for error in lunch_rotation_readable(None)] == ["insights.E001"]
 
 
