@@ -47,7 +47,7 @@ run: setup
 	@echo "madoguchi: http://$(HOST):$(PORT)/  (demo logins in README; Ctrl-C stops)"
 	@# config/gunicorn.conf.py: the access log without query strings, /metrics summed over the workers.
 	exec $(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.conf.py --bind $(HOST):$(PORT) \
-	  --workers $(WORKERS) --threads 4 --forwarded-allow-ips 127.0.0.1
+	  --workers $(WORKERS) --forwarded-allow-ips 127.0.0.1
 
 test: $(VENV)/.test messages
 	@scripts/test.sh

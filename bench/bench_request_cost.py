@@ -1,7 +1,7 @@
 """Issue 18, section 4: what a request costs the server.
 
 On PostgreSQL behind gunicorn as deployed (config/gunicorn.conf.py: access log, /metrics over the workers;
-the request log at INFO; 2 and then 4 workers × 4 threads), on this machine:
+the request log at INFO; 2 and then 4 workers, one request at a time each), on this machine:
 
 - server CPU per ticket issued (POST /api/v1/visits), per ticket served (call-next + start + complete:
   three requests) and per congestion request (GET /api/v1/congestion): the user + system CPU of the

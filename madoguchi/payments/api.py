@@ -9,6 +9,7 @@ import re
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -178,10 +179,20 @@ def payment_out(request, payment: Payment) -> PaymentOut:
     )
 
 
-@router.post("/visits/{visit_id}/payments", response={200: PaymentOut, 201: PaymentOut},
+def prefers_async(request) -> bool:
+    """``Prefer: respond-async`` (RFC 7240), among other preferences or not."""
+    preferences = request.headers.get("Prefer", "")
+    return any(p.split(";")[0].split("=")[0].strip().lower() == "respond-async" for p in preferences.split(","))
+
+
+@router.post("/visits/{visit_id}/payments", response={200: PaymentOut, 201: PaymentOut, 202: PaymentOut},
              auth=staff(Capability.PAYMENT_TAKE),
-             summary="Charge fees of a visit: 201 with the new payment, 200 with the same one when the key was seen")
-def charge(request, visit_id: ObjectId, payload: PaymentChargeIn):
+             summary="Charge fees of a visit: 201 with the new payment, 200 with the same one when the key was seen",
+             description="With `Prefer: respond-async` a card, e-money or QR payment is answered at once, "
+                         "202 with the payment pending and `Location` to poll (`GET /payments/{id}`) until it is "
+                         "final; the server does not wait for the resident at the terminal. Without it the "
+                         "answer waits for the terminal.")
+def charge(request, response: HttpResponse, visit_id: ObjectId, payload: PaymentChargeIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     counter = Counter.objects.filter(code=payload.counter, active=True).first()
     if counter is None:
@@ -193,9 +204,22 @@ def charge(request, visit_id: ObjectId, payload: PaymentChargeIn):
         visit=visit, method=payload.method, idempotency_key=payload.idempotency_key,
         items=[services.ChargeItem(i.fee_item, i.quantity, i.exemption, i.exemption_note) for i in payload.items],
         register=services.register_for(counter=counter, desk=payload.desk), clerk=request.auth,
-        tendered_yen=payload.tendered_yen, addressee=payload.addressee, step=step,
+        tendered_yen=payload.tendered_yen, addressee=payload.addressee, step=step, wait=not prefers_async(request),
     )
+    if prefers_async(request):
+        response["Preference-Applied"] = "respond-async"
+        if result.payment.status == Payment.Status.PENDING:
+            response["Location"] = request.build_absolute_uri(reverse("api:payment", args=[result.payment.pk]))
+            return Status(202, payment_out(request, result.payment))
     return Status(201 if result.created else 200, payment_out(request, result.payment))
+
+
+@router.get("/payments/{payment_id}", response=PaymentOut, url_name="payment",
+            auth=staff(Capability.PAYMENT_TAKE, Capability.CASHIER_CLOSE),
+            summary="One payment; a pending one is asked of the terminal first (never charged again)")
+def payment(request, payment_id: ObjectId):
+    found = get_object_or_404(Payment.objects.select_related("register", "visit"), pk=payment_id)
+    return payment_out(request, services.payment_resolve(payment=found, actor=request.auth))
 
 
 @router.get("/payments", response=list[PaymentOut], auth=staff(Capability.PAYMENT_TAKE, Capability.CASHIER_CLOSE),

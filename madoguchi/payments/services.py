@@ -7,7 +7,9 @@ Never twice — the protocol ``payment_charge`` keeps:
    idempotency key with its lines. The key is unique and a fee item has at most one live line per
    visit (partial unique constraint): the database is the backstop when two requests race.
 2. Only after that commit is the terminal asked to charge, with the same key (no lock held while
-   the resident taps a card).
+   the resident taps a card). The console and an API client that says ``Prefer: respond-async`` do
+   not wait for it: the terminal is asked on a thread of its own (``core.background``) and the
+   request answers with the pending payment, which the console then polls (``payment_resolve``).
 3. Its answer finalises the payment in a second short transaction. No answer (a timeout, a
    crash, a killed process) leaves it pending; ``payment_resolve`` then asks the terminal for
    the status of that key — on the next access to the visit's panel, on a repeated request with
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.audit import services as audit
 from madoguchi.catalog.models import FeeExemption, FeeItem
+from madoguchi.core import background
 from madoguchi.core.errors import ConflictError, DomainError
 from madoguchi.core.fonts import fonts
 from madoguchi.core.mynumber import contains_individual_number
@@ -147,7 +150,7 @@ def _priced(visit: Visit, items: list[ChargeItem]) -> tuple[list[fees.PricedLine
 
 def payment_charge(*, visit: Visit, items: list[ChargeItem], method: str, idempotency_key: str, register: Register,
                    clerk, tendered_yen: int | None = None, addressee: str = "", step: Step | None = None,
-                   now: datetime | None = None) -> ChargeResult:
+                   now: datetime | None = None, wait: bool = True) -> ChargeResult:
     """Charge the fees of ``items`` for ``visit`` at ``register``, at most once per key and per fee item.
 
     MUST: compute every amount here (never trust a client's total); write the payment pending before
@@ -156,6 +159,9 @@ def payment_charge(*, visit: Visit, items: list[ChargeItem], method: str, idempo
     visit holds (``ConflictError``, naming whether it is paid or being paid); never call the
     terminal twice for a key. Cash is paid at once (tendered ≥ total, change computed); a total of 0
     (every line exempt) is recorded as cash without a terminal.
+
+    ``wait=False``: a cashless payment is answered pending at once and the terminal is asked on a
+    thread of its own after the commit, which finalises it (a worker then never waits for a card).
     """
     now = _now(now)
     if not KEY_PATTERN.match(idempotency_key or ""):
@@ -206,7 +212,11 @@ def payment_charge(*, visit: Visit, items: list[ChargeItem], method: str, idempo
         # The backstop: another payment took one of these fee items between our check and our insert.
         raise ConflictError(_("These fees are already being paid at another desk."), field="items") from None
     if payment.status == Payment.Status.PENDING:
-        payment = _ask_terminal(payment, terminal=terminal, actor=clerk)
+        if wait:
+            payment = _ask_terminal(payment, terminal=terminal, actor=clerk)
+        else:
+            background.after_commit(_ask_terminal, payment, terminal=terminal, actor=clerk,
+                                    name=f"payment-{payment.pk}")
     return ChargeResult(payment, created=True)
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/payments/visits/<int:visit_id>/preview", views.preview, name="preview"),
     path("staff/payments/visits/<int:visit_id>/charge", views.charge, name="charge"),
     path("staff/payments/<int:payment_id>/resolve", views.resolve, name="resolve"),
+    path("staff/payments/<int:payment_id>/answer", views.answer, name="answer"),
     path("staff/payments/<int:payment_id>/void", views.void, name="void"),
     path("staff/payments/<int:payment_id>/receipt.pdf", views.receipt, name="receipt"),
     path("staff/payments/<int:payment_id>/refund", views.refund, name="refund"),

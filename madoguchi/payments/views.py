@@ -67,8 +67,11 @@ def _panel_context(request, visit, step, *, form=None, item_problems=None, outco
             "exemption": (posted or {}).get(f"exempt-{code}", ""), "note": (posted or {}).get(f"note-{code}", ""),
             "problem": (item_problems or {}).get(code, ""),
         })
+    # A payment waiting for the terminal: the panel says so and polls ``answer`` until it is final.
+    waiting = outcome if outcome is not None and outcome.status == Payment.Status.PENDING else next(
+        (p for p in panel.payments if p.status == Payment.Status.PENDING), None)
     return {"visit": visit, "step": step, "panel": panel, "form": form, "rows": rows, "outcome": outcome,
-            "totals": _totals(panel, posted), "standalone": not request.htmx}
+            "waiting": waiting, "totals": _totals(panel, posted), "standalone": not request.htmx}
 
 
 def _totals(panel, posted) -> dict:
@@ -130,7 +133,7 @@ def charge(request, visit_id: int):
                 visit=visit, items=items, method=form.cleaned_data["method"],
                 idempotency_key=form.cleaned_data["idempotency_key"], register=register, clerk=request.user,
                 tendered_yen=form.cleaned_data["tendered_yen"], addressee=form.cleaned_data["addressee"],
-                step=step)
+                step=step, wait=False)  # a card is asked on its own thread: the panel polls ``answer``
         except ValidationError as error:
             _place_item_errors(error, items, item_problems)
             add_to_form(form, error)
@@ -164,6 +167,25 @@ def _outcome_text(payment: Payment) -> str:
     if payment.status == Payment.Status.PENDING:
         return _("Waiting for the payment terminal's answer.")
     return _("Not paid: %(status)s.") % {"status": payment.get_status_display()}
+
+
+@requires(Capability.PAYMENT_TAKE)
+@never_cache
+def answer(request, payment_id: int):
+    """What the panel polls while a payment waits for the terminal: 204 while it is pending, then the
+    panel with the outcome in place of the old one (htmx: ``HX-Retarget``). Asks the terminal's status
+    (never charges): an answer lost with a killed worker is found too."""
+    payment = get_object_or_404(Payment.objects.select_related("visit", "register"), pk=payment_id)
+    payment = services.payment_resolve(payment=payment, actor=request.user)
+    if not request.htmx:
+        return redirect("payments:panel", visit_id=payment.visit_id)
+    if payment.status == Payment.Status.PENDING:
+        return HttpResponse(status=204)
+    visit, step = _visit_and_step(request, payment.visit_id)
+    response = _render_panel(request, _panel_context(request, visit, step, outcome=payment))
+    response["HX-Retarget"] = "#payment-panel"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @requires(Capability.PAYMENT_TAKE)

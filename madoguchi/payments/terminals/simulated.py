@@ -46,6 +46,22 @@ CREATE TABLE IF NOT EXISTS config (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+def _write_ahead_log(connection: sqlite3.Connection) -> None:
+    """Readers beside a writer (the console polls while a charge is written). The mode stays in the file;
+    setting it takes the file for itself and does not wait for the busy timeout, so a connection
+    opened beside another (a charge on its own thread, a poll) tries again."""
+    for _attempt in range(1000):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.01)
+    raise sqlite3.OperationalError("simulated terminal: its state file stayed locked")
+
+
 class SimulatedTerminal(PaymentTerminal):
     """Options: ``path`` (the state file), ``default`` (behaviour), ``delay_ms``, ``hang_seconds``,
     ``time_zone`` (the settlement day; Asia/Tokyo)."""
@@ -66,7 +82,7 @@ class SimulatedTerminal(PaymentTerminal):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
+            _write_ahead_log(connection)
             connection.executescript(_SCHEMA)
             connection.row_factory = sqlite3.Row
             if write:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from madoguchi.accounts.services import api_token_get_or_create
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core import background
 from madoguchi.core.roles import Role
 from madoguchi.payments.models import Payment
 
@@ -49,6 +50,48 @@ def test_a_charge_is_created_then_answered_again_for_the_same_key(desk):
         ("koseki.full", 2, 900), ("juminhyo", 1, 300)]
     assert body["receipt_url"].endswith(f"/staff/payments/{body['id']}/receipt.pdf")
     assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the terminal is asked on its own thread, after the commit
+def test_respond_async_answers_202_at_once_and_the_payment_is_polled_until_paid(desk, simulated_terminal):
+    visit, clerk = desk
+    api = client_for(clerk)
+    simulated_terminal.set_delay(1500)  # the resident takes a while at the terminal
+
+    accepted = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json",
+                        headers={"Prefer": "wait=5, respond-async"})
+
+    assert accepted.status_code == 202, accepted.content
+    assert accepted.json()["status"] == "pending" and accepted["Preference-Applied"] == "respond-async"
+    location = accepted["Location"]
+    assert location == f"http://testserver/api/v1/payments/{accepted.json()['id']}"
+    assert api.get(location).json()["status"] == "pending"  # the terminal says: in progress
+    assert background.wait()
+    polled = api.get(location)
+    assert polled.status_code == 200 and polled.json()["status"] == "paid" and polled.json()["receipt_number"]
+    # The same key again: the same payment, final now; the terminal took one sale.
+    again = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json",
+                     headers={"Prefer": "respond-async"})
+    assert again.status_code == 200 and again.json() == polled.json()
+    assert len(simulated_terminal.charges()) == 1
+
+
+def test_respond_async_changes_nothing_for_cash_which_is_paid_at_once(desk):
+    visit, clerk = desk
+    response = client_for(clerk).post(f"/api/v1/visits/{visit.pk}/payments",
+                                      charge_body(method="cash", tendered_yen=2000), content_type="application/json",
+                                      headers={"Prefer": "respond-async"})
+    assert response.status_code == 201 and response.json()["status"] == "paid"
+    assert "Location" not in response
+
+
+def test_one_payment_is_read_by_id_and_a_stranger_is_refused(desk):
+    visit, clerk = desk
+    api = client_for(clerk)
+    created = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json").json()
+    assert api.get(f"/api/v1/payments/{created['id']}").json() == created
+    assert api.get("/api/v1/payments/999999").status_code == 404
+    assert client_for(UserFactory(role=Role.ANALYST)).get(f"/api/v1/payments/{created['id']}").status_code == 403
 
 
 def test_a_total_sent_by_the_client_is_refused(desk):

@@ -97,6 +97,33 @@ def test_a_declined_card_then_another_method_by_keyboard(page, live_server, axe,
     assert sorted(Payment.objects.values_list("status", flat=True)) == ["declined", "paid"]
 
 
+def test_a_card_payment_waits_for_the_terminal_on_screen_not_in_the_server(page, live_server, axe, starter_catalog,
+                                                                         simulated_terminal):
+    """The resident takes a while at the terminal: the panel says so at once (the request did not wait),
+    then shows the answer by itself and focuses it."""
+    _visit, _step, _register, clerk = visit_at_desk(["cert.tax"])
+    simulated_terminal.set_delay(2500)
+    sign_in(page, live_server, clerk)
+    page.goto("/staff/counters/koseki-cert/")
+    page.wait_for_selector("#payment-form")
+    tab_to(page, "#payment-form input[name=method]:checked")
+    page.keyboard.press("ArrowRight")  # cash → card
+    tab_to(page, "#charge-button")
+    page.keyboard.press("Enter")
+
+    waiting = page.wait_for_selector("#payment-outcome.alert--info")
+    assert "決済端末" in waiting.inner_text() and page.locator("#payment-form").count() == 0
+    assert Payment.objects.get().status == "pending"
+    assert page.evaluate("document.activeElement.id") == "payment-outcome"
+    axe(page)
+
+    paid = page.wait_for_selector("#payment-outcome.alert--success", timeout=15_000)
+    payment = Payment.objects.get()
+    assert payment.status == "paid" and payment.receipt_number in paid.inner_text()
+    assert page.evaluate("document.activeElement.id") == "payment-outcome"
+    assert len(simulated_terminal.charges()) == 1
+
+
 def test_the_supervisors_payment_pages_are_accessible(page, live_server, axe, starter_catalog, simulated_terminal):
     visit, step, register, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
     cash = charge(visit, register, clerk, [("juminhyo", 1)], step=step).payment

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.core import background
 from madoguchi.core.roles import Role
 from madoguchi.payments import services
 from madoguchi.payments.models import DayClose, Payment
@@ -52,8 +53,11 @@ def test_at_the_certificates_desk_a_cashier_paid_fee_is_shown_as_paid_at_the_cas
     assert "payment-panel" in panel and "muted" in panel
 
 
-def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog):
+@pytest.mark.django_db(transaction=True)  # the terminal is asked on its own thread, after the commit
+def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog, simulated_terminal):
     from madoguchi.reception import services as reception
+
+    simulated_terminal.set_delay(1000)  # the resident takes a second at the terminal
 
     visit, step, _register, clerk = visit_at_desk(["cert.koseki", "cert.juminhyo"])
     client = htmx(logged_in(clerk))
@@ -71,10 +75,20 @@ def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog):
     response = htmx(logged_in(cashier)).post(f"/staff/payments/visits/{visit.pk}/charge", {
         "qty-koseki.full": "1", "qty-koseki.removed": "1", "qty-koseki.acceptance": "0",
         "method": "qr", "idempotency_key": "cashier-key-01"})
+    # The answer does not wait for the resident at the terminal: the panel says so and polls.
     assert response.status_code == 200
     payment = Payment.objects.get(idempotency_key="cashier-key-01")
+    waiting = response.content.decode()
+    assert f'hx-get="/staff/payments/{payment.pk}/answer"' in waiting and 'hx-trigger="every 1s"' in waiting
+    assert 'id="payment-form"' not in waiting  # one charge at a time
+    assert htmx(logged_in(cashier)).get(f"/staff/payments/{payment.pk}/answer").status_code == 204  # still tapping
+    assert background.wait()
+    payment.refresh_from_db()
     assert (payment.status, payment.total_yen, payment.register.code) == ("paid", 1200, "kaikei-1")
-    assert "receipt-link" in response.content.decode()
+    answered = htmx(logged_in(cashier)).get(f"/staff/payments/{payment.pk}/answer")
+    assert (answered.status_code, answered["HX-Retarget"], answered["HX-Reswap"]) == (200, "#payment-panel",
+                                                                                       "outerHTML")
+    assert "receipt-link" in answered.content.decode() and "/answer" not in answered.content.decode()
 
 
 def test_charging_from_the_panel_then_a_double_submit_charges_once(starter_catalog):
@@ -162,8 +176,15 @@ def test_who_may_open_the_payment_pages(starter_catalog):
         client = logged_in(UserFactory(role=role))
         for url in pages:
             assert (client.get(url).status_code == 200) is allowed, (role, url)
-    visit, _step, _register, _clerk = visit_at_desk(["cert.juminhyo"])
+    visit, step, register, clerk = visit_at_desk(["cert.juminhyo"])
     assert logged_in(UserFactory(role=Role.RECEPTION)).get(f"/staff/payments/visits/{visit.pk}/").status_code == 403
+    payment = charge(visit, register, clerk, [("juminhyo", 1)], step=step).payment
+    assert htmx(logged_in(UserFactory(role=Role.RECEPTION))).get(
+        f"/staff/payments/{payment.pk}/answer").status_code == 403
+    assert htmx(logged_in(clerk)).get("/staff/payments/999999/answer").status_code == 404
+    # Without htmx (no script): the answer is the visit's fee page.
+    assert logged_in(clerk).get(f"/staff/payments/{payment.pk}/answer")["Location"] == \
+        f"/staff/payments/visits/{visit.pk}/"
 
 
 def test_the_terminal_control_scripts_the_next_charge(starter_catalog, simulated_terminal):
