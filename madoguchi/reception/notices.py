@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.core import senders
+from madoguchi.core import background, senders
 from madoguchi.core.errors import DomainError
 from madoguchi.core.mynumber import contains_individual_number
 
@@ -140,10 +140,12 @@ def _a_notice_at_the_front(counter_ids) -> bool:
 
 def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     """Send every notice now due at these counters: the visitor waits there with at most
-    ``NOTICE_WHEN_AHEAD`` people ahead and was not told for this counter yet. Returns how many went.
+    ``NOTICE_WHEN_AHEAD`` people ahead and was not told for this counter yet. Returns how many were
+    handed to their senders.
 
-    Runs after the change that moved the queue was committed. A sender's failure is logged (never the
-    address) and does not reach the clerk who called; that counter's notice is not tried again."""
+    Runs after the change that moved the queue was committed. The senders run on a thread of their own
+    (``core.background``): a gateway's wait never holds the clerk's request. A sender's failure is
+    logged (never the address); that counter's notice is not tried again."""
     now = now or timezone.now()
     counter_ids = sorted(set(counter_ids))
     if not counter_ids:
@@ -158,12 +160,12 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
     near = Q()
     for front in fronts.values():
         near |= Q(visit__steps__in=front.values("id"))
-    pending = list(StatusNotice.objects.filter(near, visit__status=Visit.Status.ACTIVE).distinct())
+    pending = list(StatusNotice.objects.filter(near, visit__status=Visit.Status.ACTIVE).distinct().order_by("id"))
     if not pending:
         return 0
     place = {step.visit_id: (step, ahead) for front in fronts.values()
              for ahead, step in enumerate(front.select_related("counter", "visit"))}
-    sent = 0
+    due = []
     for notice in pending:
         step, ahead = place.get(notice.visit_id, (None, None))
         if step is None or notice.notified_step_id == step.pk:
@@ -177,14 +179,24 @@ def status_notices_send_due(*, counter_ids, now: datetime | None = None) -> int:
         if sender is None:
             continue
         subject, text = _notice_text(notice, step, ahead)
+        due.append((notice.visit_id, sender, senders.Notice(channel=notice.channel, to=notice.address,
+                                                            subject=subject, text=text, language=notice.language)))
+    if due:
+        # The gateway's network wait is not the clerk's: the messages go on a thread of their own.
+        background.start(_send, due, name="status-notices")
+    return len(due)
+
+
+def _send(due) -> None:
+    for visit_id, sender, notice in due:
         try:
-            sender.send(senders.Notice(channel=notice.channel, to=notice.address, subject=subject, text=text,
-                                       language=notice.language))
+            sender.send(notice)
         except senders.SendFailed as error:
-            logger.warning("status notice for visit %s (%s) not sent: %s", notice.visit_id, notice.channel, error)
-            continue
-        sent += 1
-    return sent
+            logger.warning("status notice for visit %s (%s) not sent: %s", visit_id, notice.channel, error)
+        except Exception as error:  # a ward's gateway class failing its contract: the next notice still goes
+            # The type alone: its message may hold the address.
+            logger.warning("status notice for visit %s (%s) failed: %s", visit_id, notice.channel,
+                           type(error).__name__)
 
 
 def notices_due_after_commit(counter_id: int) -> None:

@@ -137,3 +137,21 @@ def test_what_was_typed_in_a_query_string_reaches_no_log(served):
         key: next(r for r in requests if r["view"] == "navigator:start")[key]
         for key in ("method", "view", "status", "user_id")}
     assert all({"time", "level", "duration_ms", "queries"} <= set(r) for r in requests)
+
+
+def test_every_worker_serves_one_request_at_a_time_as_the_unit_and_make_run_start_it():
+    """Sync workers (no request waits for a device: see madoguchi.core.background); a command line's
+    --threads would silently make them gthread ones, so none of ours passes it."""
+    import ast
+
+    from gunicorn.config import Config
+
+    config = Config()
+    # Read, not run: running it would set this process's metrics directory.
+    tree = ast.parse((settings.BASE_DIR / "config" / "gunicorn.conf.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and node.targets[0].id in ("worker_class", "threads"):
+            config.set(node.targets[0].id, ast.literal_eval(node.value))
+    assert (config.worker_class_str, config.threads) == ("sync", 1)
+    for launcher in ("Makefile", "deploy/systemd/madoguchi.service", "README.md"):
+        assert "--threads" not in (settings.BASE_DIR / launcher).read_text(), launcher

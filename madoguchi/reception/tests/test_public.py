@@ -2,12 +2,15 @@
 status body's 304s, and the SMS/e-mail notice when the turn is near (sent through the configured
 sender: the test settings use Django's e-mail path, so the message lands in ``mail.outbox``)."""
 
+import threading
+
 import pytest
 from django.core import mail
 from django.test import Client
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.catalog.models import Counter
+from madoguchi.core import background
 from madoguchi.core.roles import Role
 from madoguchi.reception import notices, selectors, services, tickets
 from madoguchi.reception.models import StatusNotice, Visit
@@ -112,16 +115,17 @@ def test_an_email_notice_goes_once_when_two_are_ahead_and_the_address_is_deleted
     clerk = UserFactory(role=Role.COUNTER, counters=[counter.code])
     with django_capture_on_commit_callbacks(execute=True):
         services.step_call_next(counter=counter, clerk=clerk)  # three ahead
-    assert mail.outbox == []
+    assert background.wait() and mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
         services.step_call_next(counter=counter, clerk=clerk, desk=2)  # two ahead: told
+    assert background.wait()  # the message goes on a thread of its own, after the call's answer
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["hanako@example.jp"]
     assert mine.ticket_number in message.subject and "2 people ahead" in message.body
     with django_capture_on_commit_callbacks(execute=True):
         services.step_call_next(counter=counter, clerk=clerk, desk=3)  # one ahead: not told twice
-    assert len(mail.outbox) == 1
+    assert background.wait() and len(mail.outbox) == 1
     services.visit_cancel(visit=mine)
     assert not StatusNotice.objects.filter(visit=mine).exists()
 
@@ -143,3 +147,37 @@ def test_the_notice_can_be_stopped_and_the_address_is_gone(client, site):
     assert "…5678" in client.get(f"/v/{mine.status_token}/").content.decode()
     client.post(f"/v/{mine.status_token}/notice", {"action": "stop"})
     assert not StatusNotice.objects.exists()
+
+
+class SlowGateway:
+    """An SMS gateway that answers only when the test lets it, then refuses (not with SendFailed)."""
+
+    channel = "sms"
+    release = threading.Event()
+    seen: list[str] = []
+
+    def send(self, notice) -> None:
+        assert self.release.wait(30)
+        self.seen.append(notice.to)
+        raise RuntimeError(f"gateway broke on {notice.to}")  # the address must not reach the log
+
+
+def test_a_slow_gateway_never_holds_the_clerks_call_and_a_broken_one_is_logged_without_the_address(
+        site, settings, caplog, django_capture_on_commit_callbacks):
+    settings.RESIDENT_NOTICE_SENDERS = {"sms": f"{__name__}.SlowGateway",
+                                        "email": settings.RESIDENT_NOTICE_SENDERS["email"]}
+    visits = _visits(site, 4)
+    notices.status_notice_subscribe(visit=visits[2], channel="sms", address="09012345678", language="ja")
+    notices.status_notice_subscribe(visit=visits[3], channel="email", address="hanako@example.jp", language="ja")
+    counter = Counter.objects.get(pk=visits[0].steps.get().counter_id)
+    clerk = UserFactory(role=Role.COUNTER, counters=[counter.code])
+    SlowGateway.release.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        called = services.step_call_next(counter=counter, clerk=clerk)  # answered while the gateway waits
+    assert called.visit_id == visits[0].pk and background.running() == 1 and mail.outbox == []
+
+    SlowGateway.release.set()
+    assert background.wait()
+    assert SlowGateway.seen == ["09012345678"] and len(mail.outbox) == 1  # the e-mail after it still went
+    assert "failed: RuntimeError" in caplog.text and "09012345678" not in caplog.text
