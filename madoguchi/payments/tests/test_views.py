@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.audit.models import Event
 from madoguchi.core import background
 from madoguchi.core.roles import Role
 from madoguchi.payments import services
@@ -85,10 +86,26 @@ def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog, s
     assert background.wait()
     payment.refresh_from_db()
     assert (payment.status, payment.total_yen, payment.register.code) == ("paid", 1200, "kaikei-1")
+    received = Event.objects.get(action="payment.received", target_id=str(payment.pk))  # by the thread, for the clerk
+    assert received.actor == cashier
     answered = htmx(logged_in(cashier)).get(f"/staff/payments/{payment.pk}/answer")
     assert (answered.status_code, answered["HX-Retarget"], answered["HX-Reswap"]) == (200, "#payment-panel",
                                                                                        "outerHTML")
     assert "receipt-link" in answered.content.decode() and "/answer" not in answered.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_script_a_card_charge_says_it_waits_and_the_fee_page_shows_the_answer(starter_catalog):
+    visit, _step, _register, clerk = visit_at_desk(["cert.tax"])
+    client = logged_in(clerk)
+    response = client.post(f"/staff/payments/visits/{visit.pk}/charge", {
+        "qty-tax": "1", "method": "card", "idempotency_key": "no-script-key-1"}, follow=True)
+    assert response.redirect_chain == [(f"/staff/payments/visits/{visit.pk}/", 302)]
+    assert "決済端末の応答を待っています。" in response.content.decode()
+    assert background.wait()
+    page = client.get(f"/staff/payments/visits/{visit.pk}/").content.decode()
+    payment = Payment.objects.get()
+    assert payment.status == "paid" and payment.receipt_number in page and "/answer" not in page
 
 
 def test_charging_from_the_panel_then_a_double_submit_charges_once(starter_catalog):
