@@ -3,8 +3,9 @@ void and refund, the day's payments, the register's close, the accounting export
 terminal's control. Thin: a form, one service or selector, a template."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -68,10 +69,17 @@ def _panel_context(request, visit, step, *, form=None, item_problems=None, outco
             "problem": (item_problems or {}).get(code, ""),
         })
     # A payment waiting for the terminal: the panel says so and polls ``answer`` until it is final.
-    waiting = outcome if outcome is not None and outcome.status == Payment.Status.PENDING else next(
-        (p for p in panel.payments if p.status == Payment.Status.PENDING), None)
+    waiting = next((p for p in ([outcome] if outcome is not None else panel.payments) if _waiting(p)), None)
     return {"visit": visit, "step": step, "panel": panel, "form": form, "rows": rows, "outcome": outcome,
             "waiting": waiting, "totals": _totals(panel, posted), "standalone": not request.htmx}
+
+
+def _waiting(payment: Payment) -> bool:
+    """Pending, and the terminal may still answer by itself. Past the terminal's timeout the panel stops
+    waiting: the payment is listed with its "check the answer" button and the form is offered again
+    (a terminal gone offline must not lock the desk's other fees)."""
+    return payment.status == Payment.Status.PENDING and timezone.now() - payment.created_at < timedelta(
+        seconds=settings.PAYMENT_TERMINAL_TIMEOUT_SECONDS)
 
 
 def _totals(panel, posted) -> dict:
@@ -172,17 +180,20 @@ def _outcome_text(payment: Payment) -> str:
 @requires(Capability.PAYMENT_TAKE)
 @never_cache
 def answer(request, payment_id: int):
-    """What the panel polls while a payment waits for the terminal: 204 while it is pending, then the
-    panel with the outcome in place of the old one (htmx: ``HX-Retarget``). Asks the terminal's status
-    (never charges): an answer lost with a killed worker is found too."""
+    """What the panel polls while a payment waits for the terminal: 204 while the terminal may still
+    answer, then the panel in place of the old one (htmx: ``HX-Retarget``), with the outcome. Asks the
+    terminal's status (never charges): an answer lost with a killed worker is found too."""
     payment = get_object_or_404(Payment.objects.select_related("visit", "register"), pk=payment_id)
     payment = services.payment_resolve(payment=payment, actor=request.user)
     if not request.htmx:
         return redirect("payments:panel", visit_id=payment.visit_id)
-    if payment.status == Payment.Status.PENDING:
+    if _waiting(payment):
         return HttpResponse(status=204)
     visit, step = _visit_and_step(request, payment.visit_id)
-    response = _render_panel(request, _panel_context(request, visit, step, outcome=payment))
+    # Final: the panel with the outcome. Still pending past the timeout: the panel as it stands (the payment
+    # listed with its button), and the polling ends.
+    outcome = None if payment.status == Payment.Status.PENDING else payment
+    response = _render_panel(request, _panel_context(request, visit, step, outcome=outcome))
     response["HX-Retarget"] = "#payment-panel"
     response["HX-Reswap"] = "outerHTML"
     return response

@@ -1,6 +1,8 @@
 """The pages: the panel the console loads, charging and voiding from it, the receipt, the close with
 its settlement upload, and who may open what."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,6 +14,8 @@ from madoguchi.core import background
 from madoguchi.core.roles import Role
 from madoguchi.payments import services
 from madoguchi.payments.models import DayClose, Payment
+from madoguchi.payments.terminals import TerminalTimeout, register
+from madoguchi.payments.terminals.simulated import SimulatedTerminal
 
 from .factories import charge, clerk_at, visit_at_desk
 
@@ -106,6 +110,41 @@ def test_without_script_a_card_charge_says_it_waits_and_the_fee_page_shows_the_a
     page = client.get(f"/staff/payments/visits/{visit.pk}/").content.decode()
     payment = Payment.objects.get()
     assert payment.status == "paid" and payment.receipt_number in page and "/answer" not in page
+
+
+class OfflineTerminal(SimulatedTerminal):
+    """The simulated device, its line cut after the charge: every status question times out."""
+
+    def status(self, *, key):
+        raise TerminalTimeout("offline")
+
+
+register("simulated-offline")(OfflineTerminal)
+
+
+def test_the_panel_stops_waiting_when_the_terminal_cannot_answer_any_more(starter_catalog, simulated_terminal,
+                                                                         settings):
+    visit, step, register_, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
+    simulated_terminal.script(["lost"])  # the request never reached the terminal
+    lost = charge(visit, register_, clerk, [("tax", 1)], method="card", step=step).payment
+    client = htmx(logged_in(clerk))
+    assert lost.status == "pending" and client.get(f"/staff/payments/{lost.pk}/answer").status_code == 204
+
+    # Past the terminal's timeout it is given up (the key burned first): the panel shows that, and stops polling.
+    Payment.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(seconds=91))
+    given_up = client.get(f"/staff/payments/{lost.pk}/answer")
+    assert given_up["HX-Retarget"] == "#payment-panel" and "alert--error" in given_up.content.decode()
+    assert "/answer" not in given_up.content.decode() and 'id="payment-form"' in given_up.content.decode()
+
+    # A terminal that does not answer the status at all: the payment stays pending, but the desk is not
+    # locked — past the timeout the form is back and the payment is listed with its button.
+    settings.PAYMENT_TERMINAL = {**settings.PAYMENT_TERMINAL, "backend": "simulated-offline"}
+    stuck = charge(visit, register_, clerk, [("juminhyo", 1)], method="card", step=step).payment
+    Payment.objects.filter(pk=stuck.pk).update(status="pending", created_at=timezone.now() - timedelta(seconds=91))
+    answered = client.get(f"/staff/payments/{stuck.pk}/answer").content.decode()
+    assert Payment.objects.get(pk=stuck.pk).status == "pending"
+    assert "/answer" not in answered and f"/staff/payments/{stuck.pk}/resolve" in answered
+    assert "/answer" not in client.get(f"/staff/payments/visits/{visit.pk}/").content.decode()
 
 
 def test_charging_from_the_panel_then_a_double_submit_charges_once(starter_catalog):
