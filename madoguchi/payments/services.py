@@ -320,6 +320,9 @@ def _status_or_none(terminal, payment: Payment) -> TerminalResult | None:
         return terminal.status(key=payment.idempotency_key)
     except TerminalTimeout:
         return None
+    except Exception:  # a broken connection says nothing either: the payment stays pending, the page works
+        logger.exception("payment terminal failed to tell the status of payment %s", payment.pk)
+        return None
 
 
 @transaction.atomic
@@ -367,6 +370,9 @@ def payment_resolve(*, payment: Payment, actor=None, now: datetime | None = None
         try:
             result = terminal.cancel(key=payment.idempotency_key)
         except TerminalTimeout:
+            return payment
+        except Exception:  # not burned: it cannot be given up yet
+            logger.exception("payment terminal failed to burn the key of payment %s", payment.pk)
             return payment
         if result.outcome == Outcome.REVERSED:  # it had arrived after all, and is reversed now
             result = TerminalResult(Outcome.NOT_FOUND, result.transaction_id, "reversed when given up")

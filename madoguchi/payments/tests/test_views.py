@@ -122,6 +122,34 @@ class OfflineTerminal(SimulatedTerminal):
 register("simulated-offline")(OfflineTerminal)
 
 
+class BrokenLineTerminal(SimulatedTerminal):
+    """An adapter whose connection breaks with an error of its own, not TerminalTimeout."""
+
+    def status(self, *, key):
+        raise ConnectionResetError("line reset")
+
+    def cancel(self, *, key):
+        raise ConnectionResetError("line reset")
+
+
+register("simulated-broken-line")(BrokenLineTerminal)
+
+
+def test_a_terminal_adapter_that_breaks_leaves_the_payment_pending_and_the_panel_working(starter_catalog,
+                                                                                         simulated_terminal,
+                                                                                         settings):
+    visit, step, register_, clerk = visit_at_desk(["cert.tax"])
+    simulated_terminal.script(["lost"])
+    payment = charge(visit, register_, clerk, [("tax", 1)], method="card", step=step).payment
+    Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(seconds=91))
+    settings.PAYMENT_TERMINAL = {**settings.PAYMENT_TERMINAL, "backend": "simulated-broken-line"}
+    client = htmx(logged_in(clerk))
+    assert client.get(f"/staff/payments/visits/{visit.pk}/").status_code == 200
+    assert client.get(f"/staff/payments/{payment.pk}/answer").status_code == 200
+    assert client.post(f"/staff/payments/{payment.pk}/resolve").status_code == 200
+    assert Payment.objects.get(pk=payment.pk).status == "pending"  # unknown: never given up unburned
+
+
 def test_the_panel_stops_waiting_when_the_terminal_cannot_answer_any_more(starter_catalog, simulated_terminal,
                                                                          settings):
     visit, step, register_, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
