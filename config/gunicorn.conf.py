@@ -29,6 +29,9 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "prometheus"))
 
 worker_class = "sync"
 threads = 1  # a command line's --threads N > 1 would turn the workers into gthread ones
+# A worker silent this long is killed and replaced. An API client that does not send `Prefer: respond-async`
+# still waits in its request for the terminal, up to PAYMENT_TERMINAL_TIMEOUT_SECONDS (90): not killed for that.
+timeout = 120
 accesslog = "-"
 # A path a person typed holding an individual number is logged as a placeholder (see the class).
 logger_class = "madoguchi.core.logmask.PathMaskingLogger"
