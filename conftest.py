@@ -231,6 +231,16 @@ def starter_catalog(_starter_catalog_rows, db):
 
 
 @pytest.fixture(autouse=True)
+def _background_work_ends(_django_db_marker):
+    """What a test started on a thread of its own (a card payment's terminal, a resident's notice) ends
+    within the test — before its database is emptied, and before the next test counts threads."""
+    yield
+    from madoguchi.core import background
+
+    assert background.wait(30), "work started on a background thread still runs after the test"
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in English leaves English active in the thread: every test starts from the default."""
     from django.utils import translation

@@ -13,6 +13,7 @@ connections are its own and closed when it ends.
 
 import logging
 import threading
+import time
 
 from django.db import connections, transaction
 
@@ -43,21 +44,28 @@ def start(function, /, *args, name: str, **kwargs) -> threading.Thread:
 
 
 def after_commit(function, /, *args, name: str, **kwargs) -> None:
-    """``start`` once the current transaction commits (at once outside one; never after a rollback)."""
-    transaction.on_commit(lambda: start(function, *args, name=name, **kwargs))
+    """``start`` once the current transaction commits (at once outside one; never after a rollback).
+    A thread that cannot be started is logged, not raised: the request's work is committed, and what
+    was to run here must be settled another way anyway."""
+    transaction.on_commit(lambda: start(function, *args, name=name, **kwargs), robust=True)
 
 
 def running() -> int:
-    """How many started here have not ended (the metrics, and the tests' wait)."""
+    """How many started here have not ended."""
     with _lock:
         return len(_live)
 
 
 def wait(timeout: float = 30) -> bool:
-    """Wait for everything started here to end (tests; a management command before it exits).
+    """Wait up to ``timeout`` seconds in all for everything started here to end (the tests).
     True when nothing is left running."""
-    with _lock:
-        threads = list(_live)
-    for thread in threads:
-        thread.join(timeout)
-    return running() == 0
+    deadline = time.monotonic() + timeout
+    while True:
+        with _lock:
+            threads = list(_live)
+        if not threads:
+            return True
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if time.monotonic() >= deadline:
+            return running() == 0

@@ -191,7 +191,10 @@ def prefers_async(request) -> bool:
              description="With `Prefer: respond-async` a card, e-money or QR payment is answered at once, "
                          "202 with the payment pending and `Location` to poll (`GET /payments/{id}`) until it is "
                          "final; the server does not wait for the resident at the terminal. Without it the "
-                         "answer waits for the terminal.")
+                         "answer waits for the terminal.",
+             openapi_extra={"parameters": [{
+                 "in": "header", "name": "Prefer", "required": False, "schema": {"type": "string"},
+                 "description": "`respond-async`: answer 202 at once for a cashless payment (RFC 7240)"}]})
 def charge(request, response: HttpResponse, visit_id: ObjectId, payload: PaymentChargeIn):
     visit = get_object_or_404(Visit, pk=visit_id)
     counter = Counter.objects.filter(code=payload.counter, active=True).first()
@@ -206,20 +209,20 @@ def charge(request, response: HttpResponse, visit_id: ObjectId, payload: Payment
         register=services.register_for(counter=counter, desk=payload.desk), clerk=request.auth,
         tendered_yen=payload.tendered_yen, addressee=payload.addressee, step=step, wait=not prefers_async(request),
     )
-    if prefers_async(request):
+    if prefers_async(request) and result.payment.status == Payment.Status.PENDING:
         response["Preference-Applied"] = "respond-async"
-        if result.payment.status == Payment.Status.PENDING:
-            response["Location"] = request.build_absolute_uri(reverse("api:payment", args=[result.payment.pk]))
-            return Status(202, payment_out(request, result.payment))
+        response["Location"] = request.build_absolute_uri(reverse("api:payment", args=[result.payment.pk]))
+        return Status(202, payment_out(request, result.payment))
     return Status(201 if result.created else 200, payment_out(request, result.payment))
 
 
 @router.get("/payments/{payment_id}", response=PaymentOut, url_name="payment",
             auth=staff(Capability.PAYMENT_TAKE, Capability.CASHIER_CLOSE),
-            summary="One payment; a pending one is asked of the terminal first (never charged again)")
+            summary="One payment, to poll after a 202; a pending one is asked of the terminal when due (never charged "
+                    "again)")
 def payment(request, payment_id: ObjectId):
     found = get_object_or_404(Payment.objects.select_related("register", "visit"), pk=payment_id)
-    return payment_out(request, services.payment_resolve(payment=found, actor=request.auth))
+    return payment_out(request, services.payment_polled(payment=found, actor=request.auth))
 
 
 @router.get("/payments", response=list[PaymentOut], auth=staff(Capability.PAYMENT_TAKE, Capability.CASHIER_CLOSE),

@@ -12,8 +12,9 @@ Never twice — the protocol ``payment_charge`` keeps:
    request answers with the pending payment, which the console then polls (``payment_resolve``).
 3. Its answer finalises the payment in a second short transaction. No answer (a timeout, a
    crash, a killed process) leaves it pending; ``payment_resolve`` then asks the terminal for
-   the status of that key — on the next access to the visit's panel, on a repeated request with
-   the key, and from ``manage.py payments_resolve``. Nothing ever charges a key again.
+   the status of that key — on a poll of the payment (the panel's, the API's: ``payment_polled``),
+   on the next access to the visit's panel, on a repeated request with the key, and from
+   ``manage.py payments_resolve``. Nothing ever charges a key again.
 
 The day's close, the settlement import and the accounting export are in ``closing``.
 """
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -377,6 +379,25 @@ def payment_resolve(*, payment: Payment, actor=None, now: datetime | None = None
         if result.outcome == Outcome.REVERSED:  # it had arrived after all, and is reversed now
             result = TerminalResult(Outcome.NOT_FOUND, result.transaction_id, "reversed when given up")
     return _finalise(payment.pk, result, actor=actor, now=now, resolved=True)
+
+
+# A pending payment younger than this is being asked by its charge's own thread, which finalises it: a
+# poll reads the database. Older, the terminal is asked (the thread may have died with its worker) — at
+# most once per ASK_TERMINAL_EVERY per payment and process, so a slow terminal holds no worker each second.
+ASK_TERMINAL_AFTER = timedelta(seconds=10)
+ASK_TERMINAL_EVERY_SECONDS = 5
+
+
+def payment_polled(*, payment: Payment, actor=None, now: datetime | None = None) -> Payment:
+    """What a poll of a payment sees (the console's panel every second, ``GET /api/v1/payments/{id}``):
+    the payment as stored, settled from the terminal's status (``payment_resolve``) when it is pending
+    and due to be asked."""
+    now = _now(now)
+    if payment.status != Payment.Status.PENDING or now - payment.created_at < ASK_TERMINAL_AFTER:
+        return payment
+    if not cache.add(f"payments:asked:{payment.pk}", True, ASK_TERMINAL_EVERY_SECONDS):
+        return payment
+    return payment_resolve(payment=payment, actor=actor, now=now)
 
 
 def payments_resolve_pending(*, now: datetime | None = None) -> dict[str, int]:

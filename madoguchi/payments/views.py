@@ -49,9 +49,12 @@ def _visit_and_step(request, visit_id: int):
     return visit, step
 
 
-def _panel_context(request, visit, step, *, form=None, item_problems=None, outcome=None, posted=None) -> dict:
+def _panel_context(request, visit, step, *, form=None, item_problems=None, outcome=None, posted=None,
+                   polled=False) -> dict:
     for pending in selectors.pending_payments(visit):  # resolution on next access: ask the terminal
-        services.payment_resolve(payment=pending, actor=request.user)
+        services.payment_polled(payment=pending, actor=request.user)
+    if outcome is not None and outcome.status == Payment.Status.PENDING:
+        outcome = Payment.objects.get(pk=outcome.pk)  # its thread may have finalised it meanwhile
     panel = selectors.visit_panel(visit, step=step)
     if form is None:
         form = ChargeForm(methods=panel.methods, initial={"idempotency_key": new_idempotency_key()})
@@ -70,8 +73,11 @@ def _panel_context(request, visit, step, *, form=None, item_problems=None, outco
         })
     # A payment waiting for the terminal: the panel says so and polls ``answer`` until it is final.
     waiting = next((p for p in ([outcome] if outcome is not None else panel.payments) if _waiting(p)), None)
+    # ``polled``: the answer came while the clerk may be typing elsewhere — announced (role=status), and
+    # focused only if the waiting message had the focus (htmx keeps it on the same id), never taken.
     return {"visit": visit, "step": step, "panel": panel, "form": form, "rows": rows, "outcome": outcome,
-            "waiting": waiting, "totals": _totals(panel, posted), "standalone": not request.htmx}
+            "waiting": waiting, "totals": _totals(panel, posted), "standalone": not request.htmx,
+            "take_focus": not polled}
 
 
 def _waiting(payment: Payment) -> bool:
@@ -184,16 +190,15 @@ def answer(request, payment_id: int):
     answer, then the panel in place of the old one (htmx: ``HX-Retarget``), with the outcome. Asks the
     terminal's status (never charges): an answer lost with a killed worker is found too."""
     payment = get_object_or_404(Payment.objects.select_related("visit", "register"), pk=payment_id)
-    payment = services.payment_resolve(payment=payment, actor=request.user)
+    payment = services.payment_polled(payment=payment, actor=request.user)
     if not request.htmx:
         return redirect("payments:panel", visit_id=payment.visit_id)
     if _waiting(payment):
         return HttpResponse(status=204)
     visit, step = _visit_and_step(request, payment.visit_id)
-    # Final: the panel with the outcome. Still pending past the timeout: the panel as it stands (the payment
-    # listed with its button), and the polling ends.
-    outcome = None if payment.status == Payment.Status.PENDING else payment
-    response = _render_panel(request, _panel_context(request, visit, step, outcome=outcome))
+    # Final: the panel with the outcome. Still pending past the timeout: the panel says the terminal has
+    # not answered (the payment listed with its button, the form back), and the polling ends.
+    response = _render_panel(request, _panel_context(request, visit, step, outcome=payment, polled=True))
     response["HX-Retarget"] = "#payment-panel"
     response["HX-Reswap"] = "outerHTML"
     return response

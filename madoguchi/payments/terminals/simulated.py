@@ -17,7 +17,9 @@ What the next charges do is scripted (``script``) or the default (``set_default`
 ``hang``      approved, but the answer comes only after ``hang_seconds`` (kill the server meanwhile)
 
 ``delay_ms`` (option or ``set_delay``) is the time the resident takes at the terminal, slept
-outside any lock. Control it from a shell with ``manage.py payments_terminal``.
+outside any lock; ``hold()`` keeps every charge at the terminal (in progress) until ``release()``
+— a resident still looking for the card, for as long as a test or a demo needs (at most
+``hold_seconds``). Control it from a shell with ``manage.py payments_terminal``.
 """
 
 import csv
@@ -67,12 +69,13 @@ class SimulatedTerminal(PaymentTerminal):
     ``time_zone`` (the settlement day; Asia/Tokyo)."""
 
     def __init__(self, *, path, default: str = "approve", delay_ms: int = 0, hang_seconds: float = 30,
-                 time_zone: str = "Asia/Tokyo", **options):
+                 hold_seconds: float = 120, time_zone: str = "Asia/Tokyo", **options):
         super().__init__(**options)
         self.path = Path(path)
         self.default = default
         self.delay_ms = delay_ms
         self.hang_seconds = hang_seconds
+        self.hold_seconds = hold_seconds
         self.zone = ZoneInfo(time_zone)
 
     # --- the device's storage ---------------------------------------------------------------
@@ -125,12 +128,26 @@ class SimulatedTerminal(PaymentTerminal):
         with self._db(write=True) as db:
             db.execute("INSERT OR REPLACE INTO config (name, value) VALUES ('delay_ms', ?)", (str(int(milliseconds)),))
 
+    def hold(self) -> None:
+        """Every charge stays at the terminal, in progress, until ``release``."""
+        with self._db(write=True) as db:
+            db.execute("INSERT OR REPLACE INTO config (name, value) VALUES ('held', '1')")
+
+    def release(self) -> None:
+        with self._db(write=True) as db:
+            db.execute("DELETE FROM config WHERE name = 'held'")
+
+    def _held(self) -> bool:
+        with self._db() as db:
+            return self._config(db, "held", "") == "1"
+
     def state(self) -> dict:
         """What the control shows: default, delay, the scripted queue, today's charge count."""
         with self._db() as db:
             return {
                 "default": self._config(db, "default", self.default),
                 "delay_ms": self._config(db, "delay_ms", self.delay_ms),
+                "held": self._config(db, "held", "") == "1",
                 "script": [r["behaviour"] for r in db.execute("SELECT behaviour FROM script ORDER BY id")],
                 "charges": db.execute("SELECT COUNT(*) FROM charges WHERE status != 'burned'").fetchone()[0],
             }
@@ -168,6 +185,9 @@ class SimulatedTerminal(PaymentTerminal):
             db.execute("UPDATE charges SET transaction_id = ? WHERE id = ?", (transaction_id, cursor.lastrowid))
         if delay_ms:
             time.sleep(delay_ms / 1000)  # the resident at the terminal: no lock held
+        held_until = time.monotonic() + self.hold_seconds
+        while self._held() and time.monotonic() < held_until:
+            time.sleep(0.02)
         final = {"approve": "approved", "timeout": "approved", "hang": "approved",
                  "decline": "declined", "cancel": "cancelled"}.get(behaviour)
         with self._db(write=True) as db:

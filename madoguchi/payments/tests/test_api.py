@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from madoguchi.accounts.services import api_token_get_or_create
 from madoguchi.accounts.tests.factories import UserFactory
+from madoguchi.audit.models import Event
 from madoguchi.core import background
 from madoguchi.core.roles import Role
 from madoguchi.payments.models import Payment
@@ -56,7 +57,7 @@ def test_a_charge_is_created_then_answered_again_for_the_same_key(desk):
 def test_respond_async_answers_202_at_once_and_the_payment_is_polled_until_paid(desk, simulated_terminal):
     visit, clerk = desk
     api = client_for(clerk)
-    simulated_terminal.set_delay(1500)  # the resident takes a while at the terminal
+    simulated_terminal.hold()  # the resident is still looking for the card
 
     accepted = api.post(f"/api/v1/visits/{visit.pk}/payments", charge_body(), content_type="application/json",
                         headers={"Prefer": "wait=5, respond-async"})
@@ -65,7 +66,8 @@ def test_respond_async_answers_202_at_once_and_the_payment_is_polled_until_paid(
     assert accepted.json()["status"] == "pending" and accepted["Preference-Applied"] == "respond-async"
     location = accepted["Location"]
     assert location == f"http://testserver/api/v1/payments/{accepted.json()['id']}"
-    assert api.get(location).json()["status"] == "pending"  # the terminal says: in progress
+    assert api.get(location).json()["status"] == "pending"  # still at the terminal
+    simulated_terminal.release()
     assert background.wait()
     polled = api.get(location)
     assert polled.status_code == 200 and polled.json()["status"] == "paid" and polled.json()["receipt_number"]
@@ -74,6 +76,9 @@ def test_respond_async_answers_202_at_once_and_the_payment_is_polled_until_paid(
                      headers={"Prefer": "respond-async"})
     assert again.status_code == 200 and again.json() == polled.json()
     assert len(simulated_terminal.charges()) == 1
+    # Finalised by the charge's own thread: the polls read the database, they did not settle it.
+    assert not Event.objects.filter(action="payment.resolved").exists()
+    assert Event.objects.filter(action="payment.received", target_id=str(polled.json()["id"])).exists()
 
 
 def test_respond_async_changes_nothing_for_cash_which_is_paid_at_once(desk):

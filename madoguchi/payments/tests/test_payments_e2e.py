@@ -100,9 +100,9 @@ def test_a_declined_card_then_another_method_by_keyboard(page, live_server, axe,
 def test_a_card_payment_waits_for_the_terminal_on_screen_not_in_the_server(page, live_server, axe, starter_catalog,
                                                                          simulated_terminal):
     """The resident takes a while at the terminal: the panel says so at once (the request did not wait),
-    then shows the answer by itself and focuses it."""
+    then shows the answer by itself, keeping the focus on the message."""
     _visit, _step, _register, clerk = visit_at_desk(["cert.tax"])
-    simulated_terminal.set_delay(2500)
+    simulated_terminal.hold()
     sign_in(page, live_server, clerk)
     page.goto("/staff/counters/koseki-cert/")
     page.wait_for_selector("#payment-form")
@@ -117,11 +117,36 @@ def test_a_card_payment_waits_for_the_terminal_on_screen_not_in_the_server(page,
     assert page.evaluate("document.activeElement.id") == "payment-outcome"
     axe(page)
 
+    simulated_terminal.release()
     paid = page.wait_for_selector("#payment-outcome.alert--success", timeout=15_000)
     payment = Payment.objects.get()
     assert payment.status == "paid" and payment.receipt_number in paid.inner_text()
     assert page.evaluate("document.activeElement.id") == "payment-outcome"
     assert len(simulated_terminal.charges()) == 1
+
+
+def test_the_terminals_answer_does_not_take_the_focus_from_what_the_clerk_types(page, live_server,
+                                                                              starter_catalog, simulated_terminal):
+    """While the resident taps, the clerk writes the hand-off memo: the answer arrives and is announced
+    (role=status) without moving the focus or losing a keystroke."""
+    _visit, _step, _register, clerk = visit_at_desk(["cert.tax"])
+    simulated_terminal.hold()
+    sign_in(page, live_server, clerk)
+    page.goto("/staff/counters/koseki-cert/")
+    page.wait_for_selector("#payment-form")
+    page.check("#payment-form input[name=method][value=card]")
+    page.click("#charge-button")
+    page.wait_for_selector("#payment-outcome.alert--info")
+    memo = page.locator(".complete-form textarea, .complete-form input[type=text]").first
+    memo.focus()
+    page.keyboard.type("copy 1 ")
+
+    simulated_terminal.release()
+    # Settled: htmx has taken its "added" mark off the new panel, the moment it would move the focus.
+    page.wait_for_selector("#payment-panel:not(.htmx-added) #payment-outcome.alert--success", timeout=15_000)
+    page.keyboard.type("issued")  # key by key, as a clerk types (not inserted text)
+    assert memo.evaluate("element => element === document.activeElement")
+    assert memo.input_value() == "copy 1 issued"
 
 
 def test_the_supervisors_payment_pages_are_accessible(page, live_server, axe, starter_catalog, simulated_terminal):

@@ -2,6 +2,8 @@
 file: idempotent per key, status of a key, cancel (void the same day, refund later, burn an unknown
 key), and a settlement report."""
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -72,3 +74,22 @@ def test_cancel_voids_the_same_day_refunds_later_and_burns_an_unknown_key(termin
 
 def test_an_empty_day_has_a_header_only(terminal):
     assert parse_settlement_csv(terminal.settlement_report(day=date(2020, 1, 1))) == []
+
+
+def test_a_held_charge_is_in_progress_until_released_and_another_instance_releases_it(terminal, tmp_path):
+    terminal.hold()
+    answers = []
+    charging = threading.Thread(target=lambda: answers.append(
+        terminal.charge(key="held-0001", terminal_id="t-1", amount_yen=300, method="card")))
+    charging.start()
+    device = SimulatedTerminal(path=terminal.path)  # another process's view of the same device
+    for _ in range(200):
+        if device.status(key="held-0001").outcome == Outcome.IN_PROGRESS:
+            break
+        time.sleep(0.01)
+    assert device.status(key="held-0001").outcome == Outcome.IN_PROGRESS and device.state()["held"]
+    charging.join(0.3)
+    assert charging.is_alive() and answers == []  # still at the terminal
+    device.release()
+    charging.join(10)
+    assert [a.outcome for a in answers] == [Outcome.APPROVED] and not device.state()["held"]

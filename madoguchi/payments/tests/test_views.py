@@ -62,7 +62,7 @@ def test_at_the_certificates_desk_a_cashier_paid_fee_is_shown_as_paid_at_the_cas
 def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog, simulated_terminal):
     from madoguchi.reception import services as reception
 
-    simulated_terminal.set_delay(1000)  # the resident takes a second at the terminal
+    simulated_terminal.hold()  # the resident is still looking for the card
 
     visit, step, _register, clerk = visit_at_desk(["cert.koseki", "cert.juminhyo"])
     client = htmx(logged_in(clerk))
@@ -87,6 +87,7 @@ def test_the_cashier_takes_the_fees_the_catalogue_sends_there(starter_catalog, s
     assert f'hx-get="/staff/payments/{payment.pk}/answer"' in waiting and 'hx-trigger="every 1s"' in waiting
     assert 'id="payment-form"' not in waiting  # one charge at a time
     assert htmx(logged_in(cashier)).get(f"/staff/payments/{payment.pk}/answer").status_code == 204  # still tapping
+    simulated_terminal.release()
     assert background.wait()
     payment.refresh_from_db()
     assert (payment.status, payment.total_yen, payment.register.code) == ("paid", 1200, "kaikei-1")

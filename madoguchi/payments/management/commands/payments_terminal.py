@@ -3,6 +3,7 @@
     python manage.py payments_terminal --show
     python manage.py payments_terminal --next decline --next timeout   # the next two charges
     python manage.py payments_terminal --default approve --delay-ms 800
+    python manage.py payments_terminal --hold        # charges wait at the terminal … until --release
     python manage.py payments_terminal --settlement 2026-11-26         # its settlement CSV of a day
 """
 
@@ -21,10 +22,12 @@ class Command(BaseCommand):
                             help="what the next charge does (repeat for the ones after)")
         parser.add_argument("--default", choices=BEHAVIOURS, help="what every later charge does")
         parser.add_argument("--delay-ms", type=int, help="the time a resident takes at the terminal")
+        parser.add_argument("--hold", action="store_true", help="keep every charge at the terminal until --release")
+        parser.add_argument("--release", action="store_true", help="let held charges go on")
         parser.add_argument("--settlement", metavar="DATE", help="print the settlement report (CSV) of DATE")
         parser.add_argument("--show", action="store_true")
 
-    def handle(self, *args, next_charges, default, delay_ms, settlement, show, **options):
+    def handle(self, *args, next_charges, default, delay_ms, hold, release, settlement, show, **options):
         if backend_name() != "simulated":
             raise CommandError(f"PAYMENT_TERMINAL is {backend_name()!r}, not the simulator.")
         terminal = get_terminal()
@@ -34,6 +37,10 @@ class Command(BaseCommand):
             terminal.set_delay(delay_ms)
         if next_charges:
             terminal.script(next_charges)
+        if hold:
+            terminal.hold()
+        if release:
+            terminal.release()
         if settlement:
             day = date_or_none(settlement)
             if day is None:
@@ -42,4 +49,5 @@ class Command(BaseCommand):
             return
         state = terminal.state()
         self.stdout.write(f"default {state['default']}, delay {state['delay_ms']} ms, "
+                          f"{'holding charges, ' if state['held'] else ''}"
                           f"queued {state['script'] or 'nothing'}, {state['charges']} charges held")
