@@ -5,8 +5,8 @@
 Each worker serves one request at a time (gunicorn's sync worker, behind nginx which buffers slow
 clients): madoguchi's requests are short and compute in Python, and threads in one process take turns
 at one interpreter — at 20 clients, 4 threads per worker doubled the slowest answers (registration p95
-104–140 ms against 61–71 ms with one; `make bench`). No request waits for a device: a card payment is
-asked of the terminal on a thread of its own (``madoguchi.core.background``) while the console polls.
+104–140 ms against 61–71 ms with one; `make bench`). The console never waits for a resident at the card
+terminal: the charge is asked on a thread of its own (``madoguchi.core.background``) while the panel polls.
 Give a machine about two workers per core.
 
 Two more things every run needs, kept here so no command line can forget them:
@@ -29,9 +29,10 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "prometheus"))
 
 worker_class = "sync"
 threads = 1  # a command line's --threads N > 1 would turn the workers into gthread ones
-# A worker silent this long is killed and replaced. An API client that does not send `Prefer: respond-async`
-# still waits in its request for the terminal, up to PAYMENT_TERMINAL_TIMEOUT_SECONDS (90): not killed for that.
-timeout = 120
+# A worker silent this long is killed and replaced: as long as nginx waits for an answer (proxy_read_timeout
+# in deploy/nginx/proxy.conf). An API charge without `Prefer: respond-async` waits for the tap in its request;
+# past this its worker goes, and the payment, pending, is settled from the terminal's status.
+timeout = 60
 accesslog = "-"
 # A path a person typed holding an individual number is logged as a placeholder (see the class).
 logger_class = "madoguchi.core.logmask.PathMaskingLogger"

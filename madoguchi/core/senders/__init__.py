@@ -20,9 +20,11 @@ product::
     RESIDENT_NOTICE_SENDERS = {"sms": "myward.sms.GatewaySender", "email": "madoguchi.core.senders.email.EmailSender"}
 
 A channel missing from the setting is not offered to residents. ``send`` is called after the change
-that made the notice due has been committed; it must return quickly (the gateway's own timeout) and
+that made the notice due has been committed, on a thread of its own (``core.background``: the clerk's
+request does not wait for the gateway); it should give up within the gateway's own timeout and
 raise ``SendFailed`` when the message did not go: the failure is logged (without the address) and the
-notice is not tried again for that counter. It must not log the address or the text.
+notice is not tried again for that counter — nor is one whose worker was killed while it was being
+sent (it was claimed first: never sent twice). It must not log the address or the text.
 """
 
 import functools

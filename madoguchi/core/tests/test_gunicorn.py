@@ -62,7 +62,7 @@ def served(tmp_path):
     out, err = (tmp_path / "stdout.log").open("w+b"), (tmp_path / "stderr.log").open("w+b")
     process = subprocess.Popen(
         [str(GUNICORN), "config.wsgi", "-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2"], cwd=settings.BASE_DIR, env=env, stdout=out, stderr=err)
+         "--workers", "2"], cwd=settings.BASE_DIR, env=env, stdout=out, stderr=err)
     try:
         for _ in range(300):
             try:

@@ -120,8 +120,6 @@ class OfflineTerminal(SimulatedTerminal):
         raise TerminalTimeout("offline")
 
 
-register("simulated-offline")(OfflineTerminal)
-
 
 class BrokenLineTerminal(SimulatedTerminal):
     """An adapter whose connection breaks with an error of its own, not TerminalTimeout."""
@@ -133,12 +131,22 @@ class BrokenLineTerminal(SimulatedTerminal):
         raise ConnectionResetError("line reset")
 
 
-register("simulated-broken-line")(BrokenLineTerminal)
+
+@pytest.fixture
+def adapters():
+    """The two broken devices, registered for the test (and only for it)."""
+    from madoguchi.payments import terminals
+
+    for name, cls in (("simulated-offline", OfflineTerminal), ("simulated-broken-line", BrokenLineTerminal)):
+        register(name)(cls)
+    yield
+    for name in ("simulated-offline", "simulated-broken-line"):
+        terminals._REGISTRY.pop(name, None)
 
 
 def test_a_terminal_adapter_that_breaks_leaves_the_payment_pending_and_the_panel_working(starter_catalog,
                                                                                          simulated_terminal,
-                                                                                         settings):
+                                                                                         settings, adapters):
     visit, step, register_, clerk = visit_at_desk(["cert.tax"])
     simulated_terminal.script(["lost"])
     payment = charge(visit, register_, clerk, [("tax", 1)], method="card", step=step).payment
@@ -152,7 +160,7 @@ def test_a_terminal_adapter_that_breaks_leaves_the_payment_pending_and_the_panel
 
 
 def test_the_panel_stops_waiting_when_the_terminal_cannot_answer_any_more(starter_catalog, simulated_terminal,
-                                                                         settings):
+                                                                         settings, adapters):
     visit, step, register_, clerk = visit_at_desk(["cert.juminhyo", "cert.tax"])
     simulated_terminal.script(["lost"])  # the request never reached the terminal
     lost = charge(visit, register_, clerk, [("tax", 1)], method="card", step=step).payment

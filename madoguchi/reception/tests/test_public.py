@@ -172,6 +172,7 @@ def test_a_slow_gateway_never_holds_the_clerks_call_and_a_broken_one_is_logged_w
     counter = Counter.objects.get(pk=visits[0].steps.get().counter_id)
     clerk = UserFactory(role=Role.COUNTER, counters=[counter.code])
     SlowGateway.release.clear()
+    SlowGateway.seen.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         called = services.step_call_next(counter=counter, clerk=clerk)  # answered while the gateway waits
