@@ -20,7 +20,9 @@ from madoguchi.reception.tests.servers import database_url, free_port
 from .factories import visit_at_desk
 from .test_crash_recovery import GUNICORN, ROOT, kill
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# On PostgreSQL, as an office deploys (the second lane: real servers take their time; make run's SQLite
+# serves the same code, and the browser tests cover the console's side of the wait).
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def request(port: int, method: str, path: str, token: str, body: dict | None = None, headers: dict | None = None):
