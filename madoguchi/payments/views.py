@@ -51,7 +51,7 @@ def _visit_and_step(request, visit_id: int):
 
 def _panel_context(request, visit, step, *, form=None, item_problems=None, outcome=None, posted=None,
                    polled=False) -> dict:
-    for pending in selectors.pending_payments(visit):  # resolution on next access: ask the terminal
+    for pending in selectors.pending_payments(visit):  # resolution on next access, when due (payment_polled)
         services.payment_polled(payment=pending, actor=request.user)
     if outcome is not None and outcome.status == Payment.Status.PENDING:
         outcome = Payment.objects.get(pk=outcome.pk)  # its thread may have finalised it meanwhile
