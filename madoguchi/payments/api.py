@@ -226,7 +226,7 @@ def payment(request, payment_id: ObjectId):
 
 
 @router.get("/payments", response=list[PaymentOut], auth=staff(Capability.PAYMENT_TAKE, Capability.CASHIER_CLOSE),
-            summary="The payments of a day, of one register or all (pending ones are asked of the terminal first)")
+            summary="The payments of a day, of one register or all (a pending one is asked of the terminal when due)")
 def list_payments(request, filters: Query[PaymentDayQuery]):
     register = None
     if filters.register_code:
@@ -235,7 +235,7 @@ def list_payments(request, filters: Query[PaymentDayQuery]):
             raise DomainError(_("Unknown register %(register)s."), field="register", register=filters.register_code)
     day = filters.date or timezone.localdate()
     for pending in selectors.day_payments(day=day, register=register).filter(status=Payment.Status.PENDING):
-        services.payment_resolve(payment=pending, actor=request.auth)
+        services.payment_polled(payment=pending, actor=request.auth)
     return [payment_out(request, p) for p in selectors.day_payments(day=day, register=register)]
 
 

@@ -1,6 +1,8 @@
 """The payments API: 201 for a new charge and 200 with the same payment for a key seen before; amounts
 computed by the server; errors as {"message","field","errors"}; the day's payments, void, close."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -10,9 +12,10 @@ from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.audit.models import Event
 from madoguchi.core import background
 from madoguchi.core.roles import Role
+from madoguchi.payments import services
 from madoguchi.payments.models import Payment
 
-from .factories import clerk_at, visit_at_desk
+from .factories import charge, clerk_at, visit_at_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +174,17 @@ def test_the_days_payments_void_and_the_close(desk):
 def test_the_openapi_document_names_the_payment_schemas_once(starter_catalog):
     schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert {"PaymentChargeIn", "PaymentOut", "PaymentVoidIn", "PaymentCloseOut"} <= set(schemas)
+
+
+def test_the_days_list_settles_a_pending_payment_when_it_is_due_not_while_its_charge_is_at_work(desk,
+                                                                                                simulated_terminal):
+    visit, clerk = desk
+    step = visit.steps.get()
+    simulated_terminal.script(["lost"])  # the request never reached the terminal
+    lost = charge(visit, services.register_for(counter=step.counter, desk=1), clerk, [("juminhyo", 1)],
+                  method="card", step=step).payment
+    api = client_for(clerk)
+    assert [p["status"] for p in api.get("/api/v1/payments").json()] == ["pending"]
+    assert not Event.objects.filter(action="payment.resolved").exists()  # young: not asked
+    Payment.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(seconds=91))
+    assert [p["status"] for p in api.get("/api/v1/payments").json()] == ["failed"]  # given up, its key burned
