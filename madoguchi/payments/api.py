@@ -203,13 +203,14 @@ def charge(request, response: HttpResponse, visit_id: ObjectId, payload: Payment
     if not may_serve(request.auth, counter):
         raise PermissionDenied
     step = visit.steps.filter(counter=counter, status__in=Step.ACTIVE).first()
+    respond_async = prefers_async(request)
     result = services.payment_charge(
         visit=visit, method=payload.method, idempotency_key=payload.idempotency_key,
         items=[services.ChargeItem(i.fee_item, i.quantity, i.exemption, i.exemption_note) for i in payload.items],
         register=services.register_for(counter=counter, desk=payload.desk), clerk=request.auth,
-        tendered_yen=payload.tendered_yen, addressee=payload.addressee, step=step, wait=not prefers_async(request),
+        tendered_yen=payload.tendered_yen, addressee=payload.addressee, step=step, wait=not respond_async,
     )
-    if prefers_async(request) and result.payment.status == Payment.Status.PENDING:
+    if respond_async and result.payment.status == Payment.Status.PENDING:
         response["Preference-Applied"] = "respond-async"
         response["Location"] = request.build_absolute_uri(reverse("api:payment", args=[result.payment.pk]))
         return Status(202, payment_out(request, result.payment))

@@ -351,6 +351,12 @@ def _finalise(payment_id: int, result: TerminalResult, *, actor, now: datetime, 
     return payment
 
 
+def may_still_arrive(payment: Payment, *, now: datetime | None = None) -> bool:
+    """Whether the terminal may still answer ``payment``'s charge by itself: its request can still be on
+    its way (``PAYMENT_TERMINAL_TIMEOUT_SECONDS`` since it was written)."""
+    return _now(now) - payment.created_at < timedelta(seconds=settings.PAYMENT_TERMINAL_TIMEOUT_SECONDS)
+
+
 def payment_resolve(*, payment: Payment, actor=None, now: datetime | None = None) -> Payment:
     """Settle a pending payment from the terminal's status of its key; never charge again.
 
@@ -367,7 +373,7 @@ def payment_resolve(*, payment: Payment, actor=None, now: datetime | None = None
     if result is None or result.outcome == Outcome.IN_PROGRESS:
         return payment
     if result.outcome == Outcome.NOT_FOUND:
-        if now - payment.created_at < timedelta(seconds=settings.PAYMENT_TERMINAL_TIMEOUT_SECONDS):
+        if may_still_arrive(payment, now=now):
             return payment
         try:
             result = terminal.cancel(key=payment.idempotency_key)

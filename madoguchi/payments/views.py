@@ -3,9 +3,8 @@ void and refund, the day's payments, the register's close, the accounting export
 terminal's control. Thin: a form, one service or selector, a template."""
 
 import csv
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -84,8 +83,7 @@ def _waiting(payment: Payment) -> bool:
     """Pending, and the terminal may still answer by itself. Past the terminal's timeout the panel stops
     waiting: the payment is listed with its "check the answer" button and the form is offered again
     (a terminal gone offline must not lock the desk's other fees)."""
-    return payment.status == Payment.Status.PENDING and timezone.now() - payment.created_at < timedelta(
-        seconds=settings.PAYMENT_TERMINAL_TIMEOUT_SECONDS)
+    return payment.status == Payment.Status.PENDING and services.may_still_arrive(payment)
 
 
 def _totals(panel, posted) -> dict:
@@ -189,7 +187,7 @@ def answer(request, payment_id: int):
     """What the panel polls while a payment waits for the terminal: 204 while the terminal may still
     answer, then the panel in place of the old one (htmx: ``HX-Retarget``), with the outcome. Asks the
     terminal's status (never charges): an answer lost with a killed worker is found too."""
-    payment = get_object_or_404(Payment.objects.select_related("visit", "register"), pk=payment_id)
+    payment = get_object_or_404(Payment, pk=payment_id)  # one row: the 204 every second needs no more
     payment = services.payment_polled(payment=payment, actor=request.user)
     if not request.htmx:
         return redirect("payments:panel", visit_id=payment.visit_id)

@@ -137,9 +137,11 @@ class SimulatedTerminal(PaymentTerminal):
         with self._db(write=True) as db:
             db.execute("DELETE FROM config WHERE name = 'held'")
 
-    def _held(self) -> bool:
-        with self._db() as db:
-            return self._config(db, "held", "") == "1"
+    def _held(self, db=None) -> bool:
+        if db is None:
+            with self._db() as db:
+                return self._held(db)
+        return self._config(db, "held", "") == "1"
 
     def state(self) -> dict:
         """What the control shows: default, delay, the scripted queue, today's charge count."""
@@ -147,7 +149,7 @@ class SimulatedTerminal(PaymentTerminal):
             return {
                 "default": self._config(db, "default", self.default),
                 "delay_ms": self._config(db, "delay_ms", self.delay_ms),
-                "held": self._config(db, "held", "") == "1",
+                "held": self._held(db),
                 "script": [r["behaviour"] for r in db.execute("SELECT behaviour FROM script ORDER BY id")],
                 "charges": db.execute("SELECT COUNT(*) FROM charges WHERE status != 'burned'").fetchone()[0],
             }
@@ -177,6 +179,7 @@ class SimulatedTerminal(PaymentTerminal):
             else:
                 behaviour = self._config(db, "default", self.default)
             delay_ms = self._config(db, "delay_ms", self.delay_ms)
+            held = self._held(db)
             cursor = db.execute(
                 "INSERT INTO charges (key, terminal_id, method, amount_yen, status, transaction_id, day, at) "
                 "VALUES (?, ?, ?, ?, 'in_progress', '', ?, ?)",
@@ -186,8 +189,9 @@ class SimulatedTerminal(PaymentTerminal):
         if delay_ms:
             time.sleep(delay_ms / 1000)  # the resident at the terminal: no lock held
         held_until = time.monotonic() + self.hold_seconds
-        while self._held() and time.monotonic() < held_until:
+        while held and time.monotonic() < held_until:
             time.sleep(0.02)
+            held = self._held()
         final = {"approve": "approved", "timeout": "approved", "hang": "approved",
                  "decline": "declined", "cancel": "cancelled"}.get(behaviour)
         with self._db(write=True) as db:
