@@ -31,9 +31,11 @@ from madoguchi.insights.simulation import (  # noqa: E402
 )
 from madoguchi.insights.simulation.advisor import advise, advised_run  # noqa: E402
 from madoguchi.insights.simulation.bounds import pooled, section_balance  # noqa: E402
+from madoguchi.insights.simulation.followed import Following, followed_run  # noqa: E402
 from madoguchi.insights.simulation.queueing import check  # noqa: E402
 
 SEEDS = (1, 2, 3, 4, 5)
+FOLLOWING = Following()  # the staffing page looked at every quarter hour, with its default target
 WALL_LIMIT_SECONDS = 10.0
 
 
@@ -95,6 +97,12 @@ def main() -> int:
         add("d.first_queue", first)
         add("d.later_queues", later)
         add("d.handling", handling)
+        followed, accepted = followed_run(office, profile, draw_visits(office, profile, seed), FOLLOWING)
+        live = summarise(followed)
+        add("live.multi_stay", live.groups["multi"].mean_stay)
+        add("live.p90_wait", live.groups["all"].p90_wait)
+        add("live.moves", len(accepted))
+        add("live.staffed", sum(followed.staffed_minutes.values()) / sum(d_run.staffed_minutes.values()))
         pool = summarise(run_policy(pool_office, pool_profile, draw_visits(pool_office, pool_profile, seed), "c"))
         add("pool.multi_stay", pool.groups["multi"].mean_stay)
         add("pool.p90_wait", pool.groups["all"].p90_wait)
@@ -103,6 +111,8 @@ def main() -> int:
         add("b.p90_wait", comparison.summaries["b"].groups["all"].p90_wait)
         add("ratio_d_a_multi", d.groups["multi"].mean_stay / comparison.summaries["a"].groups["multi"].mean_stay)
         add("ratio_d_b_p90", d.groups["all"].p90_wait / comparison.summaries["b"].groups["all"].p90_wait)
+        add("ratio_live_a_multi", live.groups["multi"].mean_stay / comparison.summaries["a"].groups["multi"].mean_stay)
+        add("ratio_live_b_p90", live.groups["all"].p90_wait / comparison.summaries["b"].groups["all"].p90_wait)
         add("visits", len(comparison.visits))
         add("multi_share", comparison.multi_share)
         for policy, summary in comparison.summaries.items():
@@ -193,6 +203,13 @@ def main() -> int:
     print("  where (d)'s multi-procedure visitors spend their stay (min): "
           f"first queue {spread(figures['d.first_queue'])}, "
           f"later queues {spread(figures['d.later_queues'])}, at the desks {spread(figures['d.handling'])}")
+    print(f"(d, live) = (c) + a supervisor who accepts the staffing page's moves every {FOLLOWING.every:.0f} min "
+          f"(its {FOLLOWING.p90_target:.0f}-minute target; a moved clerk finishes their visitor, then walks): "
+          f"multi-procedure mean stay {spread(figures['live.multi_stay'])} min = "
+          f"{spread(figures['ratio_live_a_multi'], 2)} × (a); "
+          f"every visitor's p90 wait {spread(figures['live.p90_wait'])} min = {spread(figures['ratio_live_b_p90'], 2)} "
+          f"× (b); moves accepted {spread(figures['live.moves'], 0)}; staff-hours at the desks "
+          f"{spread([100 * x for x in figures['live.staffed']], 1)}% of (d)'s (the rest: walks between counters)")
     for section, (work, staffed) in sorted(section_balance(office, profile).items()):
         if work > staffed:
             print(f"  bound: section {section} gets {work:,.0f} desk-minutes of work, its desks give {staffed:,.0f} in "

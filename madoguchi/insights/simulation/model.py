@@ -173,6 +173,9 @@ class _Run:
                                            sum(served) / len(served) if served else 1.0)
         self.visits: list[_Visit] = []
 
+    def desks_open(self, code: str, now: float) -> int:
+        return self.staffing.desks(code, now)
+
     # --- the live system's figures ------------------------------------------------------------
 
     def expected(self, step: _Step, now: float) -> float:
@@ -185,7 +188,7 @@ class _Run:
     def figures(self, counter: _Counter, now: float) -> tuple[list[float], float, int]:
         """(wait of each visitor waiting, wait of one more joining at the back, desks open) —
         ``reception.selectors.queue_figures`` for one counter of the model."""
-        desks = self.staffing.desks(counter.code, now)
+        desks = self.desks_open(counter.code, now)
         gap = counter.gap()
         expected = [self.expected(step, now) + gap for step in counter.waiting]
         serving = [live.serving_remaining(self.expected(step, now),
@@ -288,14 +291,19 @@ class _Run:
                 change = next((t for t in changes if t > now), None)
                 yield counter.wake if change is None else counter.wake | env.timeout(change - now)
                 continue
-            counter.keys.pop(0)
-            step = counter.waiting.pop(0)
-            step.called = now
-            step.desk = index + 1
-            step.started = max(now, step.ready)
-            counter.active[step.plan.step_id] = step
-            yield env.timeout(step.started - now + step.plan.handling_minutes)
-            self.complete(counter, step)
+            yield from self.serve_next(counter, index)
+
+    def serve_next(self, counter: _Counter, index: int):
+        """Desk ``index`` calls the first visitor waiting at ``counter`` and serves them."""
+        now = self.env.now
+        counter.keys.pop(0)
+        step = counter.waiting.pop(0)
+        step.called = now
+        step.desk = index + 1
+        step.started = max(now, step.ready)
+        counter.active[step.plan.step_id] = step
+        yield self.env.timeout(step.started - now + step.plan.handling_minutes)
+        self.complete(counter, step)
 
     def complete(self, counter: _Counter, step: _Step) -> None:
         now = self.env.now
@@ -315,12 +323,19 @@ class _Run:
 
     # --- the run -------------------------------------------------------------------------------
 
-    def run(self) -> PolicyRun:
-        started = time.perf_counter()
+    def start(self) -> None:
+        """The day's processes: the arrivals and every desk that may open."""
         self.env.process(self.arrivals())
         for counter in self.counters.values():
             for index in range(max(self.staffing.most(counter.code), self.staffing.desks(counter.code, math.inf))):
                 self.env.process(self.desk(counter, index))
+
+    def staffed_minutes(self, code: str) -> float:
+        return self.staffing.staffed_minutes(code)
+
+    def run(self) -> PolicyRun:
+        started = time.perf_counter()
+        self.start()
         self.env.run()
         wall = time.perf_counter() - started
         oracle = oracle_waits(self.visits)
@@ -341,7 +356,7 @@ class _Run:
         return PolicyRun(
             policy=self.policy, visits=visits, steps=steps,
             busy_minutes={code: c.busy for code, c in self.counters.items()},
-            staffed_minutes={code: self.staffing.staffed_minutes(code) for code in self.counters},
+            staffed_minutes={code: self.staffed_minutes(code) for code in self.counters},
             last_done={code: c.last_done for code, c in self.counters.items() if c.handled},
             wall_seconds=wall, unfinished=len(self.plans) - len(visits),
         )
