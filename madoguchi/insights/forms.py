@@ -13,16 +13,18 @@ from madoguchi.core.forms import Form as GuardedForm
 
 from .figures import Scope
 from .models import Service
-from .simulation import POLICIES, Office, Profile
+from .simulation import COMPARED, Office, Profile
 from .simulation.inputs import staffing_of
 
 POLICY_LABELS = {
     "a": _("(a) Back of the queue at every counter"),
     "b": _("(b) Handoff keeping the arrival order, fixed route"),
     "c": _("(c) Handoff and the next counter chosen live by waits"),
+    "d": _("(d) As (c), with the desks moved as the staffing page advises"),
 }
 # The chart's legend: short.
-POLICY_SHORT = {"a": _("(a) back of the queue"), "b": _("(b) handoff"), "c": _("(c) handoff + routing")}
+POLICY_SHORT = {"a": _("(a) back of the queue"), "b": _("(b) handoff"), "c": _("(c) handoff + routing"),
+                "d": _("(d) + staffing page")}
 DESK_PREFIX = "desks_"
 
 
@@ -36,8 +38,8 @@ class SimulationForm(GuardedForm):
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=999_999, initial=1,
                               help_text=_("The same seed draws the same visitors: change it to see another day."))
     policy = forms.ChoiceField(label=_("Policies"), initial="all",
-                               choices=[("all", _("All three, on the same visitors")),
-                                        *[(p, POLICY_LABELS[p]) for p in POLICIES]])
+                               choices=[("all", _("All four, on the same visitors")),
+                                        *[(p, POLICY_LABELS[p]) for p in COMPARED]])
     prefill_share = forms.FloatField(
         label=_("Share of visits using pre-application or the no-writing counter (0–1)"), required=False,
         min_value=0, max_value=1, widget=forms.NumberInput(attrs={"step": "0.05"}))

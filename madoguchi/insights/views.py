@@ -1,4 +1,4 @@
-"""The supervisor's office simulator: run a profiled day under the three policies, with a what-if; the
+"""The supervisor's office simulator: run a profiled day under the four policies, with a what-if; the
 cashless share of the fees and the time at the desk with and without cashless."""
 
 from datetime import timedelta
@@ -17,7 +17,7 @@ from . import selectors
 from .cashless import METHODS
 from .chart import stay_chart_svg
 from .forms import POLICY_LABELS, POLICY_SHORT, CashlessPeriodForm, SimulationForm, counter_name
-from .simulation import GROUPS, POLICIES, Comparison, ProfileInvalid, simulate
+from .simulation import COMPARED, GROUPS, Comparison, ProfileInvalid, simulate
 from .simulation.inputs import UNSTAFFED, what_if
 from .simulation.report import clock
 
@@ -83,7 +83,7 @@ def simulator(request):
             for problem in error.problems:
                 form.add_error(None, _problem_text(problem, office))
         else:
-            policies = POLICIES if data["policy"] == "all" else [data["policy"]]
+            policies = COMPARED if data["policy"] == "all" else [data["policy"]]
             context.update(_result_context(simulate(office, day, seed=data["seed"], policies=policies), office))
     context["field_errors"] = [(form[name].label, error) for name, errors in form.errors.items()
                                if name in form.fields for error in errors]

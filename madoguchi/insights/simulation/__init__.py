@@ -2,7 +2,7 @@
 policy and wait estimator on a drawn day. Pure: nothing here imports Django, so the command, the
 supervisor page, the bench and the tests all run the same model."""
 
-from .compare import Comparison, simulate
+from .compare import COMPARED, Comparison, simulate
 from .demand import PlannedStep, PlannedVisit, draw_visits
 from .inputs import (
     DEFAULT_PROFILE,
@@ -20,7 +20,7 @@ from .model import POLICIES, PolicyRun, run_policy
 from .stats import GROUPS, PolicySummary, summarise
 
 __all__ = [
-    "DEFAULT_PROFILE", "GROUPS", "POLICIES", "PROFILES_DIR", "Comparison", "Office", "PlannedStep", "PlannedVisit",
-    "PolicyRun", "PolicySummary", "Profile", "ProfileInvalid", "available_profiles", "draw_visits", "load_inputs",
-    "load_office", "load_profile", "parse_profile", "run_policy", "simulate", "summarise",
+    "COMPARED", "DEFAULT_PROFILE", "GROUPS", "POLICIES", "PROFILES_DIR", "Comparison", "Office", "PlannedStep",
+    "PlannedVisit", "PolicyRun", "PolicySummary", "Profile", "ProfileInvalid", "available_profiles", "draw_visits",
+    "load_inputs", "load_office", "load_profile", "parse_profile", "run_policy", "simulate", "summarise",
 ]

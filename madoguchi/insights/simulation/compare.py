@@ -4,9 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .demand import PlannedVisit, draw_visits
+from .followed import followed_run
 from .inputs import Office, Profile, Staffing, staffing_of
 from .model import POLICIES, PolicyRun, run_policy
 from .stats import PolicySummary, summarise
+
+# The model's three policies, and (d): (c) with a supervisor who follows the staffing page (``followed``).
+COMPARED = (*POLICIES, "d")
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,12 @@ class Comparison:
 def simulate(office: Office, profile: Profile, *, seed: int, policies: Sequence[str] = POLICIES,
              keep_runs: bool = False) -> Comparison:
     """The day of ``profile`` drawn once with ``seed``, then run under each policy on those same visitors."""
-    unknown = [p for p in policies if p not in POLICIES]
+    unknown = [p for p in policies if p not in COMPARED]
     if unknown:
-        raise ValueError(f"unknown policy {', '.join(unknown)} (known: {', '.join(POLICIES)})")
+        raise ValueError(f"unknown policy {', '.join(unknown)} (known: {', '.join(COMPARED)})")
     visits = draw_visits(office, profile, seed)
-    runs = {policy: run_policy(office, profile, visits, policy) for policy in policies}
+    runs = {policy: (followed_run(office, profile, visits)[0] if policy == "d" else
+                     run_policy(office, profile, visits, policy)) for policy in policies}
     return Comparison(profile=profile, seed=seed, staffing=staffing_of(profile, office), visits=visits,
                       summaries={policy: summarise(run) for policy, run in runs.items()},
                       runs=runs if keep_runs else {})

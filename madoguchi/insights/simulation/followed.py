@@ -15,6 +15,7 @@ the most work per open desk, one leaving for lunch leaves the counter with the m
 staff-hours are (c)'s, less the minutes clerks spend walking between counters (counted as not staffed).
 """
 
+import dataclasses
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -176,6 +177,8 @@ class _Followed(_Run):
         closing = self.open[giver] + 1  # the desk number that closes (1-based)
         finishes = max((step.started + step.plan.handling_minutes for step in self.counters[giver].active.values()
                         if step.desk == closing), default=now)
+        closes = self.profile.closes_minute
+        self.staffed[giver] += max(0.0, min(finishes, closes) - min(now, closes))  # the clerk at it until then
         opens_at = finishes + self.walk_minutes(self.office.counters[giver].floor, self.office.counters[taker].floor)
         self.accepted.append(AcceptedMove(now, giver, taker, closing, opens_at))
         section = self.office.counters[giver].department or giver
@@ -192,4 +195,4 @@ def followed_run(office: Office, profile: Profile, visits: list[PlannedVisit],
                  following: Following = Following()) -> tuple[PolicyRun, list[AcceptedMove]]:
     """Policy (d), live: (c) on ``visits`` with a supervisor who accepts the staffing page's moves."""
     run = _Followed(office, profile, visits, following)
-    return run.run(), run.accepted
+    return dataclasses.replace(run.run(), policy="d"), run.accepted

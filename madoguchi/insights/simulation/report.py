@@ -11,6 +11,7 @@ POLICY_TITLES = {
     "a": "(a) back of each queue",
     "b": "(b) handoff, fixed route",
     "c": "(c) handoff + live route",
+    "d": "(d) (c) + staffing page",
 }
 GROUP_TITLES = {
     "single": "single-procedure visitors",

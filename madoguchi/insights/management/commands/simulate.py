@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from madoguchi.catalog.schema import CatalogInvalid
 from madoguchi.insights import selectors
-from madoguchi.insights.simulation import DEFAULT_PROFILE, POLICIES, ProfileInvalid, simulate
+from madoguchi.insights.simulation import COMPARED, DEFAULT_PROFILE, ProfileInvalid, simulate
 from madoguchi.insights.simulation.inputs import what_if
 from madoguchi.insights.simulation.replay import ReplayResult, replay_day
 from madoguchi.insights.simulation.report import CSV_FIELDS, clock, csv_rows, text_table, write_csv
@@ -30,12 +30,13 @@ def parse_desks(values: list[str]) -> dict[str, int]:
 
 
 class Command(BaseCommand):
-    help = "Simulate a day at the counters under policies (a), (b), (c), or replay a recorded day's events."
+    help = ("Simulate a day at the counters under policies (a), (b), (c), (d) (c with the staffing page followed), "
+            "or replay a recorded day's events.")
 
     def add_arguments(self, parser):
         parser.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, help="the day's profile (YAML)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (the same seed, the same visitors)")
-        parser.add_argument("--policy", choices=[*POLICIES, "all"], default="all")
+        parser.add_argument("--policy", choices=[*COMPARED, "all"], default="all")
         parser.add_argument("--csv", type=Path, help="also write the figures here, one a row")
         parser.add_argument("--desks", nargs="+", action="extend", default=[], metavar="COUNTER=N",
                             help="what-if: staff N desks all day at COUNTER")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             day = what_if(day, office, desks=parse_desks(desks), prefill_share=prefill_share)
         except ProfileInvalid as error:
             raise CommandError(f"{error}\n(counters at {office.site}: {', '.join(office.counters)})") from error
-        comparison = simulate(office, day, seed=seed, policies=POLICIES if policy == "all" else [policy])
+        comparison = simulate(office, day, seed=seed, policies=COMPARED if policy == "all" else [policy])
         self.stdout.write(text_table(comparison))
         if csv is not None:
             with csv.open("w", encoding="utf-8", newline="") as stream:
