@@ -75,7 +75,9 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
                 sum(waiting) + sum(queue.serving_remaining), len(waiting),
                 {h.hour: h.expected_visits for h in hours}, float(mean)))
     lunch = lunch_rotation()
+    opens = office_hours()[0]
     plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
+                            opens_minute=opens.hour * 60 + opens.minute,
                             p90_target=target, min_gain=target,
                             away=lunch.away_by_hour(from_minute=first_minute) if lunch else {},
                             away_now=lunch.away_at(first_minute) if lunch and starts_now else 0.0)

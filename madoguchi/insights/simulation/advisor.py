@@ -1,7 +1,8 @@
 """The staffing advisor (issue 18): desks per counter per hour for a day, at the same staff-hours.
 
-Pure (no Django). The search uses queueing approximations; the simulator confirms the plan (policy
-(d) = (c) with the advised desks, on the very same visitors).
+Pure (no Django). The search uses queueing approximations; the simulator confirms the plan ("(d, day-long
+plan)" = (c) with the advised desks, on the very same visitors; ``followed`` runs the live page's plan,
+re-made at every look, as policy (d)).
 
 * Load. From the day's profile (a forecast turned into a profile, or a profile as it is): in each
   clock hour, the visits expected × each kind's share; a kind's visit needs each counter of its
@@ -63,6 +64,14 @@ class Plan:
         """``profile`` staffed by the plan (every other figure unchanged)."""
         staffing = {counter: {**{"all": hours[max(hours)]}, **hours} for counter, hours in self.desks.items()}
         return profile.model_validate({**profile.model_dump(), "staffing": staffing})
+
+
+def sections_of(office: Office) -> dict[str, list[str]]:
+    """Section → its counters: the staff of a section work its counters (a counter of no section is its own)."""
+    sections: dict[str, list[str]] = defaultdict(list)
+    for code, spec in office.counters.items():
+        sections[spec.department or code].append(code)
+    return dict(sections)
 
 
 def opening_hours(profile: Profile) -> list[int]:
@@ -277,9 +286,7 @@ def advise(office: Office, profile: Profile, *, p90_target: float = 60.0, rounds
     staffing = staffing_of(profile, office)
     hours = opening_hours(profile)
     current = {code: {h: staffing.desks_by_hour[code][h] for h in hours} for code in office.counters}
-    sections: dict[str, list[str]] = defaultdict(list)
-    for code, spec in office.counters.items():
-        sections[spec.department or code].append(code)
+    sections = sections_of(office)
     plan = search_desks(counter_load(office, profile), current, sections, hours, profile.handling.cv, p90_target,
                         (profile.opens_minute, profile.closes_minute), rounds=rounds)
     moves = [move for hour in hours
@@ -403,19 +410,27 @@ def _standing(previous: dict[str, int], planned: dict[str, int], change: int, ca
 
 def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_minute: float, cv: float,
                      p90_target: float, min_gain: float = 0.0, away: dict[int, float] | None = None,
-                     away_now: float = 0.0) -> LivePlan:
+                     away_now: float = 0.0, opens_minute: float | None = None) -> LivePlan:
     """Desks per counter for each hour left today, from the work waiting now and the forecast of the
     hours to come, with the desks each section has open now less its lunch rotation (``away``, see
     ``desks_kept``: the plan moves no one who is at lunch); the moves hour by hour (a desk moved at 10:00
     and back at 12:00 is two moves) with the p90 wait of the hour at both counters, kept and planned.
     ``min_gain``: what a move must save, in the search's cost (a visitor waiting ``p90_target`` minutes
     costs ``p90_target``) — the page asks one visitor's target-long wait, so desks do not shuffle for
-    a minute's gain.
+    a minute's gain. ``arrivals`` are the visitors of each clock hour, who come in its open minutes: from
+    ``opens_minute`` (the office's opening; default: the hour's start) to closing — the half hour after an
+    8:30 opening gets its hour's visitors in 30 minutes, not 60.
     """
     hours = (list(range(int(now_minute // 60), int((closes_minute - 1e-6) // 60) + 1))
              if closes_minute > now_minute else [])
     window = (now_minute, closes_minute)
-    load = {c.code: {h: CounterHour(c.arrivals.get(h, 0.0) / 60.0, c.mean_handling) for h in hours} for c in counters}
+
+    def open_minutes(hour: int) -> float:
+        start = max(hour * 60.0, opens_minute if opens_minute is not None else hour * 60.0)
+        return max(1e-9, min((hour + 1) * 60.0, closes_minute) - start)
+
+    load = {c.code: {h: CounterHour(c.arrivals.get(h, 0.0) / open_minutes(h), c.mean_handling) for h in hours}
+            for c in counters}
     current = desks_kept(counters, hours, away, away_now)
     sections: dict[object, list[str]] = defaultdict(list)
     for c in counters:

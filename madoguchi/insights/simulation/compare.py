@@ -38,7 +38,7 @@ def simulate(office: Office, profile: Profile, *, seed: int, policies: Sequence[
     if unknown:
         raise ValueError(f"unknown policy {', '.join(unknown)} (known: {', '.join(COMPARED)})")
     visits = draw_visits(office, profile, seed)
-    runs = {policy: (followed_run(office, profile, visits)[0] if policy == "d" else
+    runs = {policy: (followed_run(office, profile, visits).run if policy == "d" else
                      run_policy(office, profile, visits, policy)) for policy in policies}
     return Comparison(profile=profile, seed=seed, staffing=staffing_of(profile, office), visits=visits,
                       summaries={policy: summarise(run) for policy, run in runs.items()},

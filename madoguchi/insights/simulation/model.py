@@ -189,25 +189,31 @@ class _Run:
         """(wait of each visitor waiting, wait of one more joining at the back, desks open) —
         ``reception.selectors.queue_figures`` for one counter of the model."""
         desks = self.desks_open(counter.code, now)
-        gap = counter.gap()
-        expected = [self.expected(step, now) + gap for step in counter.waiting]
-        serving = [live.serving_remaining(self.expected(step, now),
-                                          now - (step.started if step.started <= now else step.called))
-                   for step in counter.active.values()]
+        expected = self.waiting_expected(counter, now)
+        serving = [self.serving_remaining(step, now) for step in counter.active.values()]
         incoming = [] if self.policy == "a" else [self.incoming_here(step, now) for step in counter.incoming.values()]
         waits, back = live.queue_estimates(expected, serving, desks, counter.keys, incoming)
         return waits, back, desks
+
+    def waiting_expected(self, counter: _Counter, now: float) -> list[float]:
+        """The expected minutes of each visitor waiting at ``counter``, the call-to-start gap included."""
+        gap = counter.gap()
+        return [self.expected(step, now) + gap for step in counter.waiting]
+
+    def serving_remaining(self, step: _Step, now: float) -> float:
+        """The expected minutes left of ``step``, called to a desk (walking there or at it)."""
+        return live.serving_remaining(self.expected(step, now),
+                                      now - (step.started if step.started <= now else step.called))
 
     def incoming_here(self, step: _Step, now: float) -> tuple[tuple[float, int], float, float]:
         """(priority key, minutes until queued here, expected minutes here) of a visitor at another
         counter whose next Step is here: queued here when their Step there completes — after the
         rest of their handling if at a desk, after the wait they were shown and their handling if
         still waiting."""
-        there = self.expected(step, now)
         if step.called is not None:
-            arrives = live.serving_remaining(there, now - (step.started if step.started <= now else step.called))
+            arrives = self.serving_remaining(step, now)
         else:
-            arrives = max(0.0, step.joined + step.estimate - now) + there
+            arrives = max(0.0, step.joined + step.estimate - now) + self.expected(step, now)
         following = step.next_step
         visit = step.visit.plan
         return ((visit.arrival - visit.priority_advance, following.plan.step_id), arrives,
@@ -326,6 +332,9 @@ class _Run:
     def start(self) -> None:
         """The day's processes: the arrivals and every desk that may open."""
         self.env.process(self.arrivals())
+        self.start_desks()
+
+    def start_desks(self) -> None:
         for counter in self.counters.values():
             for index in range(max(self.staffing.most(counter.code), self.staffing.desks(counter.code, math.inf))):
                 self.env.process(self.desk(counter, index))

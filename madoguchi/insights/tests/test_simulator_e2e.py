@@ -37,7 +37,7 @@ def test_a_supervisor_simulates_a_day_and_a_what_if(browser, live_server, axe, t
     assert page.locator("#simulation-result img.chart[role='img']").count() == 1
     assert page.locator("#simulation-result table.data").count() == 3
     assert page.locator("#simulation-result table.data").first.locator("thead th").last.inner_text() \
-        == "(d) (c)に加え、人員配置の提案どおりに窓口を移す"  # the fourth: (c) with the staffing page followed
+        == "(d) (c)に加え、人員配置の提案どおりに席を移す"  # the fourth: (c) with the staffing page followed
     assert not page.locator("#simulation-progress").is_visible()
     assert page.url.endswith("/staff/insights/simulator/")  # the page stayed: only the result was swapped
     axe(page)

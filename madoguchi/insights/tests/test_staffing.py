@@ -61,6 +61,19 @@ def test_a_rush_the_forecast_sees_moves_a_desk_at_its_hour_not_before():
     assert not [m for m in plan.moves if m.hour < 13]
 
 
+def test_the_forecast_of_the_opening_half_hour_comes_in_its_thirty_minutes():
+    # 8:30 opening: the forecast's 20 visitors of hour 8 come between 8:30 and 9:00, not spread over 60 minutes.
+    counters = [counter("move", "koseki", 2, 6, arrivals={8: 20.0, 9: 10.0}, minutes=6.0)]
+    opening = plan_rest_of_day(counters, now_minute=8.5 * 60, closes_minute=CLOSES, cv=0.5, p90_target=30,
+                               opens_minute=8.5 * 60)
+    assert opening.outlook[0].visitors == pytest.approx(30.0)
+    at_8_45 = plan_rest_of_day(counters, now_minute=8.75 * 60, closes_minute=CLOSES, cv=0.5, p90_target=30,
+                               opens_minute=8.5 * 60)
+    assert at_8_45.outlook[0].visitors == pytest.approx(20.0)  # half the half hour left: 10, then hour 9's 10
+    # 120 desk-minutes in half an hour at two desks: a backlog the plan sees (it saw half of it before).
+    assert opening.outlook[0].worst_p90_keep > 20
+
+
 def test_small_gains_move_no_desk_and_after_closing_there_is_nothing_to_plan():
     counters = [counter("cert", "koseki", 4, 4, waiting=2), counter("move", "koseki", 2, 4, waiting=3)]
     assert plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30,

@@ -53,10 +53,10 @@ def test_all_four_policies_run_on_the_same_visitors_the_fourth_following_the_sta
     assert len(headers) == 3  # stays, estimates, utilisation
     for line in headers:
         assert [line.count(f'<th scope="col" class="numeric">({p}) ') for p in "abcd"] == [1, 1, 1, 1]
-    assert "(d) (c)に加え、人員配置の提案どおりに窓口を移す" in html
+    assert "(d) (c)に加え、人員配置の提案どおりに席を移す" in html
 
     alone = supervisor.post(URL, form_data(policy="d"), HTTP_HX_REQUEST="true").content.decode()
-    assert "(d) (c)に加え、人員配置の提案どおりに窓口を移す" in alone and "(c) 窓口連携＋" not in alone
+    assert "(d) (c)に加え、人員配置の提案どおりに席を移す" in alone and "(c) 窓口連携＋" not in alone
 
 
 def test_htmx_gets_only_the_result(supervisor):
