@@ -14,6 +14,7 @@ from madoguchi.core.text import has_control_characters
 from .models import Event, PersonalDataAccess
 
 WITHHELD = "(withheld)"
+STAFFING_MOVE_ACCEPTED = "staffing.move_accepted"
 _FORBIDDEN_KEYS = {"password", "pin", "individual_number", "my_number", "mynumber"}
 
 
@@ -246,6 +247,13 @@ def intervention_deleted(*, actor, intervention) -> Event:
 # --- fees (madoguchi.payments). Never the addressee: amounts, methods, receipt numbers and reasons only.
 # Terminal transaction ids and messages stay on the payment row: a vendor's 12-digit id would read as
 # an individual number here.
+
+
+def staffing_move_accepted(*, actor, from_counter, to_counter, closed_desk: int, opened_desk: int) -> Event:
+    """A supervisor accepted the staffing page's move: a desk of ``from_counter`` closed, one of ``to_counter``
+    opened (the staffing page reads today's to keep from undoing a move within the hour)."""
+    return _record(actor=actor, action=STAFFING_MOVE_ACCEPTED, target=to_counter, from_counter=from_counter.code,
+                   to_counter=to_counter.code, closed_desk=closed_desk, opened_desk=opened_desk)
 
 
 def payment_received(*, actor, payment) -> Event:

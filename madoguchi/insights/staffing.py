@@ -13,6 +13,8 @@ from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.audit import services as audit
+from madoguchi.audit.models import Event
 from madoguchi.catalog.models import Counter
 from madoguchi.core.dates import LunchRotation, lunch_rotation, next_office_day, office_closed, office_hours
 from madoguchi.core.errors import ConflictError
@@ -20,7 +22,7 @@ from madoguchi.reception import selectors as queues
 from madoguchi.reception import services as reception
 
 from . import forecasts
-from .simulation.advisor import LiveCounter, LivePlan, plan_rest_of_day
+from .simulation.advisor import SETTLE_MINUTES, LiveCounter, LivePlan, plan_rest_of_day
 
 DEFAULT_TARGET_MINUTES = 30
 # Handling time's coefficient of variation (standard deviation ÷ mean) the queueing approximations
@@ -78,6 +80,7 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
     opens = office_hours()[0]
     plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
                             opens_minute=opens.hour * 60 + opens.minute,
+                            settling=settling_moves(now) if starts_now else (),
                             p90_target=target, min_gain=target,
                             away=lunch.away_by_hour(from_minute=first_minute) if lunch else {},
                             away_now=lunch.away_at(first_minute) if lunch and starts_now else 0.0)
@@ -88,7 +91,8 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
 @transaction.atomic
 def staffing_accept(*, from_counter: Counter, to_counter: Counter, actor) -> tuple[int, int]:
     """Close the highest-numbered open desk of ``from_counter`` and open the lowest closed desk of
-    ``to_counter`` (the same section's staff): (desk closed, desk opened)."""
+    ``to_counter`` (the same section's staff): (desk closed, desk opened). Audited: the plan reads the
+    moves of the last hour so as not to undo them (``settling_moves``)."""
     if (from_counter.site_id, from_counter.department_id) != (to_counter.site_id, to_counter.department_id):
         raise ConflictError(_("A desk moves only between counters of one section."), field="to_counter")
     giving = [n for n, is_open in queues.desk_states(from_counter) if is_open]
@@ -97,4 +101,14 @@ def staffing_accept(*, from_counter: Counter, to_counter: Counter, actor) -> tup
         raise ConflictError(_("The desks have changed since the suggestion: look again."), field="to_counter")
     reception.desk_set_open(counter=from_counter, number=giving[-1], is_open=False, actor=actor)
     reception.desk_set_open(counter=to_counter, number=closed[0], is_open=True, actor=actor)
+    audit.staffing_move_accepted(actor=actor, from_counter=from_counter, to_counter=to_counter,
+                                 closed_desk=giving[-1], opened_desk=closed[0])
     return giving[-1], closed[0]
+
+
+def settling_moves(now: datetime) -> set[tuple[str, str]]:
+    """(from, to) counter codes of the moves accepted within the last ``SETTLE_MINUTES``."""
+    since = now - timedelta(minutes=SETTLE_MINUTES)
+    rows = Event.objects.filter(action=audit.STAFFING_MOVE_ACCEPTED, created_at__gt=since, created_at__lte=now)
+    return {(row["from_counter"], row["to_counter"]) for row in rows.values_list("details", flat=True)
+            if isinstance(row, dict) and {"from_counter", "to_counter"} <= row.keys()}

@@ -24,6 +24,7 @@ re-made at every look, as policy (d)).
 
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .inputs import Office, Profile, staffing_of
@@ -223,11 +224,12 @@ def counter_cost(load: dict[int, CounterHour], desks: dict[int, int], hours: lis
 def search_desks(load: dict[str, dict[int, CounterHour]], current: dict[str, dict[int, int]],
                  sections: dict[object, list[str]], hours: list[int], cv: float, p90_target: float,
                  window: tuple[float, float], *, backlog: dict[str, tuple[float, int]] | None = None,
-                 capacity: dict[str, int] | None = None, rounds: int = 200, min_gain: float = 1e-6
-                 ) -> dict[str, dict[int, int]]:
+                 capacity: dict[str, int] | None = None, rounds: int = 200, min_gain: float = 1e-6,
+                 blocked: frozenset[tuple[str, str, int]] = frozenset()) -> dict[str, dict[int, int]]:
     """Local search over one-desk moves between a section's counters within an hour, the best first,
     while one lowers the day's cost by more than ``min_gain``. Each section keeps its desks of every hour;
-    a staffed counter keeps one desk; ``capacity`` caps a counter's desks (the desks it has)."""
+    a staffed counter keeps one desk; ``capacity`` caps a counter's desks (the desks it has); no desk moves
+    from ``giver`` to ``taker`` in ``hour`` for a (giver, taker, hour) ``blocked``."""
     backlog = backlog or {}
     plan = {code: dict(row) for code, row in current.items()}
 
@@ -246,7 +248,8 @@ def search_desks(load: dict[str, dict[int, CounterHour]], current: dict[str, dic
                     if plan[giver][hour] <= (1 if current[giver][hour] > 0 else 0):
                         continue
                     for taker in members:
-                        if taker == giver or (capacity and plan[taker][hour] >= capacity.get(taker, math.inf)):
+                        if taker == giver or (capacity and plan[taker][hour] >= capacity.get(taker, math.inf)) \
+                                or (giver, taker, hour) in blocked:
                             continue
                         given = {**plan[giver], hour: plan[giver][hour] - 1}
                         taken = {**plan[taker], hour: plan[taker][hour] + 1}
@@ -301,6 +304,9 @@ def advised_run(office: Office, profile: Profile, plan: Plan, visits) -> PolicyR
 
 
 # --- live: the rest of today (the supervisor's page) ----------------------------------------------
+
+# A desk moved is not moved back between the same two counters for this long (``plan_rest_of_day``).
+SETTLE_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -410,7 +416,8 @@ def _standing(previous: dict[str, int], planned: dict[str, int], change: int, ca
 
 def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_minute: float, cv: float,
                      p90_target: float, min_gain: float = 0.0, away: dict[int, float] | None = None,
-                     away_now: float = 0.0, opens_minute: float | None = None) -> LivePlan:
+                     away_now: float = 0.0, opens_minute: float | None = None,
+                     settling: Collection[tuple[str, str]] = ()) -> LivePlan:
     """Desks per counter for each hour left today, from the work waiting now and the forecast of the
     hours to come, with the desks each section has open now less its lunch rotation (``away``, see
     ``desks_kept``: the plan moves no one who is at lunch); the moves hour by hour (a desk moved at 10:00
@@ -419,7 +426,10 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
     costs ``p90_target``) — the page asks one visitor's target-long wait, so desks do not shuffle for
     a minute's gain. ``arrivals`` are the visitors of each clock hour, who come in its open minutes: from
     ``opens_minute`` (the office's opening; default: the hour's start) to closing — the half hour after an
-    8:30 opening gets its hour's visitors in 30 minutes, not 60.
+    8:30 opening gets its hour's visitors in 30 minutes, not 60. ``settling``: the (from, to) counters of
+    the desks moved within the last ``SETTLE_MINUTES`` — in the current hour the plan takes no desk from a
+    counter that got one and gives none to a counter that gave one (re-made at every look, it would
+    otherwise undo a move for the noise of a quarter hour: a clerk walked over is given time to work there).
     """
     hours = (list(range(int(now_minute // 60), int((closes_minute - 1e-6) // 60) + 1))
              if closes_minute > now_minute else [])
@@ -436,8 +446,13 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
     for c in counters:
         sections[c.section].append(c.code)
     backlog = {c.code: (c.backlog, c.waiting) for c in counters}
+    # In the current hour a counter that took a desk within the hour gives none, one that gave takes none
+    # (directly or through a third counter: the net change would still send the desk back).
+    codes = [c.code for c in counters]
+    blocked = frozenset((a, b, hours[0]) for giver, taker in settling for a in codes for b in codes
+                        if a == taker or b == giver) if hours else frozenset()
     plan = search_desks(load, current, sections, hours, cv, p90_target, window, backlog=backlog,
-                        capacity={c.code: c.desks for c in counters}, min_gain=max(min_gain, 1e-6))
+                        capacity={c.code: c.desks for c in counters}, min_gain=max(min_gain, 1e-6), blocked=blocked)
     keep_figures = {c.code: counter_hours(load[c.code], current[c.code], hours, cv, window, backlog=c.backlog,
                                           waiting=c.waiting) for c in counters}
     plan_figures = {c.code: counter_hours(load[c.code], plan[c.code], hours, cv, window, backlog=c.backlog,

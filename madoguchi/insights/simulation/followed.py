@@ -6,7 +6,8 @@ counter's desks open (a desk accepted on the page counts at once, its clerk stil
 waiting now (the expected handling of those queued with the call-to-start gap, and the rest of those at a
 desk, as the queue snapshot computes it), the forecast of each clock hour's visitors (here the day's
 profile, as a forecast would give it), the counter's desks, the lunch rotation, the page's rule that a move
-must save one target-long wait — and accepts the moves it shows for the current hour.
+must save one target-long wait, the moves accepted in the last hour (not undone) — and accepts the moves it
+shows for the current hour.
 
 What a move costs, as on the floor: the highest-numbered open desk closes (as ``staffing_accept`` closes
 it); its clerk finishes the visitor at it, then walks to the other counter (the profile's walk minutes) and
@@ -23,7 +24,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from .advisor import LiveCounter, counter_load, opening_hours, plan_rest_of_day, sections_of
+from .advisor import SETTLE_MINUTES, LiveCounter, counter_load, opening_hours, plan_rest_of_day, sections_of
 from .demand import PlannedVisit
 from .inputs import Office, Profile
 from .model import PolicyRun, _Counter, _Run
@@ -234,7 +235,9 @@ class _Followed(_Run):
         target = self.following.p90_target
         plan = plan_rest_of_day(counters, now_minute=now, closes_minute=closes, cv=self.profile.handling.cv,
                                 p90_target=target, min_gain=target, away=self.away,
-                                away_now=self.away.get(hours[0], 0.0), opens_minute=self.profile.opens_minute)
+                                away_now=self.away.get(hours[0], 0.0), opens_minute=self.profile.opens_minute,
+                                settling={(m.from_counter, m.to_counter) for m in self.accepted
+                                          if now - m.minute < SETTLE_MINUTES})
         for move in plan.moves:
             if move.hour != hours[0]:
                 break

@@ -74,6 +74,19 @@ def test_the_forecast_of_the_opening_half_hour_comes_in_its_thirty_minutes():
     assert opening.outlook[0].worst_p90_keep > 20
 
 
+def test_a_desk_moved_within_the_hour_is_not_moved_back_now_but_may_be_later():
+    counters = [counter("cert", "koseki", 4, 6, waiting=40), counter("move", "koseki", 3, 6)]
+    free = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30)
+    assert [m for m in free.moves if m.hour == 9 and (m.from_counter, m.to_counter) == ("move", "cert")]
+    # A desk went from cert to move at 8:50: the page does not send it back at 9:00 …
+    settled = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30,
+                               settling={("cert", "move")})
+    assert not [m for m in settled.moves if m.hour == 9 and (m.from_counter, m.to_counter) == ("move", "cert")]
+    # … a move the other way is still possible, and from the next hour on the plan is free again.
+    assert [m for m in settled.moves if m.hour == 10 and (m.from_counter, m.to_counter) == ("move", "cert")] \
+        or settled.outlook[0].desks[10] > 4
+
+
 def test_small_gains_move_no_desk_and_after_closing_there_is_nothing_to_plan():
     counters = [counter("cert", "koseki", 4, 4, waiting=2), counter("move", "koseki", 2, 4, waiting=3)]
     assert plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30,
@@ -221,6 +234,39 @@ def test_the_forecast_of_a_rush_reaches_the_plan_of_the_day(site):
     outlook = {row.code: row for row in view.plan.outlook}
     assert outlook["koseki-move"].visitors == pytest.approx(3 * 7 + 30, rel=0.35)
     assert outlook["koseki-move"].worst_p90_plan < outlook["koseki-move"].worst_p90_keep
+
+
+@pytest.mark.django_db
+def test_an_accepted_move_is_audited_and_the_plan_of_the_next_hour_does_not_undo_it(site, monkeypatch, settings):
+    from madoguchi.audit.models import Event
+
+    settings.LUNCH_HOURS = ""
+    move, cert = Counter.objects.get(code="koseki-move"), Counter.objects.get(code="koseki-cert")
+    services.desk_set_open(counter=move, number=move.desks, is_open=False)
+    supervisor = UserFactory(role=Role.SUPERVISOR)
+    closed, opened = staffing.staffing_accept(from_counter=cert, to_counter=move, actor=supervisor)
+    event = Event.objects.get(action="staffing.move_accepted")
+    assert event.actor == supervisor and event.target_id == str(move.pk)
+    assert event.details == {"from_counter": "koseki-cert", "to_counter": "koseki-move", "closed_desk": closed,
+                             "opened_desk": opened}
+
+    moved = event.created_at
+    assert staffing.settling_moves(moved + timedelta(minutes=40)) == {("koseki-cert", "koseki-move")}
+    assert staffing.settling_moves(moved + timedelta(minutes=61)) == set()  # an hour on: free again
+    assert staffing.settling_moves(moved - timedelta(seconds=1)) == set()
+
+    # The page's plan gets them while the office is open (here: pretend it is, whatever the test's hour).
+    monkeypatch.setattr(staffing, "planning_window", lambda now: (timezone.localdate(), 600.0, 1020.0, True))
+    seen = []
+    real = staffing.plan_rest_of_day
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("settling"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(staffing, "plan_rest_of_day", spy)
+    staffing.live_plan(now=moved + timedelta(minutes=40))
+    assert seen[-1] == {("koseki-cert", "koseki-move")}
 
 
 def open_desks(counter):
