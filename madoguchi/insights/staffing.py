@@ -39,6 +39,14 @@ class StaffingView:
     counters: dict[str, Counter]
     forecast_days: int  # days of history the forecast learnt from (0: the queues now only)
     lunch: LunchRotation | None  # the rotation the plan keeps
+    recent: list["RecentMove"]  # moves accepted within the last SETTLE_MINUTES (the plan does not undo them)
+
+
+@dataclass(frozen=True)
+class RecentMove:
+    at: datetime
+    from_counter: str
+    to_counter: str
 
 
 def planning_window(now: datetime) -> tuple[date, float, float, bool]:
@@ -78,14 +86,15 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
                 {h.hour: h.expected_visits for h in hours}, float(mean)))
     lunch = lunch_rotation()
     opens = office_hours()[0]
+    recent = recent_moves(now) if starts_now else []
     plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
                             opens_minute=opens.hour * 60 + opens.minute,
-                            settling=settling_moves(now) if starts_now else (),
+                            settling={(m.from_counter, m.to_counter) for m in recent},
                             p90_target=target, min_gain=target,
                             away=lunch.away_by_hour(from_minute=first_minute) if lunch else {},
                             away_now=lunch.away_at(first_minute) if lunch and starts_now else 0.0)
     counters = {q.counter.code: q.counter for q in snapshot.values()}
-    return StaffingView(plan, day, starts_now, first_minute, counters, history_days, lunch)
+    return StaffingView(plan, day, starts_now, first_minute, counters, history_days, lunch, recent)
 
 
 @transaction.atomic
@@ -106,9 +115,15 @@ def staffing_accept(*, from_counter: Counter, to_counter: Counter, actor) -> tup
     return giving[-1], closed[0]
 
 
+def recent_moves(now: datetime) -> list[RecentMove]:
+    """The moves accepted within the last ``SETTLE_MINUTES``, oldest first."""
+    since = now - timedelta(minutes=SETTLE_MINUTES)
+    rows = (Event.objects.filter(action=audit.STAFFING_MOVE_ACCEPTED, created_at__gt=since, created_at__lte=now)
+            .order_by("created_at", "id").values_list("created_at", "details"))
+    return [RecentMove(at, details["from_counter"], details["to_counter"]) for at, details in rows
+            if isinstance(details, dict) and {"from_counter", "to_counter"} <= details.keys()]
+
+
 def settling_moves(now: datetime) -> set[tuple[str, str]]:
     """(from, to) counter codes of the moves accepted within the last ``SETTLE_MINUTES``."""
-    since = now - timedelta(minutes=SETTLE_MINUTES)
-    rows = Event.objects.filter(action=audit.STAFFING_MOVE_ACCEPTED, created_at__gt=since, created_at__lte=now)
-    return {(row["from_counter"], row["to_counter"]) for row in rows.values_list("details", flat=True)
-            if isinstance(row, dict) and {"from_counter", "to_counter"} <= row.keys()}
+    return {(move.from_counter, move.to_counter) for move in recent_moves(now)}

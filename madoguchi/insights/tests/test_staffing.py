@@ -269,13 +269,32 @@ def test_an_accepted_move_is_audited_and_the_plan_of_the_next_hour_does_not_undo
     assert seen[-1] == {("koseki-cert", "koseki-move")}
 
 
+@pytest.mark.django_db
+def test_the_page_lists_the_moves_of_the_last_hour_in_japanese(client, site, monkeypatch, settings):
+    settings.LUNCH_HOURS = ""
+    monkeypatch.setattr(staffing, "planning_window", lambda now: (timezone.localdate(), 600.0, 1020.0, True))
+    move, cert = Counter.objects.get(code="koseki-move"), Counter.objects.get(code="koseki-cert")
+    services.desk_set_open(counter=move, number=move.desks, is_open=False)
+    supervisor = UserFactory(role=Role.SUPERVISOR)
+    client.force_login(supervisor)
+    assert "この1時間に移した席" not in client.get("/staff/insights/staffing/").content.decode()
+
+    staffing.staffing_accept(from_counter=cert, to_counter=move, actor=supervisor)
+    text = client.get("/staff/insights/staffing/").content.decode()
+    at = timezone.localtime().strftime("%H:")
+    assert "この1時間に移した席" in text and f"{cert.name} から {move.name} へ1席" in text and at in text
+    assert "koseki" not in text.replace('value="koseki', "")  # no counter code shown
+
+
 def open_desks(counter):
     return sum(is_open for _number, is_open in desk_states(counter))
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_supervisor_accepts_the_suggestion_and_the_desks_change(site, browser, live_server, axe):
+def test_the_supervisor_accepts_the_suggestion_and_the_desks_change(site, browser, live_server, axe, monkeypatch):
+    # Open at 10:00 whatever the test's hour: the moves of the hour and those of the last hour show.
+    monkeypatch.setattr(staffing, "planning_window", lambda now: (timezone.localdate(), 600.0, 1020.0, True))
     move = Counter.objects.get(code="koseki-move")
     for number in range(2, move.desks + 1):
         services.desk_set_open(counter=move, number=number, is_open=False)
@@ -293,6 +312,7 @@ def test_the_supervisor_accepts_the_suggestion_and_the_desks_change(site, browse
     axe(page)
     page.get_by_role("button", name="受け入れる", exact=False).first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="この1時間に移した席")).to_be_visible()
     axe(page)
 
     assert open_desks(move) == 2
