@@ -127,6 +127,9 @@ def assert_accessible(page, *, context=None) -> None:
     """Fail on any axe-core WCAG 2.1 AA violation of the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A link or button just clicked may still be loading the next page: axe on a document being replaced
+    # failed with "Cannot read properties of null (reading 'documentElement')" (the kiosk's category link).
+    page.wait_for_load_state("load")
     results = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
     violations = results.response.get("violations", [])
     if violations:

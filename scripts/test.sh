@@ -65,11 +65,13 @@ if scripts/with_postgres.sh --check; then
     # The PostgreSQL-only tests (2,000 concurrent registrations, two servers, races: minutes of their own
     # servers' work) and the insights' long histories (conftest.py: second_lane) in a second PostgreSQL lane
     # on their own cluster, so that no run ends alone on a two-core machine.
+    # The tests that cannot reach a database (the simulator, the engine, the settings …) run here too, not in
+    # the SQLite run: that run is the suite's long pole, this lane had minutes to spare.
     pg_only_var=var/test-postgres-only
     mkdir -p -m 700 "$pg_only_var"
     pg_only_log="$pg_only_var/pytest.log"
     MADOGUCHI_VAR_DIR="$PWD/$pg_only_var" scripts/with_postgres.sh $VENV/bin/python -m pytest \
-      -m "(postgres_only or second_lane) and not database_independent and not one_database" "$@" \
+      -m "(postgres_only or second_lane or database_independent) and not one_database" "$@" \
       >"$pg_only_log" 2>&1 &
     pg_only_pid=$!
   fi
@@ -80,16 +82,22 @@ else
   echo "PostgreSQL server binaries (initdb, pg_ctl) not found: the PostgreSQL run is skipped."
 fi
 
-echo "== pytest on SQLite"
-$VENV/bin/python -m pytest -m "not postgres_only" "$@" || status=$?
+echo "== pytest on SQLite (${SECONDS}s)"
+if [ -n "$pg_log" ]; then
+  sqlite_marks="not postgres_only and not database_independent"  # those run in the second lane, beside
+else
+  sqlite_marks="not postgres_only"
+fi
+$VENV/bin/python -m pytest -m "$sqlite_marks" "$@" || status=$?
+echo "== SQLite run ended (${SECONDS}s)"
 
 if [ -n "$pg_log" ]; then
   wait "$pg_pid" || pg_status=$?
-  echo "== pytest on PostgreSQL (status $pg_status)"
+  echo "== pytest on PostgreSQL (status $pg_status; ${SECONDS}s)"
   cat "$pg_log"
   only_status=0
   wait "$pg_only_pid" || only_status=$?
-  echo "== pytest on PostgreSQL, second lane: PostgreSQL-only tests and the insights (status $only_status)"
+  echo "== pytest on PostgreSQL, second lane: PostgreSQL-only tests, the insights and the tests without a database (status $only_status; ${SECONDS}s)"
   cat "$pg_only_log"
   [ "$pg_status" = 0 ] && pg_status=$only_status
 elif scripts/with_postgres.sh --check; then
