@@ -49,6 +49,7 @@ def _result_context(comparison: Comparison, office) -> dict:
         "comparison": comparison, "policies": [(p, POLICY_LABELS[p]) for p in policies], "rows": rows,
         "estimators": [comparison.summaries[p].estimator for p in policies], "utilisation": utilisation,
         "last_departures": [clock(comparison.summaries[p].last_departure) for p in policies],
+        "desk_moves": [comparison.summaries[p].desk_moves if p == "d" else None for p in policies],
         "multi_percent": round(100 * comparison.multi_share),
         "wall_seconds": sum(s.wall_seconds for s in comparison.summaries.values()),
         "chart": chart, "chart_caption_id": CHART_CAPTION_ID,

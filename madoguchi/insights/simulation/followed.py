@@ -271,4 +271,5 @@ def followed_run(office: Office, profile: Profile, visits: list[PlannedVisit],
                  following: Following = Following()) -> Followed:
     """Policy (d), live: (c) on ``visits`` with a supervisor who accepts the staffing page's moves."""
     run = _Followed(office, profile, visits, following)
-    return Followed(dataclasses.replace(run.run(), policy="d"), run.accepted, run.desk_changes)
+    return Followed(dataclasses.replace(run.run(), policy="d", desk_moves=len(run.accepted)), run.accepted,
+                    run.desk_changes)

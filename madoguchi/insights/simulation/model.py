@@ -100,6 +100,7 @@ class PolicyRun:
     last_done: dict[str, float]  # when each counter finished its last visitor (after closing: overtime)
     wall_seconds: float
     unfinished: int = 0  # visits still inside when the model ran out of events (must be 0)
+    desk_moves: int = 0  # desks moved between counters in the day (policy (d): accepted on the staffing page)
 
 
 class _Step:

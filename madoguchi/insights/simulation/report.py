@@ -69,6 +69,9 @@ def text_table(comparison: Comparison) -> str:
         f"{summaries[p].estimator.estimates:>{width}}" for p in policies))
     lines.append(f"{'last visitor leaves':<34}" + "".join(
         f"{clock(summaries[p].last_departure):>{width}}" for p in policies))
+    if "d" in policies:
+        lines.append(f"{'desk moves accepted':<34}" + "".join(
+            f"{summaries[p].desk_moves if p == 'd' else '—':>{width}}" for p in policies))
     lines.append("counter utilisation in opening hours (desk time with a visitor ÷ staffed desk time)")
     counters = sorted({c for p in policies for c in summaries[p].utilisation},
                       key=lambda c: list(comparison.staffing.desks_by_hour).index(c))
@@ -122,6 +125,8 @@ def csv_rows(comparison: Comparison) -> list[dict]:
             add(policy, counter, "utilisation", value)
         add(policy, "day", "last_departure", clock(summary.last_departure))
         add(policy, "day", "wall_seconds", summary.wall_seconds)
+        if policy == "d":
+            add(policy, "day", "desk_moves", summary.desk_moves)
     return rows
 
 

@@ -40,6 +40,7 @@ class PolicySummary:
     estimator: EstimatorError
     last_departure: float | None
     wall_seconds: float
+    desk_moves: int = 0  # see PolicyRun
 
 
 def mean(values: Sequence[float]) -> float | None:
@@ -87,4 +88,5 @@ def summarise(run: PolicyRun) -> PolicySummary:
     }
     return PolicySummary(
         policy=run.policy, groups=grouped, utilisation=utilisation, estimator=estimator_error(run.steps),
-        last_departure=max((v.departure for v in run.visits), default=None), wall_seconds=run.wall_seconds)
+        last_departure=max((v.departure for v in run.visits), default=None), wall_seconds=run.wall_seconds,
+        desk_moves=run.desk_moves)

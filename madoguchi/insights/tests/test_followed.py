@@ -47,7 +47,8 @@ def test_everyone_is_served_and_the_waiting_falls_below_policy_c(day):
     visits, followed, c_run = day
     c, d = summarise(c_run), summarise(followed.run)
     assert followed.run.unfinished == 0 and len(followed.run.visits) == len(visits)
-    assert followed.run.policy == "d"
+    assert followed.run.policy == "d" and followed.run.desk_moves == len(followed.moves) > 0
+    assert d.desk_moves == len(followed.moves) and c.desk_moves == 0
     assert d.groups["all"].p90_wait < c.groups["all"].p90_wait
     assert d.groups["multi"].mean_stay < c.groups["multi"].mean_stay
     assert all(share <= 1 + 1e-9 for share in d.utilisation.values())  # no desk busier than staffed

@@ -54,6 +54,8 @@ def test_all_four_policies_run_on_the_same_visitors_the_fourth_following_the_sta
     for line in headers:
         assert [line.count(f'<th scope="col" class="numeric">({p}) ') for p in "abcd"] == [1, 1, 1, 1]
     assert "(d) (c)に加え、人員配置の提案どおりに席を移す" in html
+    moves = html.split("1日に受け入れた席の移動（回）</th>")[1].split("</tr>")[0]
+    assert moves.count('<td class="numeric">—</td>') == 3 and moves.count('<td class="numeric">') == 4
 
     alone = supervisor.post(URL, form_data(policy="d"), HTTP_HX_REQUEST="true").content.decode()
     assert "(d) (c)に加え、人員配置の提案どおりに席を移す" in alone and "(c) 窓口連携＋" not in alone
