@@ -29,6 +29,8 @@ def chromium_path() -> str | None:
 # A test parametrized by ``language`` walks the same flow, reading and writing the same rows, in each
 # language: the database's part is proven in Japanese and English on both databases; the other resident
 # languages (translations, layout, axe) run once, in the SQLite run (marked ``one_database``).
+# A test that cannot reach the database (``database_independent``) runs once too: in the second PostgreSQL
+# lane when the runs go side by side (scripts/test.sh), else in the SQLite run.
 BOTH_DATABASES = ("ja", "en")
 # The PostgreSQL run goes in two lanes on two clusters (scripts/test.sh): these apps' tests (the long
 # histories of the insights) go in the second, with the PostgreSQL-only concurrency tests.
@@ -40,7 +42,7 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "dja
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """A test that cannot reach the database (no django_db mark, no database fixture: pytest-django
-    refuses it any query) plays the same on SQLite and PostgreSQL: it runs once, in the SQLite run
+    refuses it any query) plays the same on SQLite and PostgreSQL: it runs once (see above)
     (the simulator, the engine, the detector's property tests …). Before ``-m`` selects."""
     for item in items:
         if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames):

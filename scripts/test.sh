@@ -48,7 +48,8 @@ fi
 
 # The SQLite and the PostgreSQL runs go side by side (each its own var/ directory, database and
 # ports), which nearly halves the wall time on a two-core machine; TEST_SERIAL=1 runs them in turn.
-# PostgreSQL skips what cannot differ there (conftest.py: database_independent, one_database).
+# PostgreSQL skips what cannot differ there (conftest.py: one_database; database_independent tests run once,
+# in the second lane).
 status=0
 pg_status=0
 pg_log=""

@@ -89,7 +89,7 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
     recent = recent_moves(now) if starts_now else []
     plan = plan_rest_of_day(live, now_minute=first_minute, closes_minute=closes_minute, cv=HANDLING_CV,
                             opens_minute=opens.hour * 60 + opens.minute,
-                            settling={(m.from_counter, m.to_counter) for m in recent},
+                            settling={(m.to_counter, first_minute - (now - m.at).total_seconds() / 60) for m in recent},
                             p90_target=target, min_gain=target,
                             away=lunch.away_by_hour(from_minute=first_minute) if lunch else {},
                             away_now=lunch.away_at(first_minute) if lunch and starts_now else 0.0)
@@ -101,7 +101,7 @@ def live_plan(*, target: float = DEFAULT_TARGET_MINUTES, now: datetime | None = 
 def staffing_accept(*, from_counter: Counter, to_counter: Counter, actor) -> tuple[int, int]:
     """Close the highest-numbered open desk of ``from_counter`` and open the lowest closed desk of
     ``to_counter`` (the same section's staff): (desk closed, desk opened). Audited: the plan reads the
-    moves of the last hour so as not to undo them (``settling_moves``)."""
+    moves of the last hour so as not to undo them (``recent_moves``)."""
     if (from_counter.site_id, from_counter.department_id) != (to_counter.site_id, to_counter.department_id):
         raise ConflictError(_("A desk moves only between counters of one section."), field="to_counter")
     giving = [n for n, is_open in queues.desk_states(from_counter) if is_open]
@@ -121,9 +121,10 @@ def recent_moves(now: datetime) -> list[RecentMove]:
     rows = (Event.objects.filter(action=audit.STAFFING_MOVE_ACCEPTED, created_at__gt=since, created_at__lte=now)
             .order_by("created_at", "id").values_list("created_at", "details"))
     return [RecentMove(at, details["from_counter"], details["to_counter"]) for at, details in rows
-            if isinstance(details, dict) and {"from_counter", "to_counter"} <= details.keys()]
+            if isinstance(details, dict) and isinstance(details.get("from_counter"), str)
+            and isinstance(details.get("to_counter"), str)]
 
 
-def settling_moves(now: datetime) -> set[tuple[str, str]]:
-    """(from, to) counter codes of the moves accepted within the last ``SETTLE_MINUTES``."""
-    return {(move.from_counter, move.to_counter) for move in recent_moves(now)}
+def minute_of_day(moment: datetime) -> float:
+    local = timezone.localtime(moment)
+    return local.hour * 60 + local.minute + local.second / 60

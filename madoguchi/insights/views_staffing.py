@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -64,7 +63,7 @@ def staffing_page(request):
          "desks": counters[row.code].desks}
         for row in plan.outlook if (row.worst_p90_keep is None and row.visitors >= 0.5)
         or (row.worst_p90_keep is not None and row.worst_p90_keep > target)]
-    recent = [{"at": timezone.localtime(move.at).strftime("%H:%M"), "giver": counters.get(move.from_counter),
+    recent = [{"at": _clock(staffing.minute_of_day(move.at)), "giver": counters.get(move.from_counter),
                "taker": counters.get(move.to_counter)} for move in view.recent]
     at_lunch = view.lunch.away_by_hour() if view.lunch else {}
     lunch = [hour for hour in plan.hours if at_lunch.get(hour)]

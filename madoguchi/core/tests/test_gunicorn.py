@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from madoguchi.core.mynumber import is_valid_individual_number
 from madoguchi.core.tests.test_operations import _latency_count
 
-# gunicorn's settings are the same whatever the database: the SQLite run covers them (scripts/test.sh).
+# gunicorn's settings are the same whatever the database: one run covers them (scripts/test.sh).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database_independent]
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")

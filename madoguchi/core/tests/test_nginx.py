@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from madoguchi.reception.tests.factories import VisitFactory
 
-# nginx and the URL walk are the same whatever the database: the SQLite run covers them (scripts/test.sh).
+# nginx and the URL walk are the same whatever the database: one run covers them (scripts/test.sh).
 pytestmark = pytest.mark.database_independent
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "nginx"

@@ -417,7 +417,7 @@ def _standing(previous: dict[str, int], planned: dict[str, int], change: int, ca
 def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_minute: float, cv: float,
                      p90_target: float, min_gain: float = 0.0, away: dict[int, float] | None = None,
                      away_now: float = 0.0, opens_minute: float | None = None,
-                     settling: Collection[tuple[str, str]] = ()) -> LivePlan:
+                     settling: Collection[tuple[str, float]] = ()) -> LivePlan:
     """Desks per counter for each hour left today, from the work waiting now and the forecast of the
     hours to come, with the desks each section has open now less its lunch rotation (``away``, see
     ``desks_kept``: the plan moves no one who is at lunch); the moves hour by hour (a desk moved at 10:00
@@ -426,10 +426,11 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
     costs ``p90_target``) — the page asks one visitor's target-long wait, so desks do not shuffle for
     a minute's gain. ``arrivals`` are the visitors of each clock hour, who come in its open minutes: from
     ``opens_minute`` (the office's opening; default: the hour's start) to closing — the half hour after an
-    8:30 opening gets its hour's visitors in 30 minutes, not 60. ``settling``: the (from, to) counters of
-    the desks moved within the last ``SETTLE_MINUTES`` — in the current hour the plan takes no desk from a
-    counter that got one and gives none to a counter that gave one (re-made at every look, it would
+    8:30 opening gets its hour's visitors in 30 minutes, not 60. ``settling``: (counter, minute of the day)
+    of each desk moved to a counter within the last ``SETTLE_MINUTES`` — the plan takes no desk from that
+    counter in an hour starting before ``SETTLE_MINUTES`` after the move (re-made at every look, it would
     otherwise undo a move for the noise of a quarter hour: a clerk walked over is given time to work there).
+    A counter that gave a desk may still get one from a third counter.
     """
     hours = (list(range(int(now_minute // 60), int((closes_minute - 1e-6) // 60) + 1))
              if closes_minute > now_minute else [])
@@ -446,11 +447,9 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
     for c in counters:
         sections[c.section].append(c.code)
     backlog = {c.code: (c.backlog, c.waiting) for c in counters}
-    # In the current hour a counter that took a desk within the hour gives none, one that gave takes none
-    # (directly or through a third counter: the net change would still send the desk back).
     codes = [c.code for c in counters]
-    blocked = frozenset((a, b, hours[0]) for giver, taker in settling for a in codes for b in codes
-                        if a == taker or b == giver) if hours else frozenset()
+    blocked = frozenset((taker, other, hour) for taker, at in settling for other in codes for hour in hours
+                        if hour * 60 < at + SETTLE_MINUTES)
     plan = search_desks(load, current, sections, hours, cv, p90_target, window, backlog=backlog,
                         capacity={c.code: c.desks for c in counters}, min_gain=max(min_gain, 1e-6), blocked=blocked)
     keep_figures = {c.code: counter_hours(load[c.code], current[c.code], hours, cv, window, backlog=c.backlog,

@@ -236,7 +236,7 @@ class _Followed(_Run):
         plan = plan_rest_of_day(counters, now_minute=now, closes_minute=closes, cv=self.profile.handling.cv,
                                 p90_target=target, min_gain=target, away=self.away,
                                 away_now=self.away.get(hours[0], 0.0), opens_minute=self.profile.opens_minute,
-                                settling={(m.from_counter, m.to_counter) for m in self.accepted
+                                settling={(m.to_counter, m.minute) for m in self.accepted
                                           if now - m.minute < SETTLE_MINUTES})
         for move in plan.moves:
             if move.hour != hours[0]:

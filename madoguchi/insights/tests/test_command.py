@@ -29,6 +29,7 @@ def test_the_command_prints_every_policy_side_by_side_and_writes_the_csv(tmp_pat
     assert {r["policy"] for r in rows} == {"a", "b", "c", "d"}
     assert "desk moves accepted" in text
     assert [r["policy"] for r in rows if r["metric"] == "desk_moves"] == ["d"]
+    assert int(next(r["value"] for r in rows if r["metric"] == "desk_moves")) > 0
     assert {"mean_stay_minutes", "p90_stay_minutes", "mean_wait_minutes", "p90_wait_minutes", "utilisation",
             "mae_product_minutes", "mae_naive_minutes"} <= {r["metric"] for r in rows}
     single = next(r for r in rows if (r["policy"], r["subject"], r["metric"]) == ("a", "single", "visits"))

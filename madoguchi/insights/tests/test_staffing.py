@@ -74,17 +74,24 @@ def test_the_forecast_of_the_opening_half_hour_comes_in_its_thirty_minutes():
     assert opening.outlook[0].worst_p90_keep > 20
 
 
-def test_a_desk_moved_within_the_hour_is_not_moved_back_now_but_may_be_later():
-    counters = [counter("cert", "koseki", 4, 6, waiting=40), counter("move", "koseki", 3, 6)]
-    free = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30)
-    assert [m for m in free.moves if m.hour == 9 and (m.from_counter, m.to_counter) == ("move", "cert")]
-    # A desk went from cert to move at 8:50: the page does not send it back at 9:00 …
-    settled = plan_rest_of_day(counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30,
-                               settling={("cert", "move")})
-    assert not [m for m in settled.moves if m.hour == 9 and (m.from_counter, m.to_counter) == ("move", "cert")]
-    # … a move the other way is still possible, and from the next hour on the plan is free again.
-    assert [m for m in settled.moves if m.hour == 10 and (m.from_counter, m.to_counter) == ("move", "cert")] \
-        or settled.outlook[0].desks[10] > 4
+def test_a_counter_that_got_a_desk_within_the_hour_gives_none_until_the_hour_is_over():
+    counters = [counter("cert", "koseki", 4, 8, waiting=40), counter("move", "koseki", 3, 8),
+                counter("family", "koseki", 3, 8)]
+    plan = {}
+    for settling in ((), {("move", 8 * 60 + 50)}, {("move", 9 * 60 + 40)}):
+        plan[bool(settling) and next(iter(settling))[1]] = plan_rest_of_day(
+            counters, now_minute=NINE, closes_minute=CLOSES, cv=0.5, p90_target=30, min_gain=30, settling=settling)
+
+    def given(result, hour, giver):
+        return sum(m.desks for m in result.moves if m.hour == hour and m.from_counter == giver)
+
+    free, at_8_50, at_9_40 = plan[False], plan[8 * 60 + 50], plan[9 * 60 + 40]
+    assert given(free, 9, "move") > 0  # the long certificate queue takes from both other counters
+    # A desk came to 転入 at 8:50: it gives none in the 9:00 hour, the certificates take from 戸籍 instead …
+    assert given(at_8_50, 9, "move") == 0 and given(at_8_50, 9, "family") > 0
+    # … and from 10:00 (an hour on) it may give again; a desk that came at 9:40 keeps it through 10:00 too.
+    assert given(at_9_40, 9, "move") == 0 and given(at_9_40, 10, "move") == 0
+    assert sum(row.desks[10] for row in at_8_50.outlook) == sum(row.desks[10] for row in free.outlook)
 
 
 def test_small_gains_move_no_desk_and_after_closing_there_is_nothing_to_plan():
@@ -251,9 +258,12 @@ def test_an_accepted_move_is_audited_and_the_plan_of_the_next_hour_does_not_undo
                              "opened_desk": opened}
 
     moved = event.created_at
-    assert staffing.settling_moves(moved + timedelta(minutes=40)) == {("koseki-cert", "koseki-move")}
-    assert staffing.settling_moves(moved + timedelta(minutes=61)) == set()  # an hour on: free again
-    assert staffing.settling_moves(moved - timedelta(seconds=1)) == set()
+    def pairs(now):
+        return [(m.from_counter, m.to_counter) for m in staffing.recent_moves(now)]
+
+    assert pairs(moved + timedelta(minutes=40)) == [("koseki-cert", "koseki-move")]
+    assert pairs(moved + timedelta(minutes=61)) == []  # an hour on: free again
+    assert pairs(moved - timedelta(seconds=1)) == []
 
     # The page's plan gets them while the office is open (here: pretend it is, whatever the test's hour).
     monkeypatch.setattr(staffing, "planning_window", lambda now: (timezone.localdate(), 600.0, 1020.0, True))
@@ -266,7 +276,8 @@ def test_an_accepted_move_is_audited_and_the_plan_of_the_next_hour_does_not_undo
 
     monkeypatch.setattr(staffing, "plan_rest_of_day", spy)
     staffing.live_plan(now=moved + timedelta(minutes=40))
-    assert seen[-1] == {("koseki-cert", "koseki-move")}
+    (counter_code, minute), = seen[-1]
+    assert counter_code == "koseki-move" and minute == pytest.approx(600 - 40)  # 40 minutes before the plan's 10:00
 
 
 @pytest.mark.django_db
@@ -281,8 +292,11 @@ def test_the_page_lists_the_moves_of_the_last_hour_in_japanese(client, site, mon
 
     staffing.staffing_accept(from_counter=cert, to_counter=move, actor=supervisor)
     text = client.get("/staff/insights/staffing/").content.decode()
-    at = timezone.localtime().strftime("%H:")
-    assert "この1時間に移した席" in text and f"{cert.name} から {move.name} へ1席" in text and at in text
+    from madoguchi.audit.models import Event
+
+    local = timezone.localtime(Event.objects.get(action="staffing.move_accepted").created_at)
+    assert "この1時間に移した席" in text
+    assert f"{local.hour}:{local.minute:02d}：{cert.name} から {move.name} へ1席" in text  # Tokyo time, as 9:40
     assert "koseki" not in text.replace('value="koseki', "")  # no counter code shown
 
 
@@ -347,3 +361,33 @@ def test_when_no_desk_can_move_the_page_says_which_counters_wait_too_long_and_wh
     cert = Counter.objects.get(code="koseki-cert")
     assert "窓口を移しても待ち時間を短縮できません" in text and "移動は不要です" not in text
     assert f"{cert.name_ja}：" in text and f"{cert.desks}窓口中{cert.desks}窓口" in text
+    assert "移されたばかり" not in text
+
+
+@pytest.mark.django_db
+def test_a_counter_that_just_got_desks_gives_none_this_hour_and_the_page_says_why(client, site, monkeypatch):
+    from madoguchi.audit import services as audit
+
+    cert, move = Counter.objects.get(code="koseki-cert"), Counter.objects.get(code="koseki-move")
+    for number in range(2, cert.desks + 1):  # the certificates' queue is long, the moving desks all open
+        services.desk_set_open(counter=cert, number=number, is_open=False)
+    for _ in range(40):
+        services.visit_register(site=site, procedure_codes=["cert.juminhyo"])
+    for code in ("koseki-family", "koseki-mynumber"):  # their desks went to the moving counter a moment ago
+        counter = Counter.objects.get(code=code)
+        for number in range(2, counter.desks + 1):
+            services.desk_set_open(counter=counter, number=number, is_open=False)
+        audit.staffing_move_accepted(actor=None, from_counter=counter, to_counter=move, closed_desk=2, opened_desk=6)
+    client.force_login(UserFactory(role=Role.SUPERVISOR))
+
+    monkeypatch.setattr(staffing, "planning_window", lambda now: (timezone.localdate(), 600.0, 1020.0, True))
+    text = client.get("/staff/insights/staffing/").content.decode()
+    assert "いま住民異動" not in text  # 転入 got two desks a moment ago: none leaves it in this hour …
+    assert f"11:00 に {move.name_ja} から {cert.name_ja} へ窓口を1つ移す" in text  # … at 11:00
+    assert "この1時間に移した席" in text
+
+    # At 16:00, an hour before closing, nothing may move: the page says a recent move is why.
+    monkeypatch.setattr(staffing, "planning_window", lambda now: (timezone.localdate(), 960.0, 1020.0, True))
+    text = client.get("/staff/insights/staffing/").content.decode()
+    assert "窓口を移しても待ち時間を短縮できません" in text
+    assert "助けになる席がこの1時間に移されたばかりです" in text

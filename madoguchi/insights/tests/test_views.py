@@ -56,6 +56,7 @@ def test_all_four_policies_run_on_the_same_visitors_the_fourth_following_the_sta
     assert "(d) (c)に加え、人員配置の提案どおりに席を移す" in html
     moves = html.split("1日に受け入れた席の移動（回）</th>")[1].split("</tr>")[0]
     assert moves.count('<td class="numeric">—</td>') == 3 and moves.count('<td class="numeric">') == 4
+    assert int(moves.rsplit('<td class="numeric">', 1)[1].split("<")[0]) > 0  # (d)'s moves, counted
 
     alone = supervisor.post(URL, form_data(policy="d"), HTTP_HX_REQUEST="true").content.decode()
     assert "(d) (c)に加え、人員配置の提案どおりに席を移す" in alone and "(c) 窓口連携＋" not in alone
