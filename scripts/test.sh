@@ -48,8 +48,8 @@ fi
 
 # The SQLite and the PostgreSQL runs go side by side (each its own var/ directory, database and
 # ports), which nearly halves the wall time on a two-core machine; TEST_SERIAL=1 runs them in turn.
-# PostgreSQL skips what cannot differ there (conftest.py: one_database; database_independent tests run once,
-# in the second lane).
+# PostgreSQL's first lane skips what cannot differ there (conftest.py: one_database, database_independent:
+# they run once, in the second lane when the runs go side by side, else on SQLite).
 status=0
 pg_status=0
 pg_log=""
@@ -66,13 +66,14 @@ if scripts/with_postgres.sh --check; then
     # The PostgreSQL-only tests (2,000 concurrent registrations, two servers, races: minutes of their own
     # servers' work) and the insights' long histories (conftest.py: second_lane) in a second PostgreSQL lane
     # on their own cluster, so that no run ends alone on a two-core machine.
-    # The tests that cannot reach a database (the simulator, the engine, the settings …) run here too, not in
-    # the SQLite run: that run is the suite's long pole, this lane had minutes to spare.
+    # The tests that cannot reach a database (the simulator, the engine, the settings …) and the resident
+    # languages beyond ja/en (one_database) run here too, not in the SQLite run: that run is the suite's long
+    # pole, this lane had minutes to spare.
     pg_only_var=var/test-postgres-only
     mkdir -p -m 700 "$pg_only_var"
     pg_only_log="$pg_only_var/pytest.log"
     MADOGUCHI_VAR_DIR="$PWD/$pg_only_var" scripts/with_postgres.sh $VENV/bin/python -m pytest \
-      -m "(postgres_only or second_lane or database_independent) and not one_database" "$@" \
+      -m "postgres_only or second_lane or database_independent or one_database" "$@" \
       >"$pg_only_log" 2>&1 &
     pg_only_pid=$!
   fi
@@ -85,7 +86,7 @@ fi
 
 echo "== pytest on SQLite (${SECONDS}s)"
 if [ -n "$pg_log" ]; then
-  sqlite_marks="not postgres_only and not database_independent"  # those run in the second lane, beside
+  sqlite_marks="not postgres_only and not database_independent and not one_database"  # in the second lane
 else
   sqlite_marks="not postgres_only"
 fi
