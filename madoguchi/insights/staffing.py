@@ -54,7 +54,7 @@ def planning_window(now: datetime) -> tuple[date, float, float, bool]:
     local = timezone.localtime(now)
     opens, closes = office_hours()
     opens_minute, closes_minute = opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
-    minute = local.hour * 60 + local.minute + local.second / 60
+    minute = minute_of_day(now)
     today = local.date()
     if not office_closed(today) and minute < closes_minute:
         return today, max(minute, opens_minute), closes_minute, minute >= opens_minute

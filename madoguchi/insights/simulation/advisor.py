@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .inputs import Office, Profile, staffing_of
+from .inputs import Office, Profile, minutes_open, staffing_of
 from .model import PolicyRun, run_policy
 from .queueing import allen_cunneen_mean_wait, erlang_c
 
@@ -93,8 +93,8 @@ def counter_load(office: Office, profile: Profile) -> dict[str, dict[int, Counte
             per_visit[counter].append((kind.weight / total_weight, minutes))
     load: dict[str, dict[int, CounterHour]] = {}
     for hour in opening_hours(profile):
-        start, end = max(hour * 60.0, profile.opens_minute), min((hour + 1) * 60.0, profile.closes_minute)
-        rate = profile.arrivals_per_hour.get(hour, 0.0) / (end - start) if end > start else 0.0
+        span = minutes_open(hour, profile.opens_minute, profile.closes_minute)
+        rate = profile.arrivals_per_hour.get(hour, 0.0) / span if span > 0 else 0.0
         for counter, rows in per_visit.items():
             share = sum(s for s, _ in rows)
             mean = sum(s * m for s, m in rows) / share if share else 0.0
@@ -162,8 +162,7 @@ def counter_hours(load: dict[int, CounterHour], desks: dict[int, int], hours: li
     result = []
     clear = _clearing_minutes(backlog, desks, hours, window) if waiting else 0.0
     for index, hour in enumerate(hours):
-        start, end = max(hour * 60.0, window[0]), min((hour + 1) * 60.0, window[1])
-        span = max(0.0, end - start)
+        span = minutes_open(hour, *window)
         here = load.get(hour) or CounterHour(0.0, 1.0)
         count = desks.get(hour, 0)
         visitors = here.arrivals_per_minute * span
@@ -191,8 +190,7 @@ def _clearing_minutes(backlog: float, desks: dict[int, int], hours: list[int], w
     """Minutes from the window's start until the desks have done ``backlog`` desk-minutes of work."""
     elapsed = 0.0
     for hour in hours:
-        start, end = max(hour * 60.0, window[0]), min((hour + 1) * 60.0, window[1])
-        span, count = max(0.0, end - start), desks.get(hour, 0)
+        span, count = minutes_open(hour, *window), desks.get(hour, 0)
         if count > 0 and backlog <= count * span:
             return elapsed + backlog / count
         backlog -= count * span
@@ -305,7 +303,7 @@ def advised_run(office: Office, profile: Profile, plan: Plan, visits) -> PolicyR
 
 # --- live: the rest of today (the supervisor's page) ----------------------------------------------
 
-# A desk moved is not moved back between the same two counters for this long (``plan_rest_of_day``).
+# For this long after a desk moved to a counter, the plan takes no desk from it (``plan_rest_of_day``).
 SETTLE_MINUTES = 60
 
 
@@ -437,8 +435,7 @@ def plan_rest_of_day(counters: list[LiveCounter], *, now_minute: float, closes_m
     window = (now_minute, closes_minute)
 
     def open_minutes(hour: int) -> float:
-        start = max(hour * 60.0, opens_minute if opens_minute is not None else hour * 60.0)
-        return max(1e-9, min((hour + 1) * 60.0, closes_minute) - start)
+        return max(1e-9, minutes_open(hour, hour * 60.0 if opens_minute is None else opens_minute, closes_minute))
 
     load = {c.code: {h: CounterHour(c.arrivals.get(h, 0.0) / open_minutes(h), c.mean_handling) for h in hours}
             for c in counters}

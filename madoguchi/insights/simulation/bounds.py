@@ -14,7 +14,7 @@ import dataclasses
 from collections import defaultdict
 
 from .advisor import counter_load, opening_hours
-from .inputs import CounterSpec, Office, Profile, staffing_of
+from .inputs import CounterSpec, Office, Profile, minutes_open, staffing_of
 
 
 def section_balance(office: Office, profile: Profile) -> dict[str, tuple[float, float]]:
@@ -24,11 +24,11 @@ def section_balance(office: Office, profile: Profile) -> dict[str, tuple[float, 
     balance: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for code, spec in office.counters.items():
         for hour in opening_hours(profile):
-            start, end = max(hour * 60.0, profile.opens_minute), min((hour + 1) * 60.0, profile.closes_minute)
+            span = minutes_open(hour, profile.opens_minute, profile.closes_minute)
             here = load.get(code, {}).get(hour)
             if here:
-                balance[spec.department or code][0] += here.arrivals_per_minute * here.mean_handling * (end - start)
-            balance[spec.department or code][1] += staffing.desks_by_hour[code][hour] * (end - start)
+                balance[spec.department or code][0] += here.arrivals_per_minute * here.mean_handling * span
+            balance[spec.department or code][1] += staffing.desks_by_hour[code][hour] * span
     return {section: (work, staffed) for section, (work, staffed) in balance.items()}
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .advisor import SETTLE_MINUTES, LiveCounter, counter_load, opening_hours, plan_rest_of_day, sections_of
 from .demand import PlannedVisit
-from .inputs import Office, Profile
+from .inputs import Office, Profile, minutes_open
 from .model import PolicyRun, _Counter, _Run
 
 
@@ -160,8 +160,11 @@ class _Followed(_Run):
             else:
                 yield from self.serve_next(counter, index)
 
-    def start_desks(self) -> None:
+    def start(self) -> None:
+        super().start()
         self.env.process(self.supervisor())
+
+    def start_desks(self) -> None:
         for code, desks in self.open.items():
             for index in desks:
                 self.processes[code].add(index)
@@ -191,7 +194,7 @@ class _Followed(_Run):
     def keep_rotation(self) -> None:
         """Each section's staff of this hour, as the profile's timetable has it (who leaves for lunch, who is back)."""
         hour = int(min(self.env.now, self.profile.closes_minute - 1e-6) // 60)
-        if hour not in self.timetable[next(iter(self.timetable))]:
+        if hour not in self.hours:
             return
         for members in self.sections.values():
             wanted = sum(self.timetable[c][hour] for c in members)
@@ -228,7 +231,8 @@ class _Followed(_Run):
         for code in self.office.counters:
             work, waiting = self.backlog(code)
             rows = self.load.get(code, {})
-            visits = {h: rows[h].arrivals_per_minute * self.open_minutes(h) for h in hours if h in rows}
+            visits = {h: rows[h].arrivals_per_minute * minutes_open(h, self.profile.opens_minute, closes)
+                      for h in hours if h in rows}
             counters.append(LiveCounter(
                 code, self.section_of[code], len(self.open[code]) + self.coming[code], self.capacity[code], work,
                 waiting, visits, self.mean_handling[code]))
@@ -248,10 +252,6 @@ class _Followed(_Run):
                                                  >= self.capacity[taker]):
                     break
                 self.move_desk(giver, taker)
-
-    def open_minutes(self, hour: int) -> float:
-        profile = self.profile
-        return max(0.0, min((hour + 1) * 60.0, profile.closes_minute) - max(hour * 60.0, profile.opens_minute))
 
     def move_desk(self, giver: str, taker: str) -> None:
         now = self.env.now

@@ -237,6 +237,11 @@ class Staffing:
         return total
 
 
+def minutes_open(hour: int, opens: float, closes: float) -> float:
+    """The minutes of clock hour ``hour`` between ``opens`` and ``closes`` (minutes of the day; 0 outside)."""
+    return max(0.0, min((hour + 1) * 60.0, closes) - max(hour * 60.0, opens))
+
+
 def staffing_of(profile: Profile, office: Office) -> Staffing:
     table = {}
     for code, counter in office.counters.items():
