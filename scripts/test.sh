@@ -67,7 +67,7 @@ if scripts/with_postgres.sh --check; then
     # servers' work) and the insights' long histories (conftest.py: second_lane) in a second PostgreSQL lane
     # on their own cluster, so that no run ends alone on a two-core machine.
     # The tests that cannot reach a database (the simulator, the engine, the settings …) and the resident
-    # languages beyond ja/en (one_database) run here too, not in the SQLite run: that run is the suite's long
+    # languages other than Japanese (one_database) run here too, not in the SQLite run: that run is the suite's long
     # pole, this lane had minutes to spare.
     pg_only_var=var/test-postgres-only
     mkdir -p -m 700 "$pg_only_var"

@@ -5,13 +5,17 @@ breaks PDFs, logs and CSV exports, and is a classic way to smuggle something pas
 line breaks are text.
 """
 
-import unicodedata
+import re
 
 from django.utils.translation import gettext_lazy as _
 
 CONTROL_CHARACTER_REFUSAL = _("This text holds a control character: type it again without it.")
-_ALLOWED = frozenset("\t\n\r")
+# Unicode's control characters (category Cc) are exactly U+0000–U+001F and U+007F–U+009F (a stable
+# property: the category is closed to new characters); tab (09), line feed (0A) and return (0D) are text.
+# One regular expression: every request's query string and form pass here (the guard in the middleware),
+# and a character-by-character look-up of the category cost a millisecond on a 3,000-character field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED for ch in text)
+    return _CONTROL.search(text) is not None

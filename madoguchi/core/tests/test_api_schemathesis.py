@@ -63,13 +63,39 @@ def role_headers(db, starter_catalog) -> dict[str, dict]:
     return headers
 
 
+# (operation, role) pairs the authentication refused: it answers before reading any input, from the
+# operation's capabilities and the role alone, so every case gets the same answer — a stranger's 401,
+# or a 403 "Your role may not do this" (not the 403 of a counter not the account's, which reads the input).
+# Such a pair gets one case in len(ROLES), not every case: every role still meets every operation with
+# several of its cases, and the roles it admits get them all.
+AUTH_REFUSED: set[tuple[str, str]] = set()
+CASES_SEEN: dict[str, int] = {}
+
+
+def _refused_by_authentication(response) -> bool:
+    if response.status_code == 401:
+        return True
+    try:
+        return response.status_code == 403 and response.json()["message"].startswith("Your role may not do this")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow,
                                  HealthCheck.function_scoped_fixture])
 def test_every_operation_answers_as_its_document_says(case, in_process_app, role_headers):
-    for headers in role_headers.values():  # each generated request, as each role
+    operation = case.operation.label
+    number = CASES_SEEN[operation] = CASES_SEEN.get(operation, -1) + 1
+    for index, (role, headers) in enumerate(role_headers.items()):  # each generated request, as each role
+        if (operation, role) in AUTH_REFUSED and number % len(ROLES) != index:
+            continue
         # Every check but "a schema-valid request must be accepted": a schema cannot say that a life
         # event code must be one of the catalogue's, or that the identity comes before the answers;
         # those refusals are 422s naming the field, which the other checks hold to the document.
-        case.call_and_validate(headers=headers, excluded_checks=[schemathesis.checks.positive_data_acceptance])
+        response = case.call_and_validate(headers=headers,
+                                          excluded_checks=[schemathesis.checks.positive_data_acceptance])
+        if _refused_by_authentication(response):
+            AUTH_REFUSED.add((operation, role))
+

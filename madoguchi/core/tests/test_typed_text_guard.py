@@ -8,6 +8,8 @@ After each refusal nothing holding the number may be anywhere in the database.
 import importlib
 import json
 import pkgutil
+import sys
+import unicodedata
 from datetime import date
 
 import pytest
@@ -22,6 +24,7 @@ from madoguchi.accounts.tests.factories import PASSWORD, UserFactory, logged_in
 from madoguchi.core.forms import GuardedFormMixin
 from madoguchi.core.mynumber import is_valid_individual_number
 from madoguchi.core.roles import Role
+from madoguchi.core.text import has_control_characters
 from madoguchi.reception.models import Step
 from madoguchi.reception.tests.factories import StepFactory, VisitFactory
 
@@ -326,6 +329,13 @@ def test_a_control_character_is_refused_in_a_form_and_in_the_api(client, clerk):
     api = client.post(f"/api/v1/steps/{step.pk}/complete", json.dumps({"memo": "a\u0085b"}),
                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.status_code == 422 and api.json()["field"] == "memo"
+
+
+def test_the_control_characters_are_unicode_s_whole_category_but_tab_and_line_breaks():
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        expected = unicodedata.category(character) == "Cc" and character not in "\t\n\r"
+        assert has_control_characters(f"a{character}b") is expected, hex(code)
 
 
 @pytest.mark.django_db
