@@ -26,30 +26,40 @@ def chromium_path() -> str | None:
     return None
 
 
-# A test parametrized by ``language`` walks the same flow, reading and writing the same rows, in each
-# language: the database's part is proven in Japanese on both databases; the other languages, English
-# included (translations, layout, axe), run once (marked ``one_database``), and so does a test that cannot
-# reach the database (``database_independent``): in the second PostgreSQL lane when the runs go side by side
-# (scripts/test.sh), else in the SQLite run.
+# Where each test runs when the SQLite and PostgreSQL runs go side by side (scripts/test.sh; TEST_SERIAL=1 runs
+# every test on both, but for what cannot reach a database and the language variants, once):
+# - a test that reads and writes the database runs on both databases: every view, form, API operation and
+#   service, through Django's test client, on SQLite and on PostgreSQL;
+# - a browser test (Chromium: layout, keyboard, axe, the flow across screens) runs once, on PostgreSQL, the
+#   production database: what it adds to the test-client tests is the browser, the same on either database;
+# - a language parametrization other than Japanese (the same flow and rows as the Japanese case) runs once,
+#   and so does a test that cannot reach the database (``database_independent``): in the SQLite run, or on
+#   PostgreSQL when it needs a browser.
+# The PostgreSQL run goes in two lanes on two clusters: the second takes the PostgreSQL-only concurrency tests,
+# these apps' tests (the long histories of the insights) and the browser tests of the apps below, so that the
+# three runs end together on a two-core machine.
 BOTH_DATABASES = ("ja",)
-# The PostgreSQL run goes in two lanes on two clusters (scripts/test.sh): these apps' tests (the long
-# histories of the insights) go in the second, with the PostgreSQL-only concurrency tests.
 SECOND_LANE_APPS = ("insights", "surveys")
+BROWSER_SECOND_LANE_APPS = ("counters", "core", "dxdesk")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                      "live_server"}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """A test that cannot reach the database (no django_db mark, no database fixture: pytest-django
-    refuses it any query) plays the same on SQLite and PostgreSQL: it runs once (see above)
-    (the simulator, the engine, the detector's property tests …). Before ``-m`` selects."""
+    """Marks for the lanes above, before ``-m`` selects: ``database_independent`` for a test that cannot reach
+    the database (no django_db mark, no database fixture: pytest-django refuses it any query), ``browser``
+    for every test that drives Chromium, ``one_database`` for the language variants, ``second_lane``."""
     for item in items:
         if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.database_independent)
         elif getattr(item, "callspec", None) and item.callspec.params.get("language") not in (None, *BOTH_DATABASES):
             item.add_marker(pytest.mark.one_database)
-        if item.path.parts[-4:-2] in {("madoguchi", app) for app in SECOND_LANE_APPS}:
+        browser = "browser" in item.fixturenames
+        if browser and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        app = item.path.parts[-3] if item.path.parts[-4:-3] == ("madoguchi",) else ""
+        if app in SECOND_LANE_APPS or (browser and app in BROWSER_SECOND_LANE_APPS):
             item.add_marker(pytest.mark.second_lane)
 
 
@@ -132,7 +142,9 @@ def assert_accessible(page, *, context=None) -> None:
     # A link or button just clicked may still be loading the next page: axe on a document being replaced
     # failed with "Cannot read properties of null (reading 'documentElement')" (the kiosk's category link).
     page.wait_for_load_state("load")
-    results = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    # Violations only: nobody reads the passes and the inapplicable rules.
+    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+    results = Axe().run(page, context=context, options=options)
     violations = results.response.get("violations", [])
     if violations:
         lines = [f"{page.url}: {len(violations)} WCAG 2.1 AA violation(s)"]

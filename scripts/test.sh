@@ -48,8 +48,9 @@ fi
 
 # The SQLite and the PostgreSQL runs go side by side (each its own var/ directory, database and
 # ports), which nearly halves the wall time on a two-core machine; TEST_SERIAL=1 runs them in turn.
-# PostgreSQL's first lane skips what cannot differ there (conftest.py: one_database, database_independent:
-# they run once, in the second lane when the runs go side by side, else on SQLite).
+# Side by side, each test runs where conftest.py says: a test of the database on both; a browser test once,
+# on PostgreSQL; a language variant and a test without a database once, on SQLite (on PostgreSQL if it
+# needs a browser). In turn, every test but those last two runs on both.
 status=0
 pg_status=0
 pg_log=""
@@ -64,16 +65,15 @@ if scripts/with_postgres.sh --check; then
       >"$pg_log" 2>&1 &
     pg_pid=$!
     # The PostgreSQL-only tests (2,000 concurrent registrations, two servers, races: minutes of their own
-    # servers' work) and the insights' long histories (conftest.py: second_lane) in a second PostgreSQL lane
-    # on their own cluster, so that no run ends alone on a two-core machine.
-    # The tests that cannot reach a database (the simulator, the engine, the settings …) and the resident
-    # languages other than Japanese (one_database) run here too, not in the SQLite run: that run is the suite's long
-    # pole, this lane had minutes to spare.
+    # servers' work), the insights' long histories and some apps' browser tests (conftest.py: second_lane), and
+    # the browser tests of the languages other than Japanese, in a second PostgreSQL lane on its own cluster, so
+    # that no run ends alone on a two-core machine.
     pg_only_var=var/test-postgres-only
     mkdir -p -m 700 "$pg_only_var"
     pg_only_log="$pg_only_var/pytest.log"
     MADOGUCHI_VAR_DIR="$PWD/$pg_only_var" scripts/with_postgres.sh $VENV/bin/python -m pytest \
-      -m "postgres_only or second_lane or database_independent or one_database" "$@" \
+      -m "not database_independent and (postgres_only or second_lane or one_database) and (browser or not one_database)" \
+      "$@" \
       >"$pg_only_log" 2>&1 &
     pg_only_pid=$!
   fi
@@ -86,7 +86,7 @@ fi
 
 echo "== pytest on SQLite (${SECONDS}s)"
 if [ -n "$pg_log" ]; then
-  sqlite_marks="not postgres_only and not database_independent and not one_database"  # in the second lane
+  sqlite_marks="not postgres_only and not browser"  # the browser tests run on PostgreSQL
 else
   sqlite_marks="not postgres_only"
 fi
@@ -99,7 +99,7 @@ if [ -n "$pg_log" ]; then
   cat "$pg_log"
   only_status=0
   wait "$pg_only_pid" || only_status=$?
-  echo "== pytest on PostgreSQL, second lane: PostgreSQL-only tests, the insights and the tests without a database (status $only_status; ${SECONDS}s)"
+  echo "== pytest on PostgreSQL, second lane: PostgreSQL-only tests, the insights, some browser tests (status $only_status; ${SECONDS}s)"
   cat "$pg_only_log"
   [ "$pg_status" = 0 ] && pg_status=$only_status
 elif scripts/with_postgres.sh --check; then

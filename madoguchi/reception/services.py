@@ -315,14 +315,19 @@ def _join_queue(step: Step, counter: CounterInfo, codes: list[str], now: datetim
     return wait
 
 
+# Read on every registration (and on every join at a counter): compiled once (core.prepared).
+_TAIL_LOCKED = PreparedQuery(lambda counter_id: QueueTail.objects.select_for_update().filter(counter_id=counter_id),
+                             counter_id=int)
+
+
 def _locked_tail(counter_id: int) -> QueueTail:
     """The counter's ``QueueTail`` row, locked (created, stale, the first time)."""
-    tail = QueueTail.objects.select_for_update().filter(counter_id=counter_id).first()
-    if tail is None:
+    found = _TAIL_LOCKED.all(counter_id=counter_id)  # the counter is the key: one row or none
+    if not found:
         QueueTail.objects.bulk_create([QueueTail(counter_id=counter_id, figured_at=TAIL_DROPPED)],
                                       ignore_conflicts=True)
-        tail = QueueTail.objects.select_for_update().get(counter_id=counter_id)
-    return tail
+        return _TAIL_LOCKED.one(counter_id=counter_id)
+    return found[0]
 
 
 def _queue_tail_drop(*counter_ids: int) -> None:

@@ -153,3 +153,22 @@ def test_a_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it(starter_c
     visit = VisitFactory(procedures=["cert.juminhyo"])
     with pytest.raises(TransactionManagementError):
         services._lock_step(visit.steps.get().pk)
+
+
+def test_the_counter_s_queue_tail_is_read_and_locked_as_its_queryset_reads_it(starter_catalog):
+    from madoguchi.reception.models import QueueTail
+
+    cert = Counter.objects.get(code="koseki-cert")
+    VisitFactory(procedures=["cert.juminhyo"])
+    services.visit_register(site=cert.site, procedure_codes=["cert.juminhyo"])  # the tail is kept from here
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        prepared = services._TAIL_LOCKED.one(counter_id=cert.pk)
+    plain = QueueTail.objects.get(counter_id=cert.pk)
+    same(prepared, plain, ["figured_at", "desks", "desk_free_at", "incoming_later"])
+    assert isinstance(prepared.desk_free_at, list) and prepared.desk_free_at  # the JSON read back, not its text
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in queries.captured_queries[0]["sql"]
+    with transaction.atomic():
+        assert services._TAIL_LOCKED.all(counter_id=cert.pk + 1000) == []
+        created = services._locked_tail(Counter.objects.get(code="kokuho").pk)  # none yet: made, then locked
+    assert created.figured_at == services.TAIL_DROPPED
