@@ -40,7 +40,7 @@ def chromium_path() -> str | None:
 # three runs end together on a two-core machine.
 BOTH_DATABASES = ("ja",)
 SECOND_LANE_APPS = ("insights", "surveys")
-BROWSER_SECOND_LANE_APPS = ("counters", "core", "dxdesk")
+BROWSER_SECOND_LANE_APPS = ("counters", "core", "dxdesk", "navigator")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                      "live_server"}
 
