@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from madoguchi.accounts.tests.factories import UserFactory
 from madoguchi.core.roles import Role
+from madoguchi.core.text import has_control_characters
 from madoguchi.reception.models import Step
 from madoguchi.reception.tests.factories import StepFactory, VisitFactory
 
@@ -165,9 +166,13 @@ def views_reading(monkeypatch) -> dict[str, bool]:
     return last
 
 
-# Every odd value at once, one in each field: for the views that read none of the fields.
+# Every odd value at once, one in each field: for the views that read none of the fields. Not the control
+# character: the middleware refuses it before the view (the views that read get it on its own, above).
+_PASSING_THE_GUARD = [value for value in ODD_VALUES if not has_control_characters(value)]
+
+
 def _mixed(names: list[str]) -> dict[str, str]:
-    return {name: ODD_VALUES[index % len(ODD_VALUES)] for index, name in enumerate(names)}
+    return {name: _PASSING_THE_GUARD[index % len(_PASSING_THE_GUARD)] for index, name in enumerate(names)}
 
 
 @pytest.mark.django_db
