@@ -27,7 +27,8 @@ def chromium_path() -> str | None:
 
 
 # Where each test runs when the SQLite and PostgreSQL runs go side by side (scripts/test.sh; TEST_SERIAL=1 runs
-# every test on both, but for what cannot reach a database and the language variants, once):
+# every test on both, but for what cannot reach a database and the language variants, once, and the
+# PostgreSQL-only tests on PostgreSQL):
 # - a test that reads and writes the database runs on both databases: every view, form, API operation and
 #   service, through Django's test client, on SQLite and on PostgreSQL;
 # - a browser test (Chromium: layout, keyboard, axe, the flow across screens) runs once, on PostgreSQL, the

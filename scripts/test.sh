@@ -72,7 +72,7 @@ if scripts/with_postgres.sh --check; then
     mkdir -p -m 700 "$pg_only_var"
     pg_only_log="$pg_only_var/pytest.log"
     MADOGUCHI_VAR_DIR="$PWD/$pg_only_var" scripts/with_postgres.sh $VENV/bin/python -m pytest \
-      -m "not database_independent and (postgres_only or second_lane or one_database) and (browser or not one_database)" \
+      -m "postgres_only or (not database_independent and (second_lane or one_database) and (browser or not one_database))" \
       "$@" \
       >"$pg_only_log" 2>&1 &
     pg_only_pid=$!
@@ -86,7 +86,7 @@ fi
 
 echo "== pytest on SQLite (${SECONDS}s)"
 if [ -n "$pg_log" ]; then
-  sqlite_marks="not postgres_only and not browser"  # the browser tests run on PostgreSQL
+  sqlite_marks="not postgres_only and (not browser or database_independent)"  # browser tests: on PostgreSQL
 else
   sqlite_marks="not postgres_only"
 fi

@@ -30,7 +30,8 @@ class BearerTokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         token_id, _, secret = token.partition(".")
         # ASCII digits that fit a bigint: int() refuses "²" and 4,300 digits with a ValueError (a 500).
-        if not (token_id.isascii() and token_id.isdigit()) or len(token_id) > 19 or not secret:
+        # A secret is ASCII: hmac.compare_digest refuses to compare "é" with a TypeError (a 500).
+        if not (token_id.isascii() and token_id.isdigit()) or len(token_id) > 19 or not secret or not secret.isascii():
             return None
         try:
             api_token = _TOKEN_WITH_ITS_USER.one(pk=int(token_id))

@@ -198,6 +198,16 @@ def test_a_malformed_bearer_token_gets_401_with_a_json_message(token):
     assert response.json()["message"]
 
 
+def test_a_token_whose_secret_is_not_ascii_gets_401_with_a_json_message():
+    # The id of a real token and a secret "é": hmac.compare_digest raised a TypeError (a 500).
+    token_id = apitoken(UserFactory().username).partition(".")[0]
+
+    response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token_id}.é"})
+
+    assert response.status_code == 401
+    assert response.json()["message"]
+
+
 def test_the_token_of_a_role_lacking_the_capability_gets_403_with_a_json_message():
     token = apitoken(UserFactory(role="counter").username)
 
