@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
-from madoguchi.core.prepared import PreparedQuery
+from madoguchi.core.prepared import PreparedQuery, PreparedUpdate
 
 from . import estimate, notices, routing, selectors
 from .models import (
@@ -306,16 +306,18 @@ def _join_queue(step: Step, counter: CounterInfo, codes: list[str], now: datetim
         wait, tail.desk_free_at, tail.incoming_later = estimate.join_tail(
             tail.desk_free_at, elapsed=selectors.minutes_since(tail.figured_at, now),
             minutes=selectors.joining_minutes(counter.id, codes, now=now), incoming_later=tail.incoming_later)
-        tail.save(update_fields=["desk_free_at", "incoming_later"])
+        _TAIL_MOVED_ON.save(tail)
         return wait
     figures, wait = _figured_at_place(step, counter.desks, now)
     tail.figured_at, tail.desks = now, counter.desks
     tail.desk_free_at, tail.incoming_later = figures.desk_free_at, figures.incoming_later
-    tail.save(update_fields=["figured_at", "desks", "desk_free_at", "incoming_later"])
+    _TAIL_FIGURED.save(tail)
     return wait
 
 
-# Read on every registration (and on every join at a counter): compiled once (core.prepared).
+# Read and written on every registration (and on every join at a counter): compiled once (core.prepared).
+_TAIL_MOVED_ON = PreparedUpdate(QueueTail, "desk_free_at", "incoming_later")
+_TAIL_FIGURED = PreparedUpdate(QueueTail, "figured_at", "desks", "desk_free_at", "incoming_later")
 _TAIL_LOCKED = PreparedQuery(lambda counter_id: QueueTail.objects.select_for_update().filter(counter_id=counter_id),
                              counter_id=int)
 

@@ -172,3 +172,40 @@ def test_the_counter_s_queue_tail_is_read_and_locked_as_its_queryset_reads_it(st
         assert services._TAIL_LOCKED.all(counter_id=cert.pk + 1000) == []
         created = services._locked_tail(Counter.objects.get(code="kokuho").pk)  # none yet: made, then locked
     assert created.figured_at == services.TAIL_DROPPED
+
+
+def test_the_queue_tail_is_written_as_save_with_update_fields_writes_it(starter_catalog):
+    from datetime import timedelta
+
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from madoguchi.core.prepared import PreparedUpdate
+    from madoguchi.reception.models import QueueTail
+
+    cert, move = Counter.objects.get(code="koseki-cert"), Counter.objects.get(code="koseki-move")
+    at = timezone.now().replace(microsecond=123456)
+    values = {"figured_at": at, "desks": 3, "desk_free_at": [0.5, 2.25, 7.0], "incoming_later": [[4.5, 10.0, 1]]}
+    for counter in (cert, move):
+        QueueTail.objects.create(counter=counter, figured_at=at - timedelta(hours=1))
+    prepared, plain = QueueTail.objects.get(counter=cert), QueueTail.objects.get(counter=move)
+    for name, value in values.items():
+        setattr(prepared, name, value)
+        setattr(plain, name, value)
+    services._TAIL_FIGURED.save(prepared)
+    plain.save(update_fields=list(values))
+    written, expected = QueueTail.objects.get(counter=cert), QueueTail.objects.get(counter=move)
+    for name, value in values.items():
+        assert getattr(written, name) == getattr(expected, name) == value, name
+    prepared.desk_free_at = [1.0]
+    services._TAIL_MOVED_ON.save(prepared)  # the other fields untouched
+    assert QueueTail.objects.get(counter=cert).desk_free_at == [1.0]
+    assert QueueTail.objects.get(counter=cert).desks == 3
+
+    QueueTail.objects.filter(counter=cert).delete()
+    with pytest.raises(QueueTail.DoesNotExist):
+        services._TAIL_MOVED_ON.save(prepared)  # as save(update_fields=…) refuses a row that is gone
+    with pytest.raises(DatabaseError):
+        prepared.save(update_fields=["desk_free_at"])
+    with pytest.raises(ValueError, match="counter"):
+        PreparedUpdate(QueueTail, "counter")  # the key is not written
