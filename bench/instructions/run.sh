@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq valgrind >/dev/null; }
 export DJANGO_SETTINGS_MODULE=config.settings.local ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING PYTHONHASHSEED=0
+export PYTHONWARNINGS="ignore:No directory at"  # no static files collected: none are served here
 if [ -n "${BENCH_N:-}" ]; then  # inside one cluster (scripts/with_postgres.sh set DATABASE_URL)
   .venv/bin/python manage.py migrate --noinput -v0
   .venv/bin/python manage.py catalog_load >/dev/null
