@@ -78,60 +78,23 @@ class _WatchedQueryDict(QueryDict):
 
     read = False
 
-    def _note(self):
+
+# Every way to read a QueryDict (forms read it through get/getlist; ``in``, iteration, len and the copies too).
+_READS = ("__getitem__", "__contains__", "__iter__", "__len__", "get", "getlist", "items", "lists", "keys",
+          "values", "dict", "copy", "urlencode")
+
+
+def _noting(name: str):
+    def read(self, *args, **kwargs):
         self.read = True
+        return getattr(QueryDict, name)(self, *args, **kwargs)
 
-    def __getitem__(self, key):
-        self._note()
-        return super().__getitem__(key)
+    read.__name__ = name
+    return read
 
-    def __contains__(self, key):
-        self._note()
-        return super().__contains__(key)
 
-    def __iter__(self):
-        self._note()
-        return super().__iter__()
-
-    def __len__(self):
-        self._note()
-        return super().__len__()
-
-    def get(self, *args, **kwargs):
-        self._note()
-        return super().get(*args, **kwargs)
-
-    def getlist(self, *args, **kwargs):
-        self._note()
-        return super().getlist(*args, **kwargs)
-
-    def items(self):
-        self._note()
-        return super().items()
-
-    def lists(self):
-        self._note()
-        return super().lists()
-
-    def keys(self):
-        self._note()
-        return super().keys()
-
-    def values(self):
-        self._note()
-        return super().values()
-
-    def dict(self):
-        self._note()
-        return super().dict()
-
-    def copy(self):
-        self._note()
-        return super().copy()
-
-    def urlencode(self, *args, **kwargs):
-        self._note()
-        return super().urlencode(*args, **kwargs)
+for _name in _READS:
+    setattr(_WatchedQueryDict, _name, _noting(_name))
 
 
 def _watched(query: QueryDict) -> _WatchedQueryDict:
