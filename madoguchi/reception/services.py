@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
-from madoguchi.core.prepared import PreparedQuery, PreparedUpdate
+from madoguchi.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 
 from . import estimate, notices, routing, selectors
 from .models import (
@@ -63,9 +63,16 @@ def _new_event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | N
                      actor=actor if getattr(actor, "pk", None) else None, desk=desk, details=details)
 
 
+# Written by every registration and every change of a Step: compiled once per database (core.prepared).
+_EVENTS_INSERTED = PreparedInsert(StepEvent)
+_VISITS_INSERTED = PreparedInsert(Visit)
+_STEPS_INSERTED = PreparedInsert(Step)
+_STEP_PROCEDURES_INSERTED = PreparedInsert(Step.procedures.through)
+
+
 def _event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | None = None, **details) -> StepEvent:
     event = _new_event(step, kind, at=at, actor=actor, desk=desk, **details)
-    event.save(force_insert=True)
+    _EVENTS_INSERTED.save(event)
     return event
 
 
@@ -82,8 +89,8 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
     if then is None:
         _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
     else:
-        StepEvent.objects.bulk_create([_new_event(step, kind, at=at, actor=actor, desk=step.desk, **details),
-                                       _new_event(step, then, at=at, actor=actor, desk=step.desk)])
+        _EVENTS_INSERTED.bulk([_new_event(step, kind, at=at, actor=actor, desk=step.desk, **details),
+                               _new_event(step, then, at=at, actor=actor, desk=step.desk)])
     if kind in TAIL_CHANGES:
         _queue_tail_drop(step.counter_id)
     if kind not in PLACES_UNCHANGED:
@@ -273,17 +280,18 @@ def visit_register(
 
 def _visit_create(*, site, day, seq, channel, needs, interpreter_language, life_event, registered_by, now, advance,
                   plan, first, event_date=None) -> tuple[Visit, list[Step]]:
-    visit = Visit.objects.create(
+    visit = Visit(
         site=site, service_date=day, ticket_seq=seq, ticket_number=f"{_ticket_prefix(channel)}-{seq:03d}",
         channel=channel, needs=needs, interpreter_language=interpreter_language, life_event=life_event,
         event_date=event_date, arrived_at=now, priority_at=now - timedelta(minutes=advance),
         registered_by=registered_by,
     )
-    steps = Step.objects.bulk_create([
+    _VISITS_INSERTED.save(visit)
+    steps = _STEPS_INSERTED.bulk([
         Step(visit=visit, counter_id=counter.id, **(_queued_fields(visit, now) if index == first.step_id else {}))
         for index, counter in enumerate(plan)
     ])
-    Step.procedures.through.objects.bulk_create([
+    _STEP_PROCEDURES_INSERTED.bulk([
         Step.procedures.through(step_id=step.pk, procedure_id=procedure.id)
         for step, counter_procedures in zip(steps, plan.values(), strict=True) for procedure in counter_procedures
     ])

@@ -209,3 +209,76 @@ def test_the_queue_tail_is_written_as_save_with_update_fields_writes_it(starter_
         prepared.save(update_fields=["desk_free_at"])
     with pytest.raises(ValueError, match="counter"):
         PreparedUpdate(QueueTail, "counter")  # the key is not written
+
+
+def _columns(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+            if not field.primary_key and field.attname != "status_token"}
+
+
+def test_a_visit_its_steps_their_procedures_and_events_are_inserted_as_the_orm_inserts_them(starter_catalog):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from madoguchi.catalog.models import Procedure
+    from madoguchi.reception.models import StepEvent, Visit
+
+    cert, move = Counter.objects.get(code="koseki-cert"), Counter.objects.get(code="koseki-move")
+    site = cert.site
+    clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    at = timezone.now().replace(microsecond=654321)
+    made = {}
+    for way, seq in (("prepared", 901), ("orm", 902)):
+        visit = Visit(site=site, service_date=at.date(), ticket_seq=seq, ticket_number=f"A-{seq}", channel="kiosk",
+                      needs=["priority", "interpreter"], interpreter_language="vi", life_event="move_in",
+                      event_date=at.date(), arrived_at=at, priority_at=at - timedelta(minutes=5), registered_by=clerk)
+        steps = [Step(visit=visit, counter=cert, status=Step.Status.QUEUED, priority_at=at, queued_at=at),
+                 Step(visit=visit, counter=move, handoff_memo="窓口２へ")]
+        with CaptureQueriesContext(connection) as queries:
+            if way == "prepared":
+                services._VISITS_INSERTED.save(visit)
+                services._STEPS_INSERTED.bulk(steps)
+            else:
+                visit.save(force_insert=True)
+                Step.objects.bulk_create(steps)
+        assert len(queries.captured_queries) == 2, way  # one statement each, the keys returned by it
+        links = [Step.procedures.through(step_id=steps[0].pk, procedure_id=Procedure.objects.get(code=code).pk)
+                 for code in ("cert.juminhyo", "cert.koseki")]
+        events = [services._new_event(steps[0], StepEvent.Kind.CALLED, at=at, actor=clerk, desk=2, told=[1.5, "x"]),
+                  services._new_event(steps[0], StepEvent.Kind.SERVING, at=at, actor=None, desk=None)]
+        if way == "prepared":
+            services._STEP_PROCEDURES_INSERTED.bulk(links)
+            services._EVENTS_INSERTED.bulk(events)
+        else:
+            Step.procedures.through.objects.bulk_create(links)
+            StepEvent.objects.bulk_create(events)
+        made[way] = [visit, *steps, *links, *events]
+    for one, twin in zip(made["prepared"], made["orm"], strict=True):
+        assert one.pk is not None and not one._state.adding and one._state.db == "default"
+        written, twin_written = _columns(type(one).objects.get(pk=one.pk)), _columns(type(twin).objects.get(pk=twin.pk))
+        assert written == _columns(one)  # the row is the instance
+        own = {"visit_id", "step_id", "ticket_seq", "ticket_number"}  # each way its own visit and steps
+        for name in written.keys() - own:
+            assert written[name] == twin_written[name], name
+    visit, steps = made["prepared"][0], made["prepared"][1:3]
+    assert [step.pk for step in steps] == sorted(step.pk for step in visit.steps.all())  # keys in the rows' order
+    assert set(visit.steps.get(pk=steps[0].pk).procedures.values_list("code", flat=True)) == \
+        {"cert.juminhyo", "cert.koseki"}
+
+
+def test_a_prepared_insert_refuses_what_the_orm_refuses_and_leaves_rows_with_a_key_to_it(starter_catalog):
+    from madoguchi.core.prepared import PreparedInsert
+    from madoguchi.reception.models import QueueTail, Visit
+
+    with pytest.raises(ValueError, match="automatic key"):
+        PreparedInsert(QueueTail)  # its key is the counter's
+    unsaved = Visit(ticket_seq=1)
+    with pytest.raises(ValueError, match="unsaved related object"):
+        services._STEPS_INSERTED.save(Step(visit=unsaved, counter=Counter.objects.first()))
+    assert not Step.objects.exists()
+    visit = VisitFactory(procedures=["cert.juminhyo"])
+    step = Step(pk=visit.steps.get().pk + 1000, visit=visit, counter=Counter.objects.get(code="koseki-move"))
+    services._STEPS_INSERTED.save(step)  # a key of its own: the ORM inserts it as given
+    assert Step.objects.get(pk=step.pk).visit_id == visit.pk
+    assert services._STEPS_INSERTED.bulk([]) == []
