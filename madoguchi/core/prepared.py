@@ -29,6 +29,7 @@ from django.db.models.query import (
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.signals import post_save, pre_save
 from django.db.transaction import TransactionManagementError
 
 _marker_numbers = count(1)
@@ -189,12 +190,15 @@ class PreparedInsert:
     """``INSERT`` of new rows, the database giving each its automatic key: ``instance.save(force_insert=True)``
     and ``bulk_create`` without compiling the statement on every call (a registration inserts its visit, its
     steps, their procedures and the queued event, and every call, start and completion an event: compiling
-    those INSERTs was ~11% of a registration's CPU). The SQL is the one Django writes — every local concrete
-    field but the key, ``RETURNING`` the key — made once per database alias and number of rows; the values go
-    through each field's ``pre_save(add=True)`` and ``get_db_prep_save`` as in ``Model.save``, and each
-    instance gets its key and its saved state as there. Rows that already have a key, and a database that
-    cannot return the keys of an INSERT, go through the ORM. No signals are sent (the project connects none).
-    ``tests/test_prepared.py`` checks it against the ORM."""
+    those INSERTs was ~11% of a registration's CPU). The statement is Django's for one row — every local
+    concrete field but the key, ``RETURNING`` the key — and for several rows ``VALUES (…), (…)`` (Django 5.2
+    sends PostgreSQL an ``UNNEST`` there: the same rows and keys in the same order), made once per database
+    alias and number of rows. The values go through each field's ``pre_save(add=True)`` and
+    ``get_db_prep_save`` inside the same rollback guard as in ``Model.save``, and each instance gets its key
+    and its saved state as there. Whatever this cannot do as the ORM does goes through the ORM: rows that
+    already have a key, more rows than one statement takes, a database that cannot return the keys of an
+    INSERT (or returns them through parameters), and a model with a ``pre_save``/``post_save`` receiver (the
+    project connects none: a future one is not skipped). ``tests/test_prepared.py`` checks it against the ORM."""
 
     def __init__(self, model):
         meta = model._meta
@@ -208,48 +212,55 @@ class PreparedInsert:
         if not fields:
             raise ValueError(f"{model.__name__}: nothing to insert but the key.")
         self.model, self.fields = model, fields
-        self._sql: dict[tuple[str, int], str] = {}
+        self._sql: dict[tuple[str, int], str | None] = {}
 
-    def _statement(self, connection, rows: int) -> str:
-        sql = self._sql.get((connection.alias, rows))
-        if sql is None:
+    def _statement(self, connection, rows: int) -> str | None:
+        """The INSERT of ``rows`` rows on this database; None where the keys come back through parameters
+        (Oracle's ``RETURNING … INTO``), which only the ORM reads."""
+        key = (connection.alias, rows)
+        if key not in self._sql:
             ops, meta = connection.ops, self.model._meta
             columns = ", ".join(ops.quote_name(field.column) for field in self.fields)
             values = ops.bulk_insert_sql(self.fields, [["%s"] * len(self.fields)] * rows)
-            returning, _params = ops.return_insert_columns([meta.pk])
-            sql = self._sql[(connection.alias, rows)] = (
+            returning, returned_through = ops.return_insert_columns([meta.pk])
+            self._sql[key] = None if returned_through else (
                 f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) {values} {returning}")
-        return sql
+        return self._sql[key]
 
     def save(self, instance, *, using: str = DEFAULT_DB_ALIAS) -> None:
-        """``instance.save(force_insert=True)``."""
+        """Where the ORM would write ``instance.save(force_insert=True)``: one row, the statement made once."""
         self.bulk([instance], using=using)
 
     def bulk(self, instances: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
-        """``Model.objects.bulk_create(instances)``: one statement, each instance given its key."""
+        """Where the ORM would write ``bulk_create(instances)``: one statement for them all, each instance given
+        its key in the order the rows were sent."""
         if not instances:
             return instances
         connection = connections[using]
-        features = connection.features
-        returns = features.can_return_rows_from_bulk_insert if len(instances) > 1 \
-            else features.can_return_columns_from_insert
-        if not returns or any(instance.pk is not None for instance in instances) \
-                or len(instances) > connection.ops.bulk_batch_size(self.fields, instances):
-            if len(instances) == 1:
-                instances[0].save(force_insert=True, using=using)
-                return instances
-            return self.model.objects.using(using).bulk_create(instances)
-        params = []
-        for instance in instances:
-            instance._prepare_related_fields_for_save(operation_name="save")  # an unsaved related object: refused
-            for field in self.fields:
-                value = field.pre_save(instance, True)
-                if hasattr(value, "resolve_expression"):
-                    raise TypeError(f"{self.model.__name__}.{field.name}: an expression is not a value to insert.")
-                params.append(field.get_db_prep_save(value, connection=connection))
-        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-            cursor.execute(self._statement(connection, len(instances)), params)
-            keys = cursor.fetchall()
+        features, several = connection.features, len(instances) > 1
+        sql = self._statement(connection, len(instances)) if (
+            features.can_return_rows_from_bulk_insert if several else features.can_return_columns_from_insert) \
+            else None
+        if sql is None or any(instance.pk is not None for instance in instances) \
+                or len(instances) > connection.ops.bulk_batch_size(self.fields, instances) \
+                or pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
+            if several:
+                return self.model.objects.using(using).bulk_create(instances)
+            instances[0].save(force_insert=True, using=using)
+            return instances
+        for instance in instances:  # an unsaved related object is refused before anything, as by the ORM
+            instance._prepare_related_fields_for_save(operation_name="bulk_create" if several else "save")
+        with transaction.mark_for_rollback_on_error(using):
+            params = []
+            for instance in instances:
+                for field in self.fields:
+                    value = field.pre_save(instance, True)
+                    if hasattr(value, "resolve_expression"):
+                        raise TypeError(f"{self.model.__name__}.{field.name}: an expression is not a value to insert.")
+                    params.append(field.get_db_prep_save(value, connection=connection))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                keys = cursor.fetchall()
         attname = self.model._meta.pk.attname
         for instance, (key,) in zip(instances, keys, strict=True):
             setattr(instance, attname, key)

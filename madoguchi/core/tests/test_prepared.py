@@ -213,7 +213,7 @@ def test_the_queue_tail_is_written_as_save_with_update_fields_writes_it(starter_
 
 def _columns(instance) -> dict:
     return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
-            if not field.primary_key and field.attname != "status_token"}
+            if not field.primary_key}
 
 
 def test_a_visit_its_steps_their_procedures_and_events_are_inserted_as_the_orm_inserts_them(starter_catalog):
@@ -258,7 +258,7 @@ def test_a_visit_its_steps_their_procedures_and_events_are_inserted_as_the_orm_i
         assert one.pk is not None and not one._state.adding and one._state.db == "default"
         written, twin_written = _columns(type(one).objects.get(pk=one.pk)), _columns(type(twin).objects.get(pk=twin.pk))
         assert written == _columns(one)  # the row is the instance
-        own = {"visit_id", "step_id", "ticket_seq", "ticket_number"}  # each way its own visit and steps
+        own = {"visit_id", "step_id", "ticket_seq", "ticket_number", "status_token"}  # each way its own visit
         for name in written.keys() - own:
             assert written[name] == twin_written[name], name
     visit, steps = made["prepared"][0], made["prepared"][1:3]
@@ -282,3 +282,58 @@ def test_a_prepared_insert_refuses_what_the_orm_refuses_and_leaves_rows_with_a_k
     services._STEPS_INSERTED.save(step)  # a key of its own: the ORM inserts it as given
     assert Step.objects.get(pk=step.pk).visit_id == visit.pk
     assert services._STEPS_INSERTED.bulk([]) == []
+
+
+def test_a_prepared_insert_that_breaks_a_constraint_fails_its_transaction_as_the_orm_does(starter_catalog):
+    from django.db import IntegrityError
+
+    first = VisitFactory(procedures=["cert.juminhyo"])
+    twin = first.__class__(**{f.attname: getattr(first, f.attname) for f in first._meta.concrete_fields
+                              if not f.primary_key and f.attname != "status_token"})
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):  # the same ticket number at the same site on the same day
+            services._VISITS_INSERTED.save(twin)
+        assert transaction.get_rollback()  # the block is marked: nothing in it commits, as with save()
+    with pytest.raises(TypeError, match="expression"):
+        from django.db.models import F
+
+        twin.ticket_seq = F("ticket_seq")
+        services._VISITS_INSERTED.save(twin)
+
+
+def test_what_a_prepared_insert_cannot_do_as_the_orm_does_goes_through_the_orm(starter_catalog, monkeypatch):
+    from django.db.models.signals import post_save
+
+    from madoguchi.reception.models import StepEvent
+
+    visit = VisitFactory(procedures=["cert.juminhyo"])
+    step = visit.steps.get()
+
+    def events(n, **details):
+        return [services._new_event(step, StepEvent.Kind.CALLED, at=visit.arrived_at, desk=n, **details)
+                for n in range(n)]
+
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=StepEvent)
+    try:
+        event = events(1)[0]
+        services._EVENTS_INSERTED.save(event)  # a receiver is connected: save() runs, and it hears of the row
+    finally:
+        post_save.disconnect(receiver, sender=StepEvent)
+    assert heard == [(event.pk, True)]
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    several = services._EVENTS_INSERTED.bulk(events(3))
+    monkeypatch.undo()
+    assert all(e.pk is None for e in several) or [e.desk for e in several] == \
+        [StepEvent.objects.get(pk=e.pk).desk for e in several]  # bulk_create's own answer, keys or none
+    assert StepEvent.objects.filter(step=step, kind=StepEvent.Kind.CALLED).count() == 4
+    many = events(connection.ops.bulk_batch_size(services._EVENTS_INSERTED.fields, events(1)) + 1)
+    with CaptureQueriesContext(connection) as queries:
+        services._EVENTS_INSERTED.bulk(many)  # more than one statement takes: bulk_create's batches
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("INSERT")]) >= 2 or \
+        connection.ops.bulk_batch_size(services._EVENTS_INSERTED.fields, many) >= len(many)
+    assert [StepEvent.objects.get(pk=e.pk).desk for e in many[-3:]] == [e.desk for e in many[-3:]]
