@@ -14,13 +14,14 @@ from madoguchi.core.text import has_control_characters
 from .models import Event, PersonalDataAccess
 
 WITHHELD = "(withheld)"
+SYSTEM = "system"  # the actor of what no person did (the audit page shows it in the reader's words)
 STAFFING_MOVE_ACCEPTED = "staffing.move_accepted"
 _FORBIDDEN_KEYS = {"password", "pin", "individual_number", "my_number", "mynumber"}
 
 
 def _label(actor) -> str:
     if actor is None:
-        return "system"
+        return SYSTEM
     return getattr(actor, "username", str(actor))
 
 

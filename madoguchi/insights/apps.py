@@ -8,4 +8,9 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self):
+        from madoguchi.audit.labels import register_values
+
         from . import checks  # noqa: F401 - registers the lunch rotation's check
+        from .models import Service
+
+        register_values(["service"], dict(Service.choices))  # the audit page's words for an intervention's service
