@@ -13,6 +13,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -105,18 +108,24 @@ FIELDS = {
     "postal_code": _("postal code"), "address": _("address"), "household": _("household"), "answers": _("answers"),
     "contact": _("contact"), "addressee": _("receipt addressee"), "employee_number": _("employee number"),
     "grade": _("grade"), "levels": _("DX levels"), "email": _("e-mail"), "trainings": _("trainings"),
-    "qualifications": _("qualifications"), "handoff_memo": _("handoff memo"),
+    "qualifications": _("qualifications"), "handoff_memo": _("handoff memo"), "procedures": _("procedures"),
 }
 
-_VALUES: dict[str, Callable[[Any], Any]] = {"role": dict(Role.choices).get}
+# (action, detail name) → the words of a coded value: a name may mean another code set in another action.
+_VALUES: dict[tuple[str | None, str], Callable[[Any], Any]] = {("accounts.created", "role"): dict(Role.choices).get}
 
 
-def register_values(names: Iterable[str], words: Mapping[str, Any] | Callable[[Any], Any]) -> None:
-    """The words for the values of these detail names (a mapping from code to words, or a function giving
-    the words or None); called by the app that owns the codes, from its ``ready()``."""
+def register_values(names: Iterable[str], words: Mapping[str, Any] | Callable[[Any], Any], *,
+                    actions: Iterable[str]) -> None:
+    """The words for the values of these detail names in these actions' details (a mapping from code to
+    words, or a function giving the words or None); called by the app that owns the codes, from its
+    ``ready()``. A name means one thing per action: registering it twice for one action is refused."""
     find = words.get if isinstance(words, Mapping) else words
-    for name in names:
-        _VALUES[name] = find
+    for action in actions:
+        for name in names:
+            if (action, name) in _VALUES:
+                raise ValueError(f"the values of {name!r} in {action!r} have words already")
+            _VALUES[(action, name)] = find
 
 
 def actor_words(label: str, actor_id) -> str:
@@ -158,19 +167,21 @@ def field_words(subject_type: str, name: str) -> str:
         return name
 
 
-def details_words(details: Any) -> list[tuple[str, str]]:
-    """(name, value) pairs of an event's details in the reader's words, nested counts flattened."""
+def details_words(details: Any, action: str = "", memo: dict | None = None) -> list[tuple[str, str]]:
+    """(name, value) pairs of an event's details in the reader's words, nested counts flattened. ``memo``: the
+    words already found for a value while rendering one page (a counter's name is looked up once)."""
     if not isinstance(details, dict):
         return [("", str(details))] if details not in (None, "", [], {}) else []
+    memo = {} if memo is None else memo
     shown = []
     for key, value in details.items():
         name = str(DETAILS.get(key, key))
         if isinstance(value, dict):
             value = separator().join(f"{DETAILS.get(k, k)} {v}" for k, v in value.items())
         elif isinstance(value, list | tuple):
-            value = separator().join(str(_value_words(key, item)) for item in value)
+            value = separator().join(str(_value_words(action, key, item, memo)) for item in value)
         else:
-            value = _value_words(key, value)
+            value = _value_words(action, key, value, memo)
         shown.append((name, str(value)))
     return shown
 
@@ -180,16 +191,30 @@ def separator() -> str:
     return "、" if (get_language() or "ja").startswith("ja") else ", "
 
 
-def _value_words(key: str, value: Any) -> Any:
+# Details that hold a moment or a day, kept in ISO form: shown as the office's local time.
+_MOMENTS = {"slot", "previous"}
+
+
+def _value_words(action: str, key: str, value: Any, memo: dict) -> Any:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    find = _VALUES.get(key)
-    if find is None or value in (None, ""):
+    if value in (None, ""):
         return value
-    try:
-        words = find(value)
-    except (TypeError, ValueError):
-        words = None
+    if key in _MOMENTS and isinstance(value, str):
+        moment = parse_datetime(value)
+        return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment is not None else value
+    if key == "created_by" and value == SYSTEM:
+        return _("the system")
+    find = _VALUES.get((action, key))
+    if find is None:
+        return value
+    remembered = (action, key, value)
+    if remembered not in memo:
+        try:
+            memo[remembered] = find(value)
+        except (TypeError, ValueError):
+            memo[remembered] = None
+    words = memo[remembered]
     return words if words is not None else value
 
 

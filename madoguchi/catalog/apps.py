@@ -19,5 +19,5 @@ class CatalogConfig(AppConfig):
             return find
 
         # The audit page names the counters of a desk move and the department of a survey action.
-        register_values(["from_counter", "to_counter"], name_of(Counter))
-        register_values(["department"], name_of(Department))
+        register_values(["from_counter", "to_counter"], name_of(Counter), actions=["staffing.move_accepted"])
+        register_values(["department"], name_of(Department), actions=["surveys.action_recorded"])

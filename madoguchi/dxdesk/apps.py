@@ -9,8 +9,12 @@ class DxdeskConfig(AppConfig):
 
     def ready(self):
         from madoguchi.audit.labels import register_values
+        from madoguchi.talent.models import Section
 
         from .models import HelpKind, Status
 
-        register_values(["kind"], dict(HelpKind.choices))  # the audit page's words for a consultation's codes
-        register_values(["old", "new"], dict(Status.choices))
+        # The audit page's words for a consultation's codes, and its section's name.
+        register_values(["kind"], dict(HelpKind.choices), actions=["dxdesk.filed"])
+        register_values(["section"], lambda pk: getattr(Section.objects.filter(pk=pk).first(), "name", None),
+                        actions=["dxdesk.filed"])
+        register_values(["old", "new"], dict(Status.choices), actions=["dxdesk.status_changed"])

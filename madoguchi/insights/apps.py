@@ -13,4 +13,6 @@ class InsightsConfig(AppConfig):
         from . import checks  # noqa: F401 - registers the lunch rotation's check
         from .models import Service
 
-        register_values(["service"], dict(Service.choices))  # the audit page's words for an intervention's service
+        # The audit page's words for an intervention's service.
+        register_values(["service"], dict(Service.choices),
+                        actions=["insights.intervention_recorded", "insights.intervention_deleted"])

@@ -16,15 +16,27 @@ class PaymentsConfig(AppConfig):
 
         register_collector(metrics.collect)
 
+        from madoguchi.accounts.models import User
         from madoguchi.audit.labels import register_values
 
-        from .models import Method, Payment
+        from .models import Method, Payment, Register
         from .terminals.base import Outcome
 
-        # The audit page's words for a fee's codes.
-        register_values(["method"], dict(Method.choices))
-        register_values(["status"], dict(Payment.Status.choices))
+        def register_words(code):
+            found = Register.objects.select_related("counter").filter(code=code).first()
+            return _("%(counter)s, desk %(desk)s") % {"counter": found.counter.name, "desk": found.desk} \
+                if found is not None else None
+
+        # The audit page's words for a fee's codes: its method, status, the terminal's outcome, the register, the
+        # clerk who took it.
+        fees = ["payment.received", "payment.not_completed", "payment.resolved", "payment.voided", "payment.refunded",
+                "payment.receipt_printed", "payment.day_closed"]
+        register_values(["method"], dict(Method.choices), actions=fees)
+        register_values(["status"], dict(Payment.Status.choices), actions=fees)
+        register_values(["register"], register_words, actions=fees)
+        register_values(["charged_by"], lambda pk: getattr(User.objects.filter(pk=pk).first(), "username", None),
+                        actions=fees)
         register_values(["outcome"], {
             Outcome.APPROVED: _("approved"), Outcome.DECLINED: _("declined"),
             Outcome.CANCELLED: _("cancelled on the terminal"), Outcome.IN_PROGRESS: _("in progress"),
-            Outcome.NOT_FOUND: _("unknown to the terminal"), Outcome.REVERSED: _("reversed")})
+            Outcome.NOT_FOUND: _("unknown to the terminal"), Outcome.REVERSED: _("reversed")}, actions=fees)

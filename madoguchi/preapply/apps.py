@@ -6,3 +6,19 @@ class PreapplyConfig(AppConfig):
     name = "madoguchi.preapply"
     label = "preapply"
     verbose_name = _("Pre-application and appointments")
+
+    def ready(self):
+        from django.utils.translation import get_language
+
+        from madoguchi.audit.labels import register_values
+
+        from .selectors import appointment_group
+
+        def group_name(code):
+            group = appointment_group(code)
+            if group is None:
+                return None
+            return group.name_ja if (get_language() or "ja").startswith("ja") else group.name_en or group.name_ja
+
+        # The audit page's words for an appointment's group.
+        register_values(["group"], group_name, actions=["appointment.booked"])

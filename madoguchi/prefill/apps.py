@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,5 +12,12 @@ class PrefillConfig(AppConfig):
         from madoguchi.audit.labels import register_values
 
         from .models import CaptureSource
+        from .selectors import ward_forms
 
-        register_values(["source"], dict(CaptureSource.choices))  # the audit page's words for how it was captured
+        def form_title(code):
+            return next((form.title_ja if (get_language() or "ja").startswith("ja") else form.title_en or form.title_ja
+                         for form in ward_forms() if form.code == code), None)
+
+        # The audit page's words for how the identity was captured and for the forms printed.
+        register_values(["source"], dict(CaptureSource.choices), actions=["prefill.identity_captured"])
+        register_values(["forms"], form_title, actions=["prefill.forms_printed"])

@@ -6,3 +6,12 @@ class TalentConfig(AppConfig):
     name = "madoguchi.talent"
     verbose_name = _("DX talent")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from madoguchi.audit.labels import register_values
+
+        from .models import SkillRole
+
+        # The audit page's words for a DX role (its code is kept).
+        register_values(["role"], lambda code: getattr(SkillRole.objects.filter(code=code).first(), "name", None),
+                        actions=["talent.assessment_confirmed", "talent.target_set"])

@@ -35,10 +35,50 @@ def _written() -> tuple[set[str], set[str]]:
 
 
 def test_every_action_and_detail_name_the_trail_writes_has_words():
+    from madoguchi.catalog.schema import SECTIONS
+
     actions, names = _written()
     assert len(actions) > 30 and len(names) > 40  # the reader found them
     assert actions - set(labels.ACTIONS) == set()
     assert names - set(labels.DETAILS) == set()
+    # The names inside details: the catalogue's sections (catalog.loaded), the staff list's and the DX framework's
+    # counts (talent), the erased personal data's (prefill).
+    nested = {*SECTIONS, "surveys", "created", "updated", "left", "returned", "sections_created", "roles", "grades",
+              "qualifications", "identities", "household_members", "answer_sets", "handoff_memos"}
+    assert nested - set(labels.DETAILS) == set()
+
+
+def _fields_seen() -> set[str]:
+    """The field names every caller of personal_data_viewed / preapplication_viewed passes, from the source."""
+    seen = set()
+    for path in SERVICES.parents[1].rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "personal_data_viewed", "preapplication_viewed"):
+                for keyword in node.keywords:
+                    if keyword.arg == "fields":
+                        value = constants.get(getattr(keyword.value, "id", None), keyword.value)
+                        if isinstance(value, ast.List | ast.Tuple):
+                            seen |= {item.value for item in value.elts}
+    return seen
+
+
+def test_every_field_a_view_of_personal_data_names_has_words():
+    seen = _fields_seen()
+    assert {"handoff_memo", "addressee", "contact", "name_kana"} <= seen  # the reader found them
+    without = {name for name in seen if name not in labels.FIELDS
+               and labels.field_words("reception.visit", name) == name}
+    assert without == set()
+
+
+def test_a_detail_name_has_one_meaning_per_action():
+    with pytest.raises(ValueError, match="already"):
+        labels.register_values(["method"], {"card": "?"}, actions=["payment.voided"])
 
 
 @pytest.fixture
@@ -54,6 +94,14 @@ def trail(starter_catalog):
     Event.objects.create(actor=clerk, actor_label="suzuki", action="dxdesk.status_changed",
                          target_type="dxdesk.consultation", target_id="4",
                          details={"old": "received", "new": "building"})
+    Event.objects.create(actor=clerk, actor_label="suzuki", action="surveys.action_changed",
+                         target_type="surveys.actionitem", target_id="2",
+                         details={"old": "planned", "new": "in_progress"})
+    Event.objects.create(actor=None, actor_label="system", action="accounts.created", target_type="accounts.user",
+                         target_id="3", details={"role": "counter", "created_by": "system"})
+    Event.objects.create(actor=None, actor_label="system", action="appointment.changed",
+                         target_type="preapply.appointment", target_id="5",
+                         details={"previous": "2026-03-30T09:00:00+09:00", "slot": "2026-03-30T10:30:00+09:00"})
     services.personal_data_viewed(actor=clerk, subject=visit,
                                   purpose="本日の来庁：経路と引継ぎメモ / today's visits: route and handoff memos",
                                   fields=["needs", "handoff_memo", "name_kana"])
@@ -69,8 +117,9 @@ def _table_text(html: str) -> str:
 
 def test_the_japanese_audit_page_shows_words_not_the_codes_the_trail_keeps(trail):
     text = _table_text(trail.get("/staff/audit/").content.decode())
-    for words in ("ログイン", "窓口間の席移動の承認", "移動元の窓口", "証明", "手続カタログの読込み", "手数料の取消し",
-                  "DX相談の状況変更", "本日の来庁：経路と引継ぎメモ", "引継ぎメモ", "接続元IPアドレス"):
+    for words in ("ログイン", "窓口間の席移動の承認", "移動元の窓口", "証明", "手続カタログの読込み", "手数料の取消",
+                  "DX相談の状況変更", "本日の来庁：経路と引継ぎメモ", "引継ぎメモ", "接続元IPアドレス", "システム",
+                  "2026-03-30 10:30"):
         assert words in text, words
     codes = re.findall(r"\b[a-z]+(?:[._][a-z]+)+\b|\b(?:card|received|building|counters|procedures)\b", text)
     assert codes == [], codes  # no action, target, detail name, method, status or count name as kept
