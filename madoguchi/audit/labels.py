@@ -8,6 +8,7 @@ its words from that app, which registers them at start-up (``register_values``):
 them all and imports none. A value nobody registered is shown as kept.
 """
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -111,21 +112,26 @@ FIELDS = {
     "qualifications": _("qualifications"), "handoff_memo": _("handoff memo"), "procedures": _("procedures"),
 }
 
-# (action, detail name) → the words of a coded value: a name may mean another code set in another action.
-_VALUES: dict[tuple[str | None, str], Callable[[Any], Any]] = {("accounts.created", "role"): dict(Role.choices).get}
+# (action, detail name) → (the module that registered them, the words of a coded value): a name may mean
+# another code set in another action.
+_VALUES: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
+    ("accounts.created", "role"): (__name__, dict(Role.choices).get)}
 
 
 def register_values(names: Iterable[str], words: Mapping[str, Any] | Callable[[Any], Any], *,
                     actions: Iterable[str]) -> None:
     """The words for the values of these detail names in these actions' details (a mapping from code to
     words, or a function giving the words or None); called by the app that owns the codes, from its
-    ``ready()``. A name means one thing per action: registering it twice for one action is refused."""
+    ``ready()``. A name means one thing per action: a second app registering it for the same action is
+    refused (the same app registering again — its ``ready()`` run again when a test changes the installed
+    apps — replaces its own)."""
     find = words.get if isinstance(words, Mapping) else words
+    by = sys._getframe(1).f_globals.get("__name__", "")
     for action in actions:
         for name in names:
-            if (action, name) in _VALUES:
+            if _VALUES.get((action, name), (by,))[0] != by:
                 raise ValueError(f"the values of {name!r} in {action!r} have words already")
-            _VALUES[(action, name)] = find
+            _VALUES[(action, name)] = (by, find)
 
 
 def actor_words(label: str, actor_id) -> str:
@@ -205,9 +211,10 @@ def _value_words(action: str, key: str, value: Any, memo: dict) -> Any:
         return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment is not None else value
     if key == "created_by" and value == SYSTEM:
         return _("the system")
-    find = _VALUES.get((action, key))
-    if find is None:
+    registered = _VALUES.get((action, key))
+    if registered is None:
         return value
+    find = registered[1]
     remembered = (action, key, value)
     if remembered not in memo:
         try:
