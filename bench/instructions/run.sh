@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Instructions per registration, in process: valgrind's callgrind counts the same whatever the host is doing
+# Instructions per registration (or, with SCRIPT=serving.py, per ticket served: call-next, start, complete), in process: valgrind's callgrind counts the same whatever the host is doing
 # (wall-clock and CPU figures on the shared 2-core machine move by a third from hour to hour), so two versions
 # compare in one run each. For N = 20 and N = 120, each on a throwaway PostgreSQL cluster (40 registrations
 # first, not counted, so the queue tails and caches exist): (instructions(120) − instructions(20)) / 100.
 # Python's start-up and the first registrations cancel out in the difference; PostgreSQL's work is in its own
 # processes, not counted. ≈4 minutes. Not in `make bench`: it needs valgrind (installed here when missing).
-#   bench/instructions/run.sh
+#   bench/instructions/run.sh                       (per registration)
+#   SCRIPT=serving.py bench/instructions/run.sh     (per ticket served)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq valgrind >/dev/null; }
@@ -14,9 +15,9 @@ export PYTHONWARNINGS="ignore:No directory at"  # no static files collected: non
 if [ -n "${BENCH_N:-}" ]; then  # inside one cluster (scripts/with_postgres.sh set DATABASE_URL)
   .venv/bin/python manage.py migrate --noinput -v0
   .venv/bin/python manage.py catalog_load >/dev/null
-  N=40 .venv/bin/python manage.py shell -v0 < bench/instructions/registrations.py
+  N=40 .venv/bin/python manage.py shell -v0 < bench/instructions/registrations.py  # queue tails and caches
   N=$BENCH_N valgrind --tool=callgrind --callgrind-out-file="$BENCH_WORK/callgrind-$BENCH_N.out" \
-    .venv/bin/python manage.py shell -v0 < bench/instructions/registrations.py 2>"$BENCH_WORK/valgrind-$BENCH_N.log"
+    .venv/bin/python manage.py shell -v0 < "bench/instructions/${SCRIPT:-registrations.py}" 2>"$BENCH_WORK/valgrind-$BENCH_N.log"
   exit 0
 fi
 export BENCH_WORK
@@ -28,4 +29,5 @@ for n in 20 120; do
   MADOGUCHI_VAR_DIR="$BENCH_WORK/var-$n" BENCH_N=$n scripts/with_postgres.sh "$0"
   counted[$n]=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$BENCH_WORK/valgrind-$n.log")
 done
-echo "instructions per registration (in process, callgrind, PostgreSQL): $(( (counted[120] - counted[20]) / 100 ))"
+what=$([ "${SCRIPT:-registrations.py}" = serving.py ] && echo "ticket served (call-next, start, complete)" || echo registration)
+echo "instructions per $what (in process, callgrind, PostgreSQL): $(( (counted[120] - counted[20]) / 100 ))"

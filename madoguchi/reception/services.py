@@ -76,6 +76,18 @@ def _event(step: Step, kind: str, *, at: datetime, actor=None, desk: int | None 
     return event
 
 
+# A Step's change writes a handful of its fields, the same few sets again and again (called, serving, done …):
+# each set's UPDATE is made once per database (core.prepared), not compiled on every call, start and completion.
+_STEP_UPDATES: dict[tuple[str, ...], PreparedUpdate] = {}
+
+
+def _step_update(names: tuple[str, ...]) -> PreparedUpdate:
+    update = _STEP_UPDATES.get(names)
+    if update is None:
+        update = _STEP_UPDATES[names] = PreparedUpdate(Step, *names)
+    return update
+
+
 def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dict | None = None,
                  then: str | None = None, **details) -> Step:
     """Write ``fields`` on ``step`` and the event of the change (``kind``): the one way a Step changes.
@@ -85,7 +97,7 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
     for name, value in fields.items():
         setattr(step, name, value)
     if fields:
-        step.save(update_fields=list(fields))
+        _step_update(tuple(fields)).save(step)
     if then is None:
         _event(step, kind, at=at, actor=actor, desk=step.desk, **details)
     else:
@@ -366,6 +378,7 @@ def _told(minutes: float) -> dict:
 
 
 # Read by every completion: compiled once (core.prepared).
+_VISIT_ENDED = PreparedUpdate(Visit, "status", "completed_at")  # written by the last completion of every visit
 _OPEN_STATUSES = PreparedQuery(lambda visit_id: Step.objects.filter(visit_id=visit_id, status__in=Step.OPEN)
                                .order_by().values_list("status", flat=True), visit_id=int)
 
@@ -382,7 +395,7 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
         if visit.status == Visit.Status.ACTIVE:
             visit.status = Visit.Status.DONE
             visit.completed_at = now
-            visit.save(update_fields=["status", "completed_at"])
+            _VISIT_ENDED.save(visit)
             notices.status_notice_discard(visit=visit)  # the address lives only as long as the visit
         return None
     pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
@@ -397,7 +410,7 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     step = next(s for s in pending if s.pk == chosen.step_id)
     for name, value in _queued_fields(visit, now).items():
         setattr(step, name, value)
-    step.save(update_fields=["status", "priority_at", "queued_at"])
+    _step_update(("status", "priority_at", "queued_at")).save(step)
     # Handed on with the visit's arrival as priority, the visitor goes ahead of later arrivals: the
     # wait told is the one at that place, not at the back.
     _figures, told = _figured_at_place(step, step.counter.desks, now)

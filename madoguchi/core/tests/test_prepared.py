@@ -337,3 +337,24 @@ def test_what_a_prepared_insert_cannot_do_as_the_orm_does_goes_through_the_orm(s
     assert len([q for q in queries.captured_queries if q["sql"].startswith("INSERT")]) >= 2 or \
         connection.ops.bulk_batch_size(services._EVENTS_INSERTED.fields, many) >= len(many)
     assert [StepEvent.objects.get(pk=e.pk).desk for e in many[-3:]] == [e.desk for e in many[-3:]]
+
+
+def test_a_step_s_change_is_written_as_save_with_update_fields_writes_it(starter_catalog):
+    from django.utils import timezone
+
+    clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    prepared, plain = (VisitFactory(procedures=["cert.juminhyo"]).steps.get() for _ in range(2))
+    at = timezone.now().replace(microsecond=250001)
+    for step, desk in ((prepared, 3), (plain, 4)):  # one visitor per desk
+        step.status, step.called_at, step.desk, step.clerk = Step.Status.CALLED, at, desk, clerk
+    with CaptureQueriesContext(connection) as queries:
+        services._step_update(("status", "called_at", "desk", "clerk")).save(prepared)
+    assert len(queries.captured_queries) == 1
+    plain.save(update_fields=["status", "called_at", "desk", "clerk"])
+    for name in ("status", "called_at", "desk", "clerk_id", "priority_at", "queued_at", "visit_id", "counter_id"):
+        assert getattr(Step.objects.get(pk=prepared.pk), name) == getattr(prepared, name), name
+    written, twin = Step.objects.get(pk=prepared.pk), Step.objects.get(pk=plain.pk)
+    assert (written.status, written.called_at, written.desk, written.clerk_id) == (Step.Status.CALLED, at, 3, clerk.pk)
+    assert (twin.status, twin.called_at, twin.desk, twin.clerk_id) == (Step.Status.CALLED, at, 4, clerk.pk)
+    assert services._step_update(("status", "called_at", "desk", "clerk")) is \
+        services._step_update(("status", "called_at", "desk", "clerk"))  # made once per set of fields
