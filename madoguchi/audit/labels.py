@@ -43,6 +43,7 @@ ACTIONS = {
     "appointment.no_show": _("Appointment missed"),
     "appointment.contacts_purged": _("Appointment contacts past their retention erased"),
     "talent.staff_imported": _("Staff list imported"),
+    "talent.framework_loaded": _("DX skill framework loaded"),
     "talent.assessment_confirmed": _("DX skill assessment confirmed"),
     "talent.target_set": _("DX staffing target set"),
     "talent.target_deleted": _("DX staffing target deleted"),
@@ -101,7 +102,8 @@ DETAILS = {
 }
 
 # Targets that are not a model of the project.
-TARGETS = {"catalog": _("catalogue"), "preapply.code": _("pre-application code")}
+TARGETS = {"catalog": _("catalogue"), "preapply.code": _("pre-application code"),
+           "talent.framework": _("DX skill framework")}
 
 # The fields a view of personal data names: a model's own field shows its verbose name; these are the others.
 FIELDS = {

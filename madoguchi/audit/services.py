@@ -108,6 +108,15 @@ def catalog_loaded(*, source: str, counts: dict[str, int], changes: int) -> Even
     )
 
 
+def dx_framework_loaded(*, source: str, counts: dict[str, int], changes: int) -> Event:
+    """The DX skill framework (roles, grades, qualifications) was loaded: an event of its own, not the procedure
+    catalogue's (the audit page named it 手続カタログ)."""
+    return _record(
+        actor=None, action="talent.framework_loaded", target_type="talent.framework", target_id=source[:64],
+        counts=counts, changes=changes,
+    )
+
+
 def personal_data_viewed(*, actor, subject, purpose: str, fields: list[str]) -> PersonalDataAccess:
     """Log one staff view of a resident's personal data. Call it from the selector that reads it."""
     return PersonalDataAccess.objects.create(

@@ -96,7 +96,7 @@ def framework_apply(*, framework: Framework, source: str) -> int:
                          (Qualification, [e.code for e in framework.qualifications])):
         changes += model.objects.filter(active=True).exclude(code__in=codes).update(active=False)
     if changes:
-        audit.catalog_loaded(source=source, counts=framework.counts(), changes=changes)
+        audit.dx_framework_loaded(source=source, counts=framework.counts(), changes=changes)
     return changes
 
 
