@@ -10,6 +10,7 @@ them all and imports none. A value nobody registered is shown as kept.
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from typing import Any
 
 from django.apps import apps
@@ -136,6 +137,16 @@ def register_values(names: Iterable[str], words: Mapping[str, Any] | Callable[[A
             _VALUES[(action, name)] = (by, find)
 
 
+def row_words(model, *, key: str = "code", words: Callable[[Any], Any] = attrgetter("name"),
+              related: tuple[str, ...] = ()) -> Callable[[Any], Any]:
+    """For ``register_values``: the words of a value that names a row of ``model`` (its code, or whatever ``key``
+    says) — the row's ``name``, or ``words(row)`` — or None when no row has it."""
+    def find(value):
+        row = model._default_manager.select_related(*related).filter(**{key: value}).first()
+        return words(row) if row is not None else None
+    return find
+
+
 def actor_words(label: str, actor_id) -> str:
     """Who did it: the account's name as kept, or, for what no person did (a timer, a command), 「システム」."""
     return str(_("the system")) if actor_id is None and label == SYSTEM else kept_words(label)
@@ -162,7 +173,7 @@ def purpose_words(purpose: str) -> str:
     japanese, separator, english = purpose.partition(" / ")
     if not separator:
         return purpose
-    return japanese if (get_language() or "ja").startswith("ja") else english
+    return japanese if _japanese() else english
 
 
 def field_words(subject_type: str, name: str) -> str:
@@ -196,7 +207,11 @@ def details_words(details: Any, action: str = "", memo: dict | None = None) -> l
 
 def separator() -> str:
     """Between the items of a list: 、 in Japanese, a comma in English."""
-    return "、" if (get_language() or "ja").startswith("ja") else ", "
+    return "、" if _japanese() else ", "
+
+
+def _japanese() -> bool:
+    return (get_language() or "ja").startswith("ja")
 
 
 # Details that hold a moment or a day, kept in ISO form: shown as the office's local time.

@@ -7,6 +7,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Fees and payments")
 
     def ready(self):
+        from operator import attrgetter
+
         from madoguchi.core.metrics import register_collector
 
         from . import (
@@ -17,15 +19,10 @@ class PaymentsConfig(AppConfig):
         register_collector(metrics.collect)
 
         from madoguchi.accounts.models import User
-        from madoguchi.audit.labels import register_values
+        from madoguchi.audit.labels import register_values, row_words
 
         from .models import Method, Payment, Register
         from .terminals.base import Outcome
-
-        def register_words(code):
-            found = Register.objects.select_related("counter").filter(code=code).first()
-            return _("%(counter)s, desk %(desk)s") % {"counter": found.counter.name, "desk": found.desk} \
-                if found is not None else None
 
         # The audit page's words for a fee's codes: its method, status, the terminal's outcome, the register, the
         # clerk who took it.
@@ -33,9 +30,9 @@ class PaymentsConfig(AppConfig):
                 "payment.receipt_printed", "payment.day_closed"]
         register_values(["method"], dict(Method.choices), actions=fees)
         register_values(["status"], dict(Payment.Status.choices), actions=fees)
-        register_values(["register"], register_words, actions=fees)
-        register_values(["charged_by"], lambda pk: getattr(User.objects.filter(pk=pk).first(), "username", None),
-                        actions=fees)
+        register_values(["register"], row_words(Register, related=("counter",), words=lambda register: _(
+            "%(counter)s, desk %(desk)s") % {"counter": register.counter.name, "desk": register.desk}), actions=fees)
+        register_values(["charged_by"], row_words(User, key="pk", words=attrgetter("username")), actions=fees)
         register_values(["outcome"], {
             Outcome.APPROVED: _("approved"), Outcome.DECLINED: _("declined"),
             Outcome.CANCELLED: _("cancelled on the terminal"), Outcome.IN_PROGRESS: _("in progress"),

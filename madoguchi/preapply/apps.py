@@ -11,6 +11,7 @@ class PreapplyConfig(AppConfig):
         from django.utils.translation import get_language
 
         from madoguchi.audit.labels import register_values
+        from madoguchi.catalog.translations import text_in
 
         from .selectors import appointment_group
 
@@ -18,7 +19,7 @@ class PreapplyConfig(AppConfig):
             group = appointment_group(code)
             if group is None:
                 return None
-            return group.name_ja if (get_language() or "ja").startswith("ja") else group.name_en or group.name_ja
+            return text_in(get_language(), ja=group.name_ja, en=group.name_en)
 
         # The audit page's words for an appointment's group.
         register_values(["group"], group_name, actions=["appointment.booked"])

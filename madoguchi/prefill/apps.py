@@ -10,12 +10,13 @@ class PrefillConfig(AppConfig):
 
     def ready(self):
         from madoguchi.audit.labels import register_values
+        from madoguchi.catalog.translations import text_in
 
         from .models import CaptureSource
         from .selectors import ward_forms
 
         def form_title(code):
-            return next((form.title_ja if (get_language() or "ja").startswith("ja") else form.title_en or form.title_ja
+            return next((text_in(get_language(), ja=form.title_ja, en=form.title_en)
                          for form in ward_forms() if form.code == code), None)
 
         # The audit page's words for how the identity was captured and for the forms printed.

@@ -378,7 +378,9 @@ def _told(minutes: float) -> dict:
 
 
 # Read by every completion: compiled once (core.prepared).
-_VISIT_ENDED = PreparedUpdate(Visit, "status", "completed_at")  # written by the last completion of every visit
+# A visit's status and the time it ended: written by the last completion of every visit (and by a cancel or a
+# reopening), compiled once.
+_VISIT_STATUS = PreparedUpdate(Visit, "status", "completed_at")
 _OPEN_STATUSES = PreparedQuery(lambda visit_id: Step.objects.filter(visit_id=visit_id, status__in=Step.OPEN)
                                .order_by().values_list("status", flat=True), visit_id=int)
 
@@ -395,7 +397,7 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
         if visit.status == Visit.Status.ACTIVE:
             visit.status = Visit.Status.DONE
             visit.completed_at = now
-            _VISIT_ENDED.save(visit)
+            _VISIT_STATUS.save(visit)
             notices.status_notice_discard(visit=visit)  # the address lives only as long as the visit
         return None
     pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
@@ -418,7 +420,7 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     if visit.status != Visit.Status.ACTIVE:
         visit.status = Visit.Status.ACTIVE
         visit.completed_at = None
-        visit.save(update_fields=["status", "completed_at"])
+        _VISIT_STATUS.save(visit)
     return step
 
 
@@ -663,7 +665,7 @@ def visit_cancel(*, visit: Visit, actor=None, now: datetime | None = None) -> Vi
         _step_change(step, StepEvent.Kind.CANCELLED, at=now, actor=actor, fields={"status": Step.Status.CANCELLED})
     visit.status = Visit.Status.CANCELLED
     visit.completed_at = now
-    visit.save(update_fields=["status", "completed_at"])
+    _VISIT_STATUS.save(visit)
     notices.status_notice_discard(visit=visit)
     return visit
 

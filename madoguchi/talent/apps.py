@@ -8,10 +8,9 @@ class TalentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from madoguchi.audit.labels import register_values
+        from madoguchi.audit.labels import register_values, row_words
 
         from .models import SkillRole
 
         # The audit page's words for a DX role (its code is kept).
-        register_values(["role"], lambda code: getattr(SkillRole.objects.filter(code=code).first(), "name", None),
-                        actions=["talent.assessment_confirmed", "talent.target_set"])
+        register_values(["role"], row_words(SkillRole), actions=["talent.assessment_confirmed", "talent.target_set"])
