@@ -48,8 +48,8 @@ fi
 
 # The SQLite and the PostgreSQL runs go side by side (each its own var/ directory, database and
 # ports), which nearly halves the wall time on a two-core machine; TEST_SERIAL=1 runs them in turn.
-# Side by side, each test runs where conftest.py says: a test of the database on both; a browser test once,
-# on PostgreSQL; a language variant and a test without a database once, on SQLite (on PostgreSQL if it
+# Side by side, each test runs where conftest.py says: a test of the database on both; a browser test and a
+# long walk of odd input (once_on_postgresql) once, on PostgreSQL; a language variant and a test without a database once, on SQLite (on PostgreSQL if it
 # needs a browser). In turn, every test but those last two runs on both.
 status=0
 pg_status=0
@@ -86,7 +86,8 @@ fi
 
 echo "== pytest on SQLite (${SECONDS}s)"
 if [ -n "$pg_log" ]; then
-  sqlite_marks="not postgres_only and (not browser or database_independent)"  # browser tests: on PostgreSQL
+  # browser tests and the long walks of odd input: on PostgreSQL (pyproject.toml: once_on_postgresql)
+  sqlite_marks="not postgres_only and not once_on_postgresql and (not browser or database_independent)"
 else
   sqlite_marks="not postgres_only"
 fi

@@ -140,6 +140,7 @@ def _mixed(names: list[str]) -> dict[str, str]:
     return {name: _PASSING_THE_GUARD[index % len(_PASSING_THE_GUARD)] for index, name in enumerate(names)}
 
 
+@pytest.mark.once_on_postgresql  # the stricter database (NUL, lengths): once there when side by side
 @pytest.mark.django_db
 def test_no_page_answers_5xx_to_odd_query_strings_or_paths(known, views_reading):
     checked = reading = 0
@@ -159,6 +160,7 @@ def test_no_page_answers_5xx_to_odd_query_strings_or_paths(known, views_reading)
     assert checked > 50 and reading > 10
 
 
+@pytest.mark.once_on_postgresql  # the stricter database (NUL, lengths): once there when side by side
 @pytest.mark.django_db
 def test_no_form_post_answers_5xx_to_odd_values(known, views_reading):
     checked = reading = 0
