@@ -118,6 +118,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check of each request's reused connection that asks the socket instead of
+    # sending SELECT 1 (a round trip on every request): madoguchi/core/postgresql/base.py.
+    DATABASES["default"]["ENGINE"] = "madoguchi.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers share one SQLite file: wait for the write lock instead of failing,
     # and take it at the start of a write transaction so two writers never deadlock on upgrade.

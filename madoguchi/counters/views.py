@@ -155,7 +155,7 @@ def console_step_action(request, code: str, action: str):
             form = MemoForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors["memo"])
-            following = services.step_complete(step=step, clerk=request.user, memo=form.cleaned_data["memo"])
+            following = services.step_complete(step=step, clerk=request.user, memo=form.cleaned_data["memo"]).following
             if following is None:
                 return _("%(ticket)s is done here; the visit has no other counter.") % {"ticket": ticket}
             return _("%(ticket)s handed to counter %(number)s, %(counter)s (floor %(floor)s).") % {

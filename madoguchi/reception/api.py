@@ -185,9 +185,9 @@ def start(request, step_id: ObjectId):
 @router.post("/steps/{step_id}/complete", response={200: VisitOut}, auth=staff(Capability.COUNTER_SERVE),
              summary="Complete the Step and hand the visit to its next counter")
 def complete(request, step_id: ObjectId, payload: CompleteIn | None = None):
-    services.step_complete(step=Step(pk=step_id), clerk=request.auth, memo=payload.memo if payload else "",
-                           visible=_visible(request))
-    return Status(200, summary_out(request, selectors.visit_summary(of_step=step_id)))
+    completed = services.step_complete(step=Step(pk=step_id), clerk=request.auth,
+                                       memo=payload.memo if payload else "", visible=_visible(request))
+    return Status(200, summary_out(request, completed.visit))
 
 
 @router.post("/steps/{step_id}/no-show", response=StepOut, auth=staff(Capability.COUNTER_SERVE))

@@ -469,15 +469,14 @@ def _summary_rows(steps: QuerySet[Step]) -> QuerySet:
         "visit__site__code", "visit__life_event", "visit__event_date")
 
 
-# Read for the answer of every start, completion and visit: compiled once (core.prepared).
+# Read by every completion (its routing and its answer): compiled once (core.prepared).
 _SUMMARY_OF_VISIT = PreparedQuery(lambda pk: _summary_rows(Step.objects.filter(visit_id=pk)), pk=int)
-_SUMMARY_OF_STEP = PreparedQuery(lambda pk: _summary_rows(Step.objects.filter(visit__steps__id=pk)), pk=int)
 
 
-def visit_summary(*, visit_id: int | None = None, of_step: int | None = None) -> VisitSummary | None:
-    """The visit ``visit_id`` (or the visit of the Step ``of_step``) with its Steps in order, each with its
-    procedure codes sorted: one query (a row per Step and procedure), for an answer built just after a write."""
-    rows = (_SUMMARY_OF_VISIT.all(pk=visit_id) if visit_id is not None else _SUMMARY_OF_STEP.all(pk=of_step))
+def visit_summary(*, visit_id: int) -> VisitSummary | None:
+    """The visit ``visit_id`` with its Steps in order, each with its procedure codes sorted: one query (a row per
+    Step and procedure). None when there is no such visit."""
+    rows = _SUMMARY_OF_VISIT.all(pk=visit_id)
     summary = None
     by_id: dict[int, StepSummary] = {}
     for (step_id, counter, counter_name, floor, number, status, desk, code, visit_id_, ticket, visit_status, token,

@@ -10,6 +10,7 @@ so no state change can forget its event.
 """
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -377,25 +378,27 @@ def _told(minutes: float) -> dict:
 # --- routing between Steps ----------------------------------------------------------------
 
 
-# Read by every completion: compiled once (core.prepared).
 # A visit's status and the time it ended: written by the last completion of every visit (and by a cancel or a
 # reopening), compiled once.
 _VISIT_STATUS = PreparedUpdate(Visit, "status", "completed_at")
-_OPEN_STATUSES = PreparedQuery(lambda visit_id: Step.objects.filter(visit_id=visit_id, status__in=Step.OPEN)
-                               .order_by().values_list("status", flat=True), visit_id=int)
 
 
 def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -> Step | None:
-    """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left."""
+    """Queue the visit's next Step, chosen now by the routing policy; close the visit when none is left.
+
+    Leaves ``visit.summary``: the visit and its Steps as this change leaves them (``selectors.VisitSummary``,
+    read here once — the statuses it needs — and updated with what it writes), so a completion's answer needs
+    no read after the write."""
     now = _now(now)
-    # The statuses first (a light query): most visits end here, or wait elsewhere; only pending Steps to route
-    # are read whole, with their counters and procedures.
-    open_statuses = set(_OPEN_STATUSES.all(visit_id=visit.pk))
+    # The visit's Steps first (one query, their statuses, counters and codes): most visits end here, or wait
+    # elsewhere; only pending Steps to route are read whole, with their counters and procedures.
+    summary = visit.summary = selectors.visit_summary(visit_id=visit.pk)
+    open_statuses = {s.status for s in summary.steps if s.status in Step.OPEN}
     if open_statuses - {Step.Status.PENDING}:
         return None  # the visitor is still waiting or being served somewhere
     if not open_statuses:
         if visit.status == Visit.Status.ACTIVE:
-            visit.status = Visit.Status.DONE
+            visit.status = summary.status = Visit.Status.DONE
             visit.completed_at = now
             _VISIT_STATUS.save(visit)
             notices.status_notice_discard(visit=visit)  # the address lives only as long as the visit
@@ -406,9 +409,12 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
         return None  # pending a moment ago, not now: another change moved them and routes the visit itself
     plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
                                  last=s.counter.is_cashier) for s in pending]
-    all_codes = {code for s in plain for code in s.procedures}
-    waits = selectors.expected_waits_by_code([s.counter for s in pending], now=now)
-    chosen = routing.choose_next_step(plain, selectors.prerequisites_of(all_codes), waits)
+    prerequisites = selectors.prerequisites_of({code for s in plain for code in s.procedures})
+    # As at registration: the waits only of the counters the routing compares (none when one Step is left).
+    compared = routing.counters_compared(plain, prerequisites)
+    waits = selectors.expected_waits_by_code([s.counter for s in pending if s.counter.code in compared], now=now) \
+        if len(compared) > 1 else {}
+    chosen = routing.choose_next_step(plain, prerequisites, waits)
     step = next(s for s in pending if s.pk == chosen.step_id)
     for name, value in _queued_fields(visit, now).items():
         setattr(step, name, value)
@@ -417,8 +423,9 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     # wait told is the one at that place, not at the back.
     _figures, told = _figured_at_place(step, step.counter.desks, now)
     _step_change(step, StepEvent.Kind.QUEUED, at=now, actor=actor, **_told(told))
+    next(s for s in summary.steps if s.id == step.pk).status = step.status
     if visit.status != Visit.Status.ACTIVE:
-        visit.status = Visit.Status.ACTIVE
+        visit.status = summary.status = Visit.Status.ACTIVE
         visit.completed_at = None
         _VISIT_STATUS.save(visit)
     return step
@@ -545,10 +552,19 @@ def step_start(*, step: Step, clerk, now: datetime | None = None, visible: Calla
                             fields={"status": Step.Status.SERVING, "started_at": now, "clerk": clerk}, visible=visible)
 
 
+@dataclass(frozen=True)
+class Completed:
+    """What a completion did: the Step the visit was handed to (None: it had no other counter), and the visit
+    and its Steps as the completion left them (the API's answer, with no read after the write)."""
+
+    following: Step | None
+    visit: selectors.VisitSummary
+
+
 @transaction.atomic
 def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = None,
-                  visible: Callable[[Step], bool] | None = None) -> Step | None:
-    """Finish this counter's procedures and hand the visit on: returns the next Step queued, or None.
+                  visible: Callable[[Step], bool] | None = None) -> Completed:
+    """Finish this counter's procedures and hand the visit on to its next counter (``Completed``).
 
     A Step still only ``called`` is started and completed at once (a quick certificate).
     """
@@ -561,7 +577,8 @@ def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = N
         step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk, fields={"started_at": now})
     step = _step_change(step, StepEvent.Kind.DONE, at=now, actor=clerk, fields={
         "status": Step.Status.DONE, "completed_at": now, "clerk": clerk, "handoff_memo": memo})
-    return visit_queue_next(visit=step.visit, actor=clerk, now=now)
+    following = visit_queue_next(visit=step.visit, actor=clerk, now=now)
+    return Completed(following, step.visit.summary)
 
 
 @transaction.atomic

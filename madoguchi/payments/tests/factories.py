@@ -36,7 +36,7 @@ def visit_at_desk(procedures: list[str], *, counter: str = "koseki-cert", desk: 
     step = visit.steps.get(status=Step.Status.QUEUED)
     while step.counter.code != counter:  # the counters before this one serve the visit first
         other = reception.step_call_next(counter=step.counter, clerk=_helper(), desk=step.counter.desks, now=now)
-        step = reception.step_complete(step=other, clerk=_helper(), now=now)
+        step = reception.step_complete(step=other, clerk=_helper(), now=now).following
     called = reception.step_call_next(counter=step.counter, clerk=clerk, desk=desk, now=now)
     assert called.pk == step.pk, "another visit was waiting at this counter"
     step = reception.step_start(step=called, clerk=clerk, now=now)

@@ -124,7 +124,7 @@ def test_a_clerk_reads_the_card_reviews_and_prints_every_form(browser, live_serv
     from madoguchi.core.roles import Role
     from madoguchi.reception import services as reception
 
-    following = reception.step_complete(step=serving_step, clerk=clerk)
+    following = reception.step_complete(step=serving_step, clerk=clerk).following
     next_clerk = UserFactory(role=Role.COUNTER)
     next_clerk.counters.set([following.counter])
     reception.step_call_next(counter=following.counter, clerk=next_clerk)

@@ -166,7 +166,7 @@ def test_printing_records_the_step_the_access_and_the_forms(serving_step, clerk)
 def test_a_later_counter_reuses_the_identity_and_records_it_as_reused(serving_step, clerk):
     capture(serving_step.visit, clerk)
     services.identity_answers_save(visit=serving_step.visit, answers=MOVE_ANSWERS, actor=clerk)
-    following = reception.step_complete(step=serving_step, clerk=clerk)
+    following = reception.step_complete(step=serving_step, clerk=clerk).following
     assert following.counter.code == "kokuho"
     called = reception.step_call_next(counter=Counter.objects.get(code="kokuho"), clerk=clerk)
 

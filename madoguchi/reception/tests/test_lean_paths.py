@@ -124,6 +124,26 @@ def test_start_and_complete_lock_the_row_once_and_look_for_no_notice(client, rec
     assert len(sql) <= 12, sql
 
 
+def test_a_completion_answers_what_the_database_then_holds_without_reading_it_again(
+        client, reception_auth, supervisor_auth):
+    visit_id = post(client, "/api/v1/visits", {"procedures": ["juki.move_in", "nhi.enroll"]}, **reception_auth
+                    ).json()["id"]
+    for status in ("active", "done"):  # handed on to its second counter, then done
+        counter = Step.objects.get(visit_id=visit_id, status=Step.Status.QUEUED).counter.code
+        step_id = post(client, f"/api/v1/counters/{counter}/call-next", **supervisor_auth).json()["step"]["id"]
+        completed, sql = queries_of(lambda step_id=step_id: post(client, f"/api/v1/steps/{step_id}/complete",
+                                                                    **supervisor_auth))
+        assert completed.status_code == 200 and completed.json()["status"] == status
+        assert completed.json() == client.get(f"/api/v1/visits/{visit_id}", **supervisor_auth).json()
+        # Nothing read after its last write: the answer is what it read before and what it wrote.
+        last_write = max(i for i, q in enumerate(sql) if q.startswith(("INSERT", "UPDATE", "DELETE")))
+        assert not [q for q in sql[last_write:] if q.startswith("SELECT")], sql[last_write:]
+        # Handed on with one Step left, no wait is compared: the next counter's queue is figured once, for the wait
+        # told (its queue, and the visitors who will be handed in: two reads).
+        queue_reads = [q for q in sql if q.startswith("SELECT") and "'queued', 'called', 'serving'" in q]
+        assert len(queue_reads) == (2 if status == "active" else 0), queue_reads
+
+
 def test_a_clerk_of_another_counter_gets_404_and_nothing_changes(client, reception_auth, capsys):
     from .test_api import token_for
 

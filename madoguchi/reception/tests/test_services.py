@@ -24,7 +24,7 @@ def register(site, codes, at=None, **kwargs):
 def serve(step, clerk, at):
     called = services.step_call_next(counter=step.counter, clerk=clerk, now=at)
     assert called.pk == step.pk
-    return services.step_complete(step=called, clerk=clerk, now=at + timedelta(minutes=1))
+    return services.step_complete(step=called, clerk=clerk, now=at + timedelta(minutes=1)).following
 
 
 def test_one_ticket_and_one_step_per_counter(site):
