@@ -6,6 +6,8 @@ the request log at INFO; 2 and then 4 workers, one request at a time each), on t
 - server CPU per ticket issued (POST /api/v1/visits), per ticket served (call-next + start + complete:
   three requests) and per congestion request (GET /api/v1/congestion): the user + system CPU of the
   gunicorn processes (from /proc) over a closed-loop run, divided by the operations done in it;
+- beside it, the same congestion poll through nginx with deploy/nginx's public-side locations, whose 3 s cache
+  answers the polls between the app's refreshes (nginx + gunicorn CPU per request; when nginx is here);
 - registration and call-next p95 at 20 closed-loop clients (the call-next requests' own p95 while clerks call,
   start and complete; and the call-and-start requests' while they serve the console's way);
 - queries per request of each operation, counted in-process (Django's test client on the same
@@ -19,7 +21,10 @@ as another user's processes). Each figure: median of RUNS runs, with the spread.
 import json
 import os
 import random
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -184,9 +189,87 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             figures.setdefault("congestion_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
                                                             / max(1.0, requests))
             figures.setdefault("congestion_rps", []).append(rps)
+        proxy = PublicProxy(server.port)
+        if proxy.port:
+            try:
+                for _ in range(RUNS):
+                    before = cpu_seconds(server.process.pid) + cpu_seconds(proxy.process.pid)
+                    started = time.monotonic()
+                    rps = bq.wrk(proxy.port, "/api/v1/congestion", 50, SECONDS)
+                    requests = rps * (time.monotonic() - started)
+                    figures.setdefault("congestion_nginx_cpu", []).append(
+                        (cpu_seconds(server.process.pid) + cpu_seconds(proxy.process.pid) - before) * 1000
+                        / max(1.0, requests))
+                    figures.setdefault("congestion_nginx_rps", []).append(rps)
+            finally:
+                proxy.stop()
     finally:
         server.stop()
     return figures
+
+
+def nginx_binary() -> str | None:
+    for candidate in (shutil.which("nginx"), ROOT / "var" / "nginx" / "usr" / "sbin" / "nginx"):
+        if candidate and Path(candidate).is_file():
+            return str(candidate)
+    return None
+
+
+class PublicProxy:
+    """nginx with deploy/nginx's public-side locations (the congestion figures' 3 s cache included) in front of
+    the bench's gunicorn: what a phone's poll costs the public server as deployed. ``port`` is None without nginx
+    (scripts/test.sh unpacks Debian's under var/nginx)."""
+
+    def __init__(self, upstream_port: int):
+        self.port = None
+        binary = nginx_binary()
+        if binary is None:
+            return
+        self.work = Path(tempfile.mkdtemp(prefix="madoguchi-bench-nginx-"))
+        cache = self.work / "cache"
+        cache.mkdir()
+        for directory in (self.work, cache):
+            directory.chmod(0o777)  # nginx's workers run as nobody when the bench runs as root
+        for name in ("proxy.conf", "public-locations.conf", "congestion-cache.conf"):
+            text = (ROOT / "deploy" / "nginx" / name).read_text()
+            (self.work / name).write_text(text.replace("/etc/madoguchi/nginx/", f"{self.work}/")
+                                          .replace("/var/lib/nginx/", f"{cache}/"))
+        self.port = bq.free_port()
+        (self.work / "nginx.conf").write_text(f"""
+daemon off;
+pid {self.work}/nginx.pid;
+error_log {self.work}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {self.work}/access.log;
+    client_body_temp_path {self.work}/body;
+    proxy_temp_path {self.work}/proxy;
+    fastcgi_temp_path {self.work}/fastcgi;
+    uwsgi_temp_path {self.work}/uwsgi;
+    scgi_temp_path {self.work}/scgi;
+    include {self.work}/congestion-cache.conf;
+    upstream madoguchi {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        include {self.work}/public-locations.conf;
+    }}
+}}
+""")
+        self.process = subprocess.Popen([binary, "-e", str(self.work / "error.log"), "-p", str(self.work), "-c",
+                                         str(self.work / "nginx.conf")], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start: " + (self.work / "error.log").read_text())
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def main() -> int:
@@ -230,6 +313,13 @@ def main() -> int:
               f"{spread(figures['served_p95'])} ms; call-and-start / complete {spread(figures['served2_p95'])} ms")
         print(f"  registration throughput {spread(figures['issued_rps'])} req/s; congestion "
               f"{spread(figures['congestion_rps'], 0)} req/s")
+        if "congestion_nginx_cpu" in figures:
+            print(f"  as deployed on the public side (not the target's measure: nginx's 3 s cache of the figures in "
+                  f"front, deploy/nginx): nginx + gunicorn CPU per congestion request "
+                  f"{spread(figures['congestion_nginx_cpu'], 3)} ms, "
+                  f"{spread(figures['congestion_nginx_rps'], 0)} req/s")
+        else:
+            print("  congestion through nginx's public configuration: nginx not found (make test unpacks it)")
     print(f"{sum(met)} of {len(met)} request-cost targets met")
     return 0 if all(met) else 1
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,8 +58,13 @@ def public_proxy(live_server, tmp_path_factory):
     if binary is None:
         pytest.skip("nginx not found (scripts/test.sh unpacks Debian's nginx under var/nginx when root)")
     upstream = live_server.url.removeprefix("http://")
-    for name in ("proxy.conf", "public-locations.conf"):
-        text = (DEPLOY / name).read_text().replace("/etc/madoguchi/nginx/", f"{tmp_path}/")
+    # The congestion cache's directory: where nginx's workers can write when the test runs as root (they run as
+    # nobody then, and pytest's temporary directories are the test user's own).
+    cache = Path(tempfile.mkdtemp(prefix="madoguchi-nginx-cache-"))
+    cache.chmod(0o777)
+    for name in ("proxy.conf", "public-locations.conf", "congestion-cache.conf"):
+        text = (DEPLOY / name).read_text().replace("/etc/madoguchi/nginx/", f"{tmp_path}/").replace(
+            "/var/lib/nginx/", f"{cache}/")
         (tmp_path / name).write_text(text)
     port = free_port()
     (tmp_path / "nginx.conf").write_text(f"""
@@ -73,6 +79,7 @@ http {{
     fastcgi_temp_path {tmp_path}/fastcgi;
     uwsgi_temp_path {tmp_path}/uwsgi;
     scgi_temp_path {tmp_path}/scgi;
+    include {tmp_path}/congestion-cache.conf;
     upstream madoguchi {{ server {upstream}; }}
     server {{
         listen 127.0.0.1:{port};
@@ -95,6 +102,7 @@ http {{
     finally:
         process.terminate()
         process.wait(timeout=10)
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def _routes(resolver: URLResolver, prefix: str = ""):
@@ -175,6 +183,29 @@ def test_the_public_proxy_refuses_methods_a_resident_page_does_not_take(public_p
     assert request(public_proxy, "GET", "/i18n/setlang/")[0] == 403
 
 
+def test_the_congestion_figures_are_answered_from_nginx_s_cache_between_the_app_s_refreshes(public_proxy,
+                                                                                            starter_catalog):
+    answers = [request(public_proxy, "GET", "/api/v1/congestion") for _ in range(4)]
+    assert all(status == 200 for status, _headers, _body in answers)
+    # The polls that follow within the app's period do not reach the app: answered from the cache, the same body
+    # (at most one of them may fall on the 3 s expiry, and fetch the figures again).
+    hits = [(headers, body) for (_s, headers, body), (_p, _h, before) in zip(answers[1:], answers[:-1], strict=True)
+            if headers["X-Cache-Status"] == "HIT" and body == before]
+    assert len(hits) >= 2, [headers["X-Cache-Status"] for _s, headers, _b in answers]
+    first, headers = answers[0][1], hits[-1][0]
+    assert headers["ETag"] == first["ETag"] and headers["Content-Type"] == "application/json"
+    assert "Set-Cookie" not in headers and "X-Content-Type-Options" in headers  # the app's headers, kept
+    client = http.client.HTTPConnection("127.0.0.1", public_proxy, timeout=10)
+    try:  # a phone that has the figures already is told so by nginx
+        client.request("GET", "/api/v1/congestion", headers={"If-None-Match": first["ETag"]})
+        response = client.getresponse()
+        assert (response.status, response.read()) == (304, b"")
+    finally:
+        client.close()
+    # Another public operation is not cached: only the congestion figures are the same for everybody.
+    assert "X-Cache-Status" not in request(public_proxy, "GET", "/api/v1/counters")[1]
+
+
 @pytest.mark.parametrize("name", ["madoguchi-office.conf", "madoguchi-public.conf"])
 def test_the_example_configurations_pass_nginx_t(name, tmp_path):
     """The whole example files (TLS, logs, redirects) as nginx reads them, paths moved under tmp."""
@@ -186,7 +217,7 @@ def test_the_example_configurations_pass_nginx_t(name, tmp_path):
                    check=True, capture_output=True)
     for source in DEPLOY.glob("*.conf"):
         text = source.read_text().replace("/etc/madoguchi/nginx/", f"{tmp_path}/").replace(
-            "/var/log/nginx/", f"{tmp_path}/")
+            "/var/log/nginx/", f"{tmp_path}/").replace("/var/lib/nginx/", f"{tmp_path}/")
         text = re.sub(r"/etc/madoguchi/tls/\w+\.crt", str(tmp_path / "cert.pem"), text)
         text = re.sub(r"/etc/madoguchi/tls/\w+\.key", str(tmp_path / "key.pem"), text)
         (tmp_path / source.name).write_text(text)
