@@ -259,12 +259,16 @@ http {{
                                          str(self.work / "nginx.conf")], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         for _ in range(100):
+            if self.process.poll() is not None:
+                break
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("nginx did not start: " + (self.work / "error.log").read_text())
+        error = (self.work / "error.log").read_text() if (self.work / "error.log").exists() else ""
+        self.stop()
+        raise RuntimeError("nginx did not start: " + error)
 
     def stop(self):
         self.process.terminate()

@@ -403,8 +403,9 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
             _VISIT_STATUS.save(visit)
             notices.status_notice_discard(visit=visit)  # the address lives only as long as the visit
         return None
+    # In the Steps' order, without the default one's join to the visit (one visit: its id is the order).
     pending = list(visit.steps.filter(status=Step.Status.PENDING).select_related("counter")
-                   .prefetch_related("procedures"))
+                   .prefetch_related("procedures").order_by("id"))
     if not pending:
         return None  # pending a moment ago, not now: another change moved them and routes the visit itself
     plain = [routing.PendingStep(s.pk, s.counter.code, frozenset(p.code for p in s.procedures.all()),
@@ -423,11 +424,17 @@ def visit_queue_next(*, visit: Visit, actor=None, now: datetime | None = None) -
     # wait told is the one at that place, not at the back.
     _figures, told = _figured_at_place(step, step.counter.desks, now)
     _step_change(step, StepEvent.Kind.QUEUED, at=now, actor=actor, **_told(told))
-    next(s for s in summary.steps if s.id == step.pk).status = step.status
+    routed = next((s for s in summary.steps if s.id == step.pk), None)
+    if routed is not None:
+        routed.status = step.status
     if visit.status != Visit.Status.ACTIVE:
         visit.status = summary.status = Visit.Status.ACTIVE
         visit.completed_at = None
         _VISIT_STATUS.save(visit)
+    if not {s.pk for s in pending} <= {s.id for s in summary.steps}:
+        # A Step added since the Steps were read (procedures added at another counter, committed between the two
+        # reads): the summary misses it — read it again, with this change's writes.
+        visit.summary = selectors.visit_summary(visit_id=visit.pk)
     return step
 
 

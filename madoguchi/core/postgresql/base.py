@@ -16,6 +16,7 @@ the request's first query as before, and Django closes that connection when the 
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg.pq import TransactionStatus
 
@@ -28,7 +29,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection.info.transaction_status != TransactionStatus.IDLE:
             return super().is_usable()  # mid-transaction or unknown: ask the server, as Django does
         try:
-            waiting, _writable, _errors = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):
+            poller = select.poll()  # not select(): it refuses a descriptor above 1023
+            poller.register(connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+            said_something = poller.poll(0)
+        except (OSError, ValueError, psycopg.Error):
             return False
-        return not waiting
+        return not said_something

@@ -202,6 +202,18 @@ def test_the_congestion_figures_are_answered_from_nginx_s_cache_between_the_app_
         assert (response.status, response.read()) == (304, b"")
     finally:
         client.close()
+    # With a query string the app answers the whole way (Vary, Content-Language): never kept for the others.
+    client = http.client.HTTPConnection("127.0.0.1", public_proxy, timeout=10)
+    try:
+        client.request("GET", "/api/v1/congestion?x=1", headers={"Accept-Language": "en"})
+        response = client.getresponse()
+        response.read()
+        assert response.status == 200 and response.getheader("X-Cache-Status") == "BYPASS"
+    finally:
+        client.close()
+    status, headers, _body = request(public_proxy, "GET", "/api/v1/congestion")
+    assert status == 200
+    assert headers["X-Cache-Status"] != "BYPASS" and "Content-Language" not in headers and "Vary" not in headers
     # Another public operation is not cached: only the congestion figures are the same for everybody.
     assert "X-Cache-Status" not in request(public_proxy, "GET", "/api/v1/counters")[1]
 

@@ -56,7 +56,11 @@ def test_a_session_the_server_ended_is_found_and_the_next_query_reconnects(other
 def test_in_a_transaction_the_server_is_asked(other):
     other.set_autocommit(False)
     with other.cursor() as cursor:
-        cursor.execute("SELECT 1")  # a transaction is open: the socket alone cannot say
+        cursor.execute("SELECT 'in a transaction'")  # a transaction is open: the socket alone cannot say
+    pid = other.connection.info.backend_pid
+
     assert other.is_usable()
+
+    assert _last_query(pid) == "SELECT 1"  # Django's own check went out
     other.rollback()
     other.set_autocommit(True)

@@ -108,7 +108,7 @@ def planted_effect(saving: float, seed: int):
     return weighted_with / weighted_without - 1, effect.relative, effect.ci95_relative
 
 
-@pytest.mark.once_on_postgresql  # arithmetic over the rows: the same figures on both databases
+@pytest.mark.once_on_postgresql  # arithmetic over thousands of rows, as both databases store them: once
 def test_the_effect_estimate_recovers_the_planted_pre_fill_saving(starter_catalog):
     """Demo history (a week, about 2,000 visits) with a known saving on the procedures that have a
     pre-fillable form, for three savings and six seeds. Each estimate lies near the truth and tells the

@@ -256,3 +256,27 @@ def test_the_wait_uses_handling_learnt_from_past_days_without_a_restart(site, cl
 
     selectors.cache.delete(f"learnt_handling:{today.date().isoformat()}")  # what LEARNT_CACHE_SECONDS does in time
     assert 27 < behind_one() <= 30
+
+
+def test_a_completion_s_summary_holds_a_step_added_after_it_read_the_visit(site, clerk, monkeypatch):
+    """A pending Step may be one another counter added between the completion's two reads of the visit (procedures
+    added there, committed meanwhile): the summary the completion answers with has every Step as stored."""
+    from madoguchi.reception import selectors
+
+    visit = register(site, [*MOVE_IN_FAMILY])
+    first = visit.steps.get(status=Step.Status.QUEUED)
+    called = services.step_call_next(counter=first.counter, clerk=clerk)
+    read = selectors.visit_summary
+
+    def read_before_the_last_step_was_added(*, visit_id):
+        summary = read(visit_id=visit_id)
+        summary.steps = summary.steps[:-1]
+        monkeypatch.setattr(selectors, "visit_summary", read)  # the next read sees it
+        return summary
+
+    monkeypatch.setattr(selectors, "visit_summary", read_before_the_last_step_was_added)
+    completed = services.step_complete(step=called, clerk=clerk)
+
+    assert completed.following is not None and len(completed.visit.steps) == visit.steps.count() >= 3
+    assert [(s.id, s.status) for s in completed.visit.steps] == list(visit.steps.order_by("id").values_list(
+        "id", "status"))
