@@ -62,6 +62,10 @@ def pytest_collection_modifyitems(config, items):
         app = item.path.parts[-3] if item.path.parts[-4:-3] == ("madoguchi",) else ""
         if app in SECOND_LANE_APPS or (browser and app in BROWSER_SECOND_LANE_APPS):
             item.add_marker(pytest.mark.second_lane)
+        if item.get_closest_marker("once_on_postgresql") and (item.get_closest_marker("database_independent")
+                                                              or item.get_closest_marker("one_database")):
+            # No lane of scripts/test.sh would run it: SQLite leaves it to PostgreSQL, PostgreSQL to SQLite.
+            raise pytest.UsageError(f"{item.nodeid}: once_on_postgresql needs the database and no language variant")
 
 
 @pytest.hookimpl(hookwrapper=True)
