@@ -2,8 +2,8 @@
 
 With persistent connections and health checks on (config.settings: ``CONN_MAX_AGE``,
 ``conn_health_checks``), Django checks a reused connection at the first query of every request with a
-``SELECT 1``: a round trip on every request — one in seven of a call-next's (measured: the token, the
-counter, BEGIN, the call, its UPDATE and INSERT, COMMIT, the notices check, and this).
+``SELECT 1``: a round trip on every request — one of a call-next's nine (the token, the counter, BEGIN, the
+call, its UPDATE and INSERT, COMMIT, the notices check, and this).
 
 What that query finds out, the socket already tells: a server that restarted, stopped or ended the
 session (``pg_terminate_backend``, an idle timeout) sends its FATAL message and closes the connection,
