@@ -1,6 +1,8 @@
 """Who may act at which counter: a counter clerk at the counters assigned to them; supervisors and
 administrators anywhere."""
 
+from django.db.models import prefetch_related_objects
+
 from madoguchi.core.roles import Capability, Role
 
 
@@ -8,5 +10,10 @@ def may_serve(user, counter) -> bool:
     if not user.can(Capability.COUNTER_SERVE):
         return False
     if user.role == Role.COUNTER:
-        return user.counters.filter(pk=counter.pk).exists()
+        # The clerk's counters are read once per user object (a request's), not once per counter asked about: a
+        # page listing the counters or a day's bookings asks for each. Django's prefetch cache, which assigning
+        # or removing a counter (counters.add/remove/set/clear) empties, so a change is seen at once.
+        if "counters" not in getattr(user, "_prefetched_objects_cache", {}):
+            prefetch_related_objects([user], "counters")
+        return any(assigned.pk == counter.pk for assigned in user.counters.all())
     return True
