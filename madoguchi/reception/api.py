@@ -4,6 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from madoguchi.accounts.models import User
 from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api import IsoDay, ObjectId
@@ -147,23 +149,27 @@ def get_visit(request, visit_id: ObjectId):
     return visit_out(request, get_object_or_404(Visit.objects.select_related("site"), pk=visit_id))
 
 
-# Every call-next reads its counter by code: compiled once (core.prepared).
-_ACTIVE_COUNTER = PreparedQuery(lambda code: Counter.objects.filter(code=code, active=True).order_by(), code=str)
+# Every call-next reads its counter by code, with whether the clerk is assigned to it (the same round trip):
+# compiled once (core.prepared).
+_ACTIVE_COUNTER = PreparedQuery(lambda code, user_id: Counter.objects.filter(code=code, active=True).annotate(
+    assigned=Exists(User.counters.through.objects.filter(user_id=user_id, counter_id=OuterRef("pk")))).order_by(),
+    code=str, user_id=int)
 
 
 def _counter_for(request, counter_code: str) -> Counter:
-    counter = _ACTIVE_COUNTER.first(code=counter_code)
+    counter = _ACTIVE_COUNTER.first(code=counter_code, user_id=request.auth.pk)
     if counter is None:
         raise Http404
-    if not may_serve(request.auth, counter):
+    if not may_serve(request.auth, counter, assigned=counter.assigned):
         raise PermissionDenied
     return counter
 
 
 def _visible(request):
     """Whether the account may serve the locked Step's counter. A missing Step and another counter's answer
-    alike (404), so nobody learns which Steps exist elsewhere: the services check it on the row they lock."""
-    return lambda step: may_serve(request.auth, step.counter)
+    alike (404), so nobody learns which Steps exist elsewhere: the services check it on the row they lock (which
+    comes with whether its counter is the clerk's)."""
+    return lambda step: may_serve(request.auth, step.counter, assigned=getattr(step, "clerk_assigned", None))
 
 
 @router.post("/counters/{counter_code}/call-next", response={200: CallOut, 204: None},

@@ -6,10 +6,14 @@ from django.db.models import prefetch_related_objects
 from madoguchi.core.roles import Capability, Role
 
 
-def may_serve(user, counter) -> bool:
+def may_serve(user, counter, *, assigned: bool | None = None) -> bool:
+    """``assigned``: whether ``counter`` is one of ``user``'s, when the caller read that with the counter (the
+    same round trip); else they are read here."""
     if not user.can(Capability.COUNTER_SERVE):
         return False
     if user.role == Role.COUNTER:
+        if assigned is not None:
+            return assigned
         # The clerk's counters are read once per user object (a request's), not once per counter asked about: a
         # page listing the counters or a day's bookings asks for each. Django's prefetch cache, which assigning
         # or removing a counter (counters.add/remove/set/clear) empties, so a change is seen at once.

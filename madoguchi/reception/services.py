@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.accounts.models import User
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
@@ -116,20 +117,33 @@ def _step_change(step: Step, kind: str, *, at: datetime, actor=None, fields: dic
 # which every registration reads FOR KEY SHARE when it inserts a Step (PostgreSQL deadlocked on it).
 # With its procedure codes: the answer after a start, a recall or a no-show lists them. Compiled once
 # (core.prepared): it is read by every start, completion, recall, no-show and move.
-_STEP_LOCKED = PreparedQuery(lambda pk: selectors.with_procedure_codes(Step.objects.select_for_update(of=("self",)))
-                             .select_related("visit", "counter").filter(pk=pk).order_by(), pk=int)
+def _step_locked(pk) -> QuerySet[Step]:
+    return (selectors.with_procedure_codes(Step.objects.select_for_update(of=("self",)))
+            .select_related("visit", "counter").filter(pk=pk).order_by())
 
 
-def _lock_step(step_id: int) -> Step:
-    return _STEP_LOCKED.one(pk=step_id)
+_STEP_LOCKED = PreparedQuery(_step_locked, pk=int)
+# The same, with whether the Step's counter is one the acting clerk is assigned to (``clerk_assigned``): a caller
+# that checks the clerk's right to the Step (``visible``) gets it in the round trip that locks the row.
+_STEP_LOCKED_FOR_CLERK = PreparedQuery(lambda pk, clerk_id: _step_locked(pk).annotate(clerk_assigned=Exists(
+    User.counters.through.objects.filter(user_id=clerk_id, counter_id=OuterRef("counter_id")))), pk=int, clerk_id=int)
 
 
-def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], bool] | None = None) -> Step:
+def _lock_step(step_id: int, clerk_id: int | None = None) -> Step:
+    if clerk_id is None:
+        return _STEP_LOCKED.one(pk=step_id)
+    return _STEP_LOCKED_FOR_CLERK.one(pk=step_id, clerk_id=clerk_id)
+
+
+def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], bool] | None = None,
+               clerk=None) -> Step:
     """``step`` locked and re-read, if its status is one of ``allowed``; else ``StepStateError`` (409).
 
     ``visible``: whether the caller may see the locked Step at all; if not, ``Step.DoesNotExist`` (404), as if
-    it were not there — so an API checks the clerk's counter on the row it locks, without reading it first."""
-    step = _lock_step(step.pk)
+    it were not there — so an API checks the clerk's counter on the row it locks, without reading it first
+    (the Step comes with ``clerk_assigned``: whether its counter is one ``clerk`` is assigned to)."""
+    clerk_id = getattr(clerk, "pk", None) if visible is not None else None
+    step = _lock_step(step.pk, clerk_id)
     if visible is not None and not visible(step):
         raise Step.DoesNotExist
     if step.status not in allowed:
@@ -141,7 +155,8 @@ def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], b
 def _step_transition(step: Step, kind: str, *, allowed: Collection[str], at: datetime, actor=None,
                      fields: dict | None = None, visible: Callable[[Step], bool] | None = None, **details) -> Step:
     """Lock, check, change: the whole of a simple state change of a Step the caller names."""
-    return _step_change(_locked_in(step, allowed, visible), kind, at=at, actor=actor, fields=fields, **details)
+    return _step_change(_locked_in(step, allowed, visible, actor), kind, at=at, actor=actor, fields=fields,
+                        **details)
 
 
 # --- registration ------------------------------------------------------------------------
@@ -544,7 +559,7 @@ def step_recall(*, step: Step, clerk, now: datetime | None = None, visible: Call
                 ) -> Step:
     """Call the same visitor again (the display and announcement repeat)."""
     now = _now(now)
-    step = _locked_in(step, [Step.Status.CALLED], visible)
+    step = _locked_in(step, [Step.Status.CALLED], visible, clerk)
     count = step.recall_count + 1
     return _step_change(step, StepEvent.Kind.RECALLED, at=now, actor=clerk, fields={"recall_count": count},
                         recall=count)
@@ -579,7 +594,7 @@ def step_complete(*, step: Step, clerk, memo: str = "", now: datetime | None = N
     memo = memo.strip()
     if len(memo) > HANDOFF_MEMO_MAX:
         raise DomainError(_("At most %(max)d characters."), field="memo", max=HANDOFF_MEMO_MAX)
-    step = _locked_in(step, Step.ACTIVE, visible)
+    step = _locked_in(step, Step.ACTIVE, visible, clerk)
     if step.status == Step.Status.CALLED:
         step = _step_change(step, StepEvent.Kind.SERVING, at=now, actor=clerk, fields={"started_at": now})
     step = _step_change(step, StepEvent.Kind.DONE, at=now, actor=clerk, fields={
@@ -594,7 +609,7 @@ def step_no_show(*, step: Step, clerk, now: datetime | None = None, visible: Cal
     """The called visitor did not come. The first time they go back in line (at the back);
     the second time the Step is closed and the visit moves on to its next counter."""
     now = _now(now)
-    step = _locked_in(step, [Step.Status.CALLED], visible)
+    step = _locked_in(step, [Step.Status.CALLED], visible, clerk)
     grace = timedelta(seconds=settings.NO_SHOW_GRACE_SECONDS)
     if now - step.called_at < grace:
         left = int((grace - (now - step.called_at)).total_seconds()) + 1

@@ -83,9 +83,25 @@ def test_the_counter_of_a_call_is_read_as_the_queryset_reads_it(starter_catalog)
     from madoguchi.reception import api
 
     plain = Counter.objects.get(code="koseki-cert", active=True)
-    same(api._ACTIVE_COUNTER.first(code="koseki-cert"), plain, ["code", "name_ja", "desks", "site_id", "active"])
+    clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    other = UserFactory(role=Role.COUNTER, counters=["kokuho"])
+    read = api._ACTIVE_COUNTER.first(code="koseki-cert", user_id=clerk.pk)
+    same(read, plain, ["code", "name_ja", "desks", "site_id", "active"])
+    assert read.assigned is True and api._ACTIVE_COUNTER.first(code="koseki-cert", user_id=other.pk).assigned is False
     Counter.objects.filter(pk=plain.pk).update(active=False)
-    assert api._ACTIVE_COUNTER.first(code="koseki-cert") is None and api._ACTIVE_COUNTER.first(code="") is None
+    assert api._ACTIVE_COUNTER.first(code="koseki-cert", user_id=clerk.pk) is None
+    assert api._ACTIVE_COUNTER.first(code="", user_id=clerk.pk) is None
+
+
+def test_the_locked_step_says_whether_its_counter_is_the_clerk_s(starter_catalog):
+    step = VisitFactory(procedures=["cert.juminhyo"]).steps.get()
+    clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    other = UserFactory(role=Role.COUNTER, counters=["kokuho"])
+    with transaction.atomic():
+        locked = services._lock_step(step.pk, clerk.pk)
+        same(locked, services._lock_step(step.pk), ["status", "priority_at", "visit_id", "counter_id"],
+             related=["visit", "counter"], annotations=["procedure_codes_joined"])
+        assert locked.clerk_assigned is True and services._lock_step(step.pk, other.pk).clerk_assigned is False
 
 
 def test_the_visit_summary_is_the_rows_of_its_queryset(starter_catalog):

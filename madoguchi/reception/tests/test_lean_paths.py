@@ -144,6 +144,28 @@ def test_a_completion_answers_what_the_database_then_holds_without_reading_it_ag
         assert len(queue_reads) == (2 if status == "active" else 0), queue_reads
 
 
+def test_a_counter_clerk_serves_in_as_many_round_trips_as_a_supervisor(client, reception_auth, supervisor_auth,
+                                                                        capsys):
+    from .test_api import token_for
+
+    # Whether the counter is the clerk's comes with the counter (call-next) and with the locked Step (start,
+    # complete): no query of its own.
+    clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
+    clerk_auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(clerk, capsys)}"}
+    counts = {}
+    for who, auth in (("supervisor", supervisor_auth), ("clerk", clerk_auth)):
+        post(client, "/api/v1/visits", {"procedures": ["cert.juminhyo"]}, **reception_auth)
+        called, on_call = queries_of(lambda auth=auth: post(client, "/api/v1/counters/koseki-cert/call-next", **auth))
+        step_id = called.json()["step"]["id"]
+        started, on_start = queries_of(lambda auth=auth, step_id=step_id: post(
+            client, f"/api/v1/steps/{step_id}/start", **auth))
+        completed, on_complete = queries_of(lambda auth=auth, step_id=step_id: post(
+            client, f"/api/v1/steps/{step_id}/complete", **auth))
+        assert (called.status_code, started.status_code, completed.status_code) == (200, 200, 200)
+        counts[who] = (len(on_call), len(on_start), len(on_complete))
+    assert counts["clerk"] == counts["supervisor"], counts
+
+
 def test_a_clerk_of_another_counter_gets_404_and_nothing_changes(client, reception_auth, capsys):
     from .test_api import token_for
 
