@@ -23,7 +23,7 @@ from madoguchi.core.roles import Capability
 
 from . import selectors, services
 from .models import HANDOFF_MEMO_MAX, Channel, Need, Step, Visit
-from .permissions import may_serve
+from .permissions import may_serve, serves_assigned_counters
 
 router = Router(tags=["visits"])
 
@@ -149,18 +149,22 @@ def get_visit(request, visit_id: ObjectId):
     return visit_out(request, get_object_or_404(Visit.objects.select_related("site"), pk=visit_id))
 
 
-# Every call-next reads its counter by code, with whether the clerk is assigned to it (the same round trip):
-# compiled once (core.prepared).
-_ACTIVE_COUNTER = PreparedQuery(lambda code, user_id: Counter.objects.filter(code=code, active=True).annotate(
+# Every call-next reads its counter by code — a counter clerk's with whether it is one of theirs (the same round
+# trip): compiled once (core.prepared).
+_ACTIVE_COUNTER = PreparedQuery(lambda code: Counter.objects.filter(code=code, active=True).order_by(), code=str)
+_ACTIVE_COUNTER_OF_CLERK = PreparedQuery(lambda code, user_id: Counter.objects.filter(code=code, active=True).annotate(
     assigned=Exists(User.counters.through.objects.filter(user_id=user_id, counter_id=OuterRef("pk")))).order_by(),
     code=str, user_id=int)
 
 
 def _counter_for(request, counter_code: str) -> Counter:
-    counter = _ACTIVE_COUNTER.first(code=counter_code, user_id=request.auth.pk)
+    if serves_assigned_counters(request.auth):
+        counter = _ACTIVE_COUNTER_OF_CLERK.first(code=counter_code, user_id=request.auth.pk)
+    else:
+        counter = _ACTIVE_COUNTER.first(code=counter_code)
     if counter is None:
         raise Http404
-    if not may_serve(request.auth, counter, assigned=counter.assigned):
+    if not may_serve(request.auth, counter, assigned=getattr(counter, "assigned", None)):
         raise PermissionDenied
     return counter
 

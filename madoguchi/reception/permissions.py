@@ -6,12 +6,18 @@ from django.db.models import prefetch_related_objects
 from madoguchi.core.roles import Capability, Role
 
 
+def serves_assigned_counters(user) -> bool:
+    """Whether ``may_serve`` asks which counters ``user`` is assigned to (a counter clerk); a caller that reads the
+    counter anyway can read that with it (``assigned=``)."""
+    return user.role == Role.COUNTER
+
+
 def may_serve(user, counter, *, assigned: bool | None = None) -> bool:
     """``assigned``: whether ``counter`` is one of ``user``'s, when the caller read that with the counter (the
     same round trip); else they are read here."""
     if not user.can(Capability.COUNTER_SERVE):
         return False
-    if user.role == Role.COUNTER:
+    if serves_assigned_counters(user):
         if assigned is not None:
             return assigned
         # The clerk's counters are read once per user object (a request's), not once per counter asked about: a

@@ -39,6 +39,7 @@ from .models import (
     TicketSequence,
     Visit,
 )
+from .permissions import serves_assigned_counters
 
 TICKET_RETRIES = 5
 # Changes that move nobody in a queue (the Step was already out of it): no "your turn is near" notice
@@ -141,8 +142,8 @@ def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], b
 
     ``visible``: whether the caller may see the locked Step at all; if not, ``Step.DoesNotExist`` (404), as if
     it were not there — so an API checks the clerk's counter on the row it locks, without reading it first
-    (the Step comes with ``clerk_assigned``: whether its counter is one ``clerk`` is assigned to)."""
-    clerk_id = getattr(clerk, "pk", None) if visible is not None else None
+    (for a counter clerk the Step comes with ``clerk_assigned``: whether its counter is one of theirs)."""
+    clerk_id = clerk.pk if visible is not None and clerk is not None and serves_assigned_counters(clerk) else None
     step = _lock_step(step.pk, clerk_id)
     if visible is not None and not visible(step):
         raise Step.DoesNotExist

@@ -85,12 +85,14 @@ def test_the_counter_of_a_call_is_read_as_the_queryset_reads_it(starter_catalog)
     plain = Counter.objects.get(code="koseki-cert", active=True)
     clerk = UserFactory(role=Role.COUNTER, counters=["koseki-cert"])
     other = UserFactory(role=Role.COUNTER, counters=["kokuho"])
-    read = api._ACTIVE_COUNTER.first(code="koseki-cert", user_id=clerk.pk)
+    same(api._ACTIVE_COUNTER.first(code="koseki-cert"), plain, ["code", "name_ja", "desks", "site_id", "active"])
+    read = api._ACTIVE_COUNTER_OF_CLERK.first(code="koseki-cert", user_id=clerk.pk)
     same(read, plain, ["code", "name_ja", "desks", "site_id", "active"])
-    assert read.assigned is True and api._ACTIVE_COUNTER.first(code="koseki-cert", user_id=other.pk).assigned is False
+    assert read.assigned is True
+    assert api._ACTIVE_COUNTER_OF_CLERK.first(code="koseki-cert", user_id=other.pk).assigned is False
     Counter.objects.filter(pk=plain.pk).update(active=False)
-    assert api._ACTIVE_COUNTER.first(code="koseki-cert", user_id=clerk.pk) is None
-    assert api._ACTIVE_COUNTER.first(code="", user_id=clerk.pk) is None
+    assert api._ACTIVE_COUNTER.first(code="koseki-cert") is None and api._ACTIVE_COUNTER.first(code="") is None
+    assert api._ACTIVE_COUNTER_OF_CLERK.first(code="koseki-cert", user_id=clerk.pk) is None
 
 
 def test_the_locked_step_says_whether_its_counter_is_the_clerk_s(starter_catalog):
