@@ -173,7 +173,10 @@ def _visible(request):
     """Whether the account may serve the locked Step's counter. A missing Step and another counter's answer
     alike (404), so nobody learns which Steps exist elsewhere: the services check it on the row they lock (which
     comes with whether its counter is the clerk's)."""
-    return lambda step: may_serve(request.auth, step.counter, assigned=getattr(step, "clerk_assigned", None))
+    user = request.auth
+    # The assignment read with the lock counts only if it was read for this user (else may_serve reads it).
+    return lambda step: may_serve(user, step.counter, assigned=step.clerk_assigned
+                                  if getattr(step, "clerk_assigned_for", None) == user.pk else None)
 
 
 @router.post("/counters/{counter_code}/call-next", response={200: CallOut, 204: None},

@@ -20,9 +20,10 @@ def may_serve(user, counter, *, assigned: bool | None = None) -> bool:
     if serves_assigned_counters(user):
         if assigned is not None:
             return assigned
-        # The clerk's counters are read once per user object (a request's), not once per counter asked about: a
-        # page listing the counters or a day's bookings asks for each. Django's prefetch cache, which assigning
-        # or removing a counter (counters.add/remove/set/clear) empties, so a change is seen at once.
+        # The clerk's counters are read once per user object — a request's: the token and the session load the
+        # user afresh on every request — not once per counter asked about (a page listing the counters or a day's
+        # bookings asks for each). Django's prefetch cache: a change through this object
+        # (counters.add/remove/set/clear) empties it; a change made elsewhere is seen from the next request.
         if "counters" not in getattr(user, "_prefetched_objects_cache", {}):
             prefetch_related_objects([user], "counters")
         return any(assigned.pk == counter.pk for assigned in user.counters.all())

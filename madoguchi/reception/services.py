@@ -133,7 +133,9 @@ _STEP_LOCKED_FOR_CLERK = PreparedQuery(lambda pk, clerk_id: _step_locked(pk).ann
 def _lock_step(step_id: int, clerk_id: int | None = None) -> Step:
     if clerk_id is None:
         return _STEP_LOCKED.one(pk=step_id)
-    return _STEP_LOCKED_FOR_CLERK.one(pk=step_id, clerk_id=clerk_id)
+    step = _STEP_LOCKED_FOR_CLERK.one(pk=step_id, clerk_id=clerk_id)
+    step.clerk_assigned_for = clerk_id  # whose assignment ``clerk_assigned`` says: a check of another user ignores it
+    return step
 
 
 def _locked_in(step: Step, allowed: Collection[str], visible: Callable[[Step], bool] | None = None,

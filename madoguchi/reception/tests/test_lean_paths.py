@@ -163,6 +163,8 @@ def test_a_counter_clerk_serves_in_as_many_round_trips_as_a_supervisor(client, r
             client, f"/api/v1/steps/{step_id}/complete", **auth))
         assert (called.status_code, started.status_code, completed.status_code) == (200, 200, 200)
         counts[who] = (len(on_call), len(on_start), len(on_complete))
+        # No query of its own for the clerk's counters: an EXISTS in the statement that reads the counter or the Step.
+        assert not [q for q in on_call + on_start + on_complete if "accounts_user_counters" in q and "EXISTS" not in q]
     assert counts["clerk"] == counts["supervisor"], counts
 
 
