@@ -21,10 +21,7 @@ as another user's processes). Each figure: median of RUNS runs, with the spread.
 import json
 import os
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_queue as bq  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from madoguchi.core.tests.nginx import PublicProxy, nginx_binary  # noqa: E402 - standard library only
 
 RUNS = int(os.environ.get("BENCH_RUNS", 3))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 6))
@@ -189,8 +189,11 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
             figures.setdefault("congestion_cpu", []).append((cpu_seconds(server.process.pid) - before) * 1000
                                                             / max(1.0, requests))
             figures.setdefault("congestion_rps", []).append(rps)
-        proxy = PublicProxy(server.port)
-        if proxy.port:
+        binary = nginx_binary()
+        if binary is not None:
+            # deploy/nginx's public side, its 3 s cache of the congestion figures included, in front of gunicorn:
+            # what a phone's poll costs the public server as deployed.
+            proxy = PublicProxy(binary, f"127.0.0.1:{server.port}", keepalive=16)
             try:
                 for _ in range(RUNS):
                     before = cpu_seconds(server.process.pid) + cpu_seconds(proxy.process.pid)
@@ -206,74 +209,6 @@ def measure(workers: str, env: dict, tokens: dict) -> dict[str, list[float]]:
     finally:
         server.stop()
     return figures
-
-
-def nginx_binary() -> str | None:
-    for candidate in (shutil.which("nginx"), ROOT / "var" / "nginx" / "usr" / "sbin" / "nginx"):
-        if candidate and Path(candidate).is_file():
-            return str(candidate)
-    return None
-
-
-class PublicProxy:
-    """nginx with deploy/nginx's public-side locations (the congestion figures' 3 s cache included) in front of
-    the bench's gunicorn: what a phone's poll costs the public server as deployed. ``port`` is None without nginx
-    (scripts/test.sh unpacks Debian's under var/nginx)."""
-
-    def __init__(self, upstream_port: int):
-        self.port = None
-        binary = nginx_binary()
-        if binary is None:
-            return
-        self.work = Path(tempfile.mkdtemp(prefix="madoguchi-bench-nginx-"))
-        cache = self.work / "cache"
-        cache.mkdir()
-        for directory in (self.work, cache):
-            directory.chmod(0o777)  # nginx's workers run as nobody when the bench runs as root
-        for name in ("proxy.conf", "public-locations.conf", "congestion-cache.conf"):
-            text = (ROOT / "deploy" / "nginx" / name).read_text()
-            (self.work / name).write_text(text.replace("/etc/madoguchi/nginx/", f"{self.work}/")
-                                          .replace("/var/lib/nginx/", f"{cache}/"))
-        self.port = bq.free_port()
-        (self.work / "nginx.conf").write_text(f"""
-daemon off;
-pid {self.work}/nginx.pid;
-error_log {self.work}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {self.work}/access.log;
-    client_body_temp_path {self.work}/body;
-    proxy_temp_path {self.work}/proxy;
-    fastcgi_temp_path {self.work}/fastcgi;
-    uwsgi_temp_path {self.work}/uwsgi;
-    scgi_temp_path {self.work}/scgi;
-    include {self.work}/congestion-cache.conf;
-    upstream madoguchi {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}
-    server {{
-        listen 127.0.0.1:{self.port};
-        include {self.work}/public-locations.conf;
-    }}
-}}
-""")
-        self.process = subprocess.Popen([binary, "-e", str(self.work / "error.log"), "-p", str(self.work), "-c",
-                                         str(self.work / "nginx.conf")], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if self.process.poll() is not None:
-                break
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        error = (self.work / "error.log").read_text() if (self.work / "error.log").exists() else ""
-        self.stop()
-        raise RuntimeError("nginx did not start: " + error)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def main() -> int:

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from madoguchi.accounts.models import User
 from madoguchi.catalog import selectors as catalog
 from madoguchi.catalog.models import Counter, Site
 from madoguchi.core.api import IsoDay, ObjectId
@@ -23,7 +22,7 @@ from madoguchi.core.roles import Capability
 
 from . import selectors, services
 from .models import HANDOFF_MEMO_MAX, Channel, Need, Step, Visit
-from .permissions import may_serve, serves_assigned_counters
+from .permissions import assigned, may_serve, serves_assigned_counters
 
 router = Router(tags=["visits"])
 
@@ -151,9 +150,13 @@ def get_visit(request, visit_id: ObjectId):
 
 # Every call-next reads its counter by code — a counter clerk's with whether it is one of theirs (the same round
 # trip): compiled once (core.prepared).
-_ACTIVE_COUNTER = PreparedQuery(lambda code: Counter.objects.filter(code=code, active=True).order_by(), code=str)
-_ACTIVE_COUNTER_OF_CLERK = PreparedQuery(lambda code, user_id: Counter.objects.filter(code=code, active=True).annotate(
-    assigned=Exists(User.counters.through.objects.filter(user_id=user_id, counter_id=OuterRef("pk")))).order_by(),
+def _active_counter(code):
+    return Counter.objects.filter(code=code, active=True).order_by()
+
+
+_ACTIVE_COUNTER = PreparedQuery(_active_counter, code=str)
+_ACTIVE_COUNTER_OF_CLERK = PreparedQuery(
+    lambda code, user_id: _active_counter(code).annotate(assigned=assigned(user_id, OuterRef("pk"))),
     code=str, user_id=int)
 
 

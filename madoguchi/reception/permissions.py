@@ -1,9 +1,16 @@
 """Who may act at which counter: a counter clerk at the counters assigned to them; supervisors and
 administrators anywhere."""
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, prefetch_related_objects
 
+from madoguchi.accounts.models import User
 from madoguchi.core.roles import Capability, Role
+
+
+def assigned(user_id, counter_id) -> Exists:
+    """Whether the counter ``counter_id`` (an ``OuterRef`` to the row read) is one of user ``user_id``'s: an EXISTS
+    to read with the counter, so ``may_serve`` needs no query of its own (``assigned=``)."""
+    return Exists(User.counters.through.objects.filter(user_id=user_id, counter_id=counter_id))
 
 
 def serves_assigned_counters(user) -> bool:

@@ -15,12 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.accounts.models import User
 from madoguchi.catalog.models import Counter, Procedure, Site
 from madoguchi.catalog.selectors import CounterInfo, ProcedureInfo, cashier_counters, life_event_by_code, routing_index
 from madoguchi.core.errors import ConflictError, DomainError
@@ -39,7 +38,7 @@ from .models import (
     TicketSequence,
     Visit,
 )
-from .permissions import serves_assigned_counters
+from .permissions import assigned, serves_assigned_counters
 
 TICKET_RETRIES = 5
 # Changes that move nobody in a queue (the Step was already out of it): no "your turn is near" notice
@@ -126,8 +125,8 @@ def _step_locked(pk) -> QuerySet[Step]:
 _STEP_LOCKED = PreparedQuery(_step_locked, pk=int)
 # The same, with whether the Step's counter is one the acting clerk is assigned to (``clerk_assigned``): a caller
 # that checks the clerk's right to the Step (``visible``) gets it in the round trip that locks the row.
-_STEP_LOCKED_FOR_CLERK = PreparedQuery(lambda pk, clerk_id: _step_locked(pk).annotate(clerk_assigned=Exists(
-    User.counters.through.objects.filter(user_id=clerk_id, counter_id=OuterRef("counter_id")))), pk=int, clerk_id=int)
+_STEP_LOCKED_FOR_CLERK = PreparedQuery(lambda pk, clerk_id: _step_locked(pk).annotate(
+    clerk_assigned=assigned(clerk_id, OuterRef("counter_id"))), pk=int, clerk_id=int)
 
 
 def _lock_step(step_id: int, clerk_id: int | None = None) -> Step:

@@ -5,38 +5,20 @@ the OpenAPI document). Debian's nginx, unpacked under var/nginx by scripts/test.
 
 import http.client
 import re
-import shutil
-import socket
 import subprocess
-import tempfile
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from madoguchi.reception.tests.factories import VisitFactory
 
+from .nginx import DEPLOY, PublicProxy, nginx_binary
+
 # nginx and the URL walk are the same whatever the database: one run covers them (scripts/test.sh).
 pytestmark = pytest.mark.database_independent
 
-DEPLOY = Path(settings.BASE_DIR) / "deploy" / "nginx"
 # Path prefixes of the resident pages; "" is / (a redirect to the navigator).
 RESIDENT = ("navigator/", "congestion/", "preapply/", "appointments/", "v/", "i18n/setlang/")
-
-
-def nginx_binary() -> str | None:
-    for candidate in (shutil.which("nginx"), Path(settings.BASE_DIR) / "var" / "nginx" / "usr" / "sbin" / "nginx"):
-        if candidate and Path(candidate).is_file():
-            return str(candidate)
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, dict, bytes]:
@@ -51,58 +33,16 @@ def request(port: int, method: str, path: str, body: bytes | None = None) -> tup
 
 
 @pytest.fixture(scope="module")
-def public_proxy(live_server, tmp_path_factory):
-    """nginx on a free port with deploy/nginx's proxy.conf and public-locations.conf, in front of the live server."""
-    tmp_path = tmp_path_factory.mktemp("nginx")
+def public_proxy(live_server):
+    """nginx on a free port with deploy/nginx's public side in front of the live server."""
     binary = nginx_binary()
     if binary is None:
         pytest.skip("nginx not found (scripts/test.sh unpacks Debian's nginx under var/nginx when root)")
-    upstream = live_server.url.removeprefix("http://")
-    # The congestion cache's directory: where nginx's workers can write when the test runs as root (they run as
-    # nobody then, and pytest's temporary directories are the test user's own).
-    cache = Path(tempfile.mkdtemp(prefix="madoguchi-nginx-cache-"))
-    cache.chmod(0o777)
-    for name in ("proxy.conf", "public-locations.conf", "congestion-cache.conf"):
-        text = (DEPLOY / name).read_text().replace("/etc/madoguchi/nginx/", f"{tmp_path}/").replace(
-            "/var/lib/nginx/", f"{cache}/")
-        (tmp_path / name).write_text(text)
-    port = free_port()
-    (tmp_path / "nginx.conf").write_text(f"""
-daemon off;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log {tmp_path}/access.log;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
-    include {tmp_path}/congestion-cache.conf;
-    upstream madoguchi {{ server {upstream}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        include {tmp_path}/public-locations.conf;
-    }}
-}}
-""")
-    process = subprocess.Popen([binary, "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c",
-                                str(tmp_path / "nginx.conf")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proxy = PublicProxy(binary, live_server.url.removeprefix("http://"))
     try:
-        for _ in range(100):
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read().decode() + (tmp_path / "error.log").read_text())
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        yield port
+        yield proxy.port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(cache, ignore_errors=True)
+        proxy.stop()
 
 
 def _routes(resolver: URLResolver, prefix: str = ""):
